@@ -1,0 +1,167 @@
+"""Plain values shared by the collector, the job log, the command line and the window.
+
+They carry no ORM state and no Qt types, so they can cross threads and processes safely
+(DESIGN §1: signals and the job log carry plain dataclasses, never ORM rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+
+class JobStatus(StrEnum):
+    """Life-cycle of a collection job, stored as text in ``collection_job.status``."""
+
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"
+
+
+class ItemStatus(StrEnum):
+    """Outcome of one stock within a job, stored in ``job_item.status``."""
+
+    SUCCESS = "success"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class AdjustFlag(StrEnum):
+    """baostock's ``adjustflag``: 1 backward (后复权), 2 forward (前复权), 3 none (不复权)."""
+
+    BACKWARD = "1"
+    FORWARD = "2"
+    NONE = "3"
+
+
+UNIVERSES = ("all", "hs300", "sz50", "zz500", "codes")
+"""Universe names a job may have; ``codes`` means an explicit list of codes."""
+
+BAR_COLUMNS = (
+    "code", "date", "adjustflag", "open", "high", "low", "close", "preclose", "volume",
+    "amount", "turn", "tradestatus", "pct_chg", "pe_ttm", "pb_mrq", "ps_ttm", "pcf_ncf_ttm",
+    "is_st",
+)
+"""Column order of a :data:`Bar` tuple and of the ``daily_bar`` table (DESIGN §4)."""
+
+Bar = tuple
+"""One daily bar as a tuple in :data:`BAR_COLUMNS` order.
+
+``date`` is ISO text ``YYYY-MM-DD``, ``adjustflag`` text, numbers are ``float`` / ``int``
+and an empty baostock field is ``None``. Tuples, not objects: a market-year is over a
+million of them and they go straight to the driver's ``executemany``.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Security:
+    """A listed security as baostock describes it (``query_stock_basic``)."""
+
+    code: str
+    name: str
+    type: str = "1"
+    """baostock type: 1 stock, 2 index, 3 other, 4 convertible bond, 5 ETF."""
+    status: str = "1"
+    """1 listed, 0 delisted."""
+    ipo_date: dt.date | None = None
+    out_date: dt.date | None = None
+
+    def listed_between(self, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
+        """The part of ``[start, end]`` during which the security was listed, or None."""
+        first = max(start, self.ipo_date) if self.ipo_date else start
+        last = min(end, self.out_date) if self.out_date else end
+        return (first, last) if first <= last else None
+
+
+@dataclass(frozen=True, slots=True)
+class JobRequest:
+    """What the user asked for: a date range, an adjust type and a universe."""
+
+    start_date: dt.date
+    end_date: dt.date
+    adjustflag: AdjustFlag = AdjustFlag.NONE
+    universe: str = "all"
+    codes: tuple[str, ...] = ()
+    """The explicit codes when ``universe == "codes"``."""
+    resumes: str | None = None
+    """The ID of the job this one continues (``--resume``), if any."""
+
+
+@dataclass(slots=True)
+class JobRecord:
+    """One row of ``collection_job``: the request and the counters of DESIGN §3."""
+
+    id: str
+    status: JobStatus
+    start_date: dt.date
+    end_date: dt.date
+    adjustflag: AdjustFlag
+    universe: str
+    start_time: dt.datetime
+    progress: int = 0
+    total_stocks: int = 0
+    processed_stocks: int = 0
+    success_count: int = 0
+    failed_count: int = 0
+    collected_count: int = 0
+    skipped_count: int = 0
+    end_time: dt.datetime | None = None
+    error_message: str | None = None
+    resumes: str | None = None
+    strategy: str | None = None
+    """``per-stock`` or ``per-date``: how the collector fetched the data."""
+    failed_details: list[ItemResult] = field(default_factory=list)
+    """Filled by the job log when a caller asks for the failed stocks."""
+
+    @property
+    def duration(self) -> dt.timedelta | None:
+        """Wall time from start to end, None while the job has no end."""
+        return self.end_time - self.start_time if self.end_time else None
+
+    def copy(self) -> JobRecord:
+        """An independent copy, for handing a snapshot to another thread."""
+        return replace(self, failed_details=list(self.failed_details))
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """The outcome of one stock in one job: one row of ``job_item``."""
+
+    code: str
+    name: str
+    status: ItemStatus
+    rows: int = 0
+    attempts: int = 0
+    error_code: str | None = None
+    error_message: str | None = None
+    finished_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A snapshot of a running job's counters, for progress bars and ETA."""
+
+    job_id: str
+    total: int
+    processed: int
+    success: int
+    failed: int
+    skipped: int
+    rows: int
+    elapsed: float
+    """Seconds since the job started."""
+
+    @property
+    def percent(self) -> int:
+        """0-100, as stored in ``collection_job.progress``."""
+        return 100 if self.total == 0 else int(self.processed * 100 / self.total)
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left at the average pace so far, None before the first stock."""
+        if self.processed == 0 or self.total == 0:
+            return None
+        return self.elapsed / self.processed * (self.total - self.processed)

@@ -1,0 +1,1 @@
+"""SQLAlchemy models, the job log and the bar store."""
