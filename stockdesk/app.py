@@ -1,0 +1,198 @@
+"""The GUI composition root: one start-up path for the window (as qutebrowser's app.py).
+
+It creates (or reuses) the QApplication, loads the language and the settings, opens the
+database, marks jobs a dead process left running as interrupted, starts the simulator for
+the demo and wires the engine into the main window. Nothing else builds the window.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from stockdesk.core.collector import CollectOptions, Collector
+from stockdesk.core.errors import StockDeskError
+from stockdesk.ui.main_window import MainWindow
+from stockdesk.ui.translations import DEFAULT_LANGUAGE, LANGUAGES, Translations
+
+log = logging.getLogger(__name__)
+
+ORGANIZATION = "StockDesk"
+APPLICATION = "StockDesk"
+DEMO_STOCKS = 300
+"""Stocks of the demo market: enough to watch the table stream, quick to collect."""
+
+
+def default_settings() -> QSettings:
+    """The user's settings file (an ini file, so it can be read and deleted by hand)."""
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+    )
+
+
+def database_target(database: str | None, *, demo: bool) -> str:
+    """The database to open: the one given, else the default one.
+
+    The demo writes synthetic prices, so without an explicit database it gets its own file
+    beside the default one and never mixes made-up bars with real ones.
+    """
+    if database:
+        return database
+    from stockdesk import config
+
+    path = Path(config.default_database_path())
+    return str(path.with_name(f"{path.stem}-demo{path.suffix}")) if demo else str(path)
+
+
+@dataclass
+class Session:
+    """What lives as long as the application: the open database, the simulator, windows."""
+
+    settings: QSettings
+    translations: Translations
+    servers: list[Any] = field(default_factory=list)
+    windows: list[MainWindow] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Stop the simulators started for the demo."""
+        for server in self.servers:
+            server.stop()
+        self.servers.clear()
+
+
+def start_simulator(session: Session) -> str:
+    """Start the built-in baostock simulator on a free loopback port; returns HOST:PORT."""
+    from stockdesk.simulator import Market, SimulatorServer
+
+    server = SimulatorServer(Market(stocks=DEMO_STOCKS))
+    address = server.start()
+    session.servers.append(server)
+    return address
+
+
+def build_main_window(
+    *,
+    database: Any,
+    server: str | None,
+    demo: bool,
+    settings: QSettings,
+    translations: Translations | None = None,
+    options: CollectOptions | None = None,
+) -> MainWindow:
+    """Wire the engine on ``database`` (an open Database) into a new, unshown main window.
+
+    ``server`` is the baostock address (None: the public server); ``options`` tunes the
+    rest (tests shorten timeouts). Tests call this directly with a temporary settings file
+    and the simulator's address.
+    """
+    from stockdesk.db.joblog import JobLog
+
+    options = replace(options or CollectOptions(), server=server)
+
+    def make_collector() -> Collector:
+        # Called in the worker thread: the collector and its sessions belong to that thread.
+        return Collector(database, options)
+
+    def make_job_log() -> JobLog:
+        return JobLog(database)
+
+    language = translations.language if translations else DEFAULT_LANGUAGE
+    window = MainWindow(
+        collector_factory=make_collector,
+        job_log=make_job_log,
+        settings=settings,
+        demo=demo,
+        language=language,
+    )
+    if translations is not None:
+        window.languageRequested.connect(_LanguageSwitch(translations, settings).apply)
+    return window
+
+
+class _LanguageSwitch:
+    """Applies and remembers the language picked in a window's menu."""
+
+    def __init__(self, translations: Translations, settings: QSettings) -> None:
+        self._translations = translations
+        self._settings = settings
+
+    def apply(self, language: str) -> None:
+        if self._translations.install(language):
+            self._settings.setValue("ui/language", language)
+
+
+def open_window(
+    session: Session, *, database: str | None, server: str | None, demo: bool
+) -> MainWindow:
+    """Open the database (recovering interrupted jobs) and show a window on it.
+
+    Raises:
+        DatabaseError: the database cannot be opened (user-facing text).
+    """
+    from stockdesk.db.database import open_database
+    from stockdesk.db.joblog import JobLog
+
+    db = open_database(database_target(database, demo=demo))
+    interrupted = JobLog(db).recover_interrupted()
+    if demo:
+        server = start_simulator(session)
+    window = build_main_window(
+        database=db, server=server, demo=demo, settings=session.settings,
+        translations=session.translations,
+    )
+    if interrupted:
+        window.noticeBar.show_message(
+            QCoreApplication.translate(
+                "app", "{count} job(s) were interrupted when StockDesk last stopped: {ids}"
+            ).format(count=len(interrupted), ids=", ".join(interrupted))
+        )
+    window.demoRequested.connect(_DemoSwitch(session, window).apply)
+    session.windows.append(window)
+    window.show()
+    return window
+
+
+class _DemoSwitch:
+    """Replaces a window that cannot reach the server with a demo window."""
+
+    def __init__(self, session: Session, window: MainWindow) -> None:
+        self._session = session
+        self._window = window
+
+    def apply(self) -> None:
+        try:
+            open_window(self._session, database=None, server=None, demo=True)
+        except StockDeskError as exc:
+            self._window.noticeBar.show_message(str(exc))
+            return
+        self._window.close()
+
+
+def run_app(
+    *, database: str | None, server: str | None, demo: bool, argv: list[str] | None = None
+) -> int:
+    """Show the main window and return the exit code when the last window closes."""
+    app = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    settings = default_settings()
+    translations = Translations()
+    language = str(settings.value("ui/language", DEFAULT_LANGUAGE))
+    translations.install(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+    session = Session(settings, translations)
+    try:
+        open_window(session, database=database, server=server, demo=demo)
+    except StockDeskError as exc:
+        QMessageBox.critical(None, APPLICATION, str(exc))
+        session.close()
+        return 1
+    try:
+        return app.exec()
+    finally:
+        session.close()

@@ -1,0 +1,157 @@
+"""Starting, watching and cancelling collection jobs from the GUI thread.
+
+The controller owns the one-job gate (a QMutex locked and unlocked in the GUI thread), the
+worker thread of the running job and the applier that streams results into the table. It
+lives in the GUI thread, so every slot connected to the worker's signals runs there.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QMutex, QObject, Qt, QThread, QTimer, Signal, Slot
+
+from stockdesk.core.domain import ItemResult, JobRecord, JobRequest, Progress
+from stockdesk.ui.batcher import BATCH_AGE, BatchApplier
+from stockdesk.ui.labels import job_running_text
+from stockdesk.ui.worker import CollectorFactory, CollectWorker
+
+THREAD_STOP_TIMEOUT_MS = 5000
+
+
+class JobController(QObject):
+    """Runs at most one job at a time and relays its events to the window.
+
+    Signals:
+        jobStarted(str): the running job's task ID, as stored in the job log.
+        planReady(int): how many stocks the job will process.
+        progressed(object): a :class:`Progress` snapshot.
+        message(str): a line from the collector for the status bar.
+        refused(str): a start was refused because a job is running (here or elsewhere).
+        errorOccurred(str): a job could not be run (user-facing text).
+        jobFinished(object): the final :class:`JobRecord`, or None if no job ran.
+        busyChanged(bool): a job started (True) or ended (False).
+    """
+
+    jobStarted = Signal(str)
+    planReady = Signal(int)
+    progressed = Signal(object)
+    message = Signal(str)
+    refused = Signal(str)
+    errorOccurred = Signal(str)
+    jobFinished = Signal(object)
+    busyChanged = Signal(bool)
+
+    def __init__(
+        self,
+        factory: CollectorFactory,
+        sink: Callable[[Sequence[ItemResult]], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._factory = factory
+        self._gate = QMutex()
+        self._busy = False
+        self._thread: QThread | None = None
+        self._worker: CollectWorker | None = None
+        self._cancel_requested: float | None = None
+        self.last_cancel_seconds: float | None = None
+        """Seconds from the last :meth:`cancel` to the job's end (for measurements)."""
+        self.applier = BatchApplier(sink, parent=self)
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setInterval(int(BATCH_AGE * 1000))
+        self._flush_timer.timeout.connect(self._on_flush_timer_timeout)
+
+    def is_busy(self) -> bool:
+        """Whether a job of this window is running."""
+        return self._busy
+
+    def start(self, request: JobRequest) -> bool:
+        """Start a job for ``request`` unless one is running; returns whether it started."""
+        if not self._gate.tryLock():
+            self.refused.emit(job_running_text())
+            return False
+        self._busy = True
+        self._cancel_requested = None
+        self.applier.clear()
+        thread = QThread(self)
+        thread.setObjectName("collectThread")
+        worker = CollectWorker(self._factory, request)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.finished.connect(thread.quit)
+        worker.finished.connect(worker.deleteLater)
+        thread.finished.connect(self._on_thread_finished)
+        thread.finished.connect(thread.deleteLater)
+        worker.itemsFinished.connect(self.applier.enqueue, Qt.ConnectionType.QueuedConnection)
+        worker.jobStarted.connect(self._on_worker_job_started)
+        worker.planReady.connect(self._on_worker_plan_ready)
+        worker.progressed.connect(self._on_worker_progressed)
+        worker.message.connect(self._on_worker_message)
+        worker.refused.connect(self._on_worker_refused)
+        worker.errorOccurred.connect(self._on_worker_error_occurred)
+        worker.finished.connect(self._on_worker_finished)
+        self._thread, self._worker = thread, worker
+        self.busyChanged.emit(True)
+        thread.start()
+        self._flush_timer.start()
+        return True
+
+    def cancel(self) -> None:
+        """Ask the running job to stop; it ends as ``cancelled`` with its work committed."""
+        if self._worker is not None:
+            self._cancel_requested = time.monotonic()
+            self._worker.cancel()
+
+    def shutdown(self, timeout_ms: int = THREAD_STOP_TIMEOUT_MS) -> None:
+        """Cancel any job and wait for its thread, so none outlives the window."""
+        self.cancel()
+        if self._thread is not None:
+            self._thread.wait(timeout_ms)
+
+    @Slot()
+    def _on_flush_timer_timeout(self) -> None:
+        # A stock that takes long would otherwise hold back the results buffered before it.
+        if self._worker is not None:
+            self._worker.buffer.flush_stale()
+
+    @Slot(str)
+    def _on_worker_job_started(self, job_id: str) -> None:
+        self.jobStarted.emit(job_id)
+
+    @Slot(int)
+    def _on_worker_plan_ready(self, total: int) -> None:
+        self.planReady.emit(total)
+
+    @Slot(object)
+    def _on_worker_progressed(self, progress: Progress) -> None:
+        self.progressed.emit(progress)
+
+    @Slot(str)
+    def _on_worker_message(self, text: str) -> None:
+        self.message.emit(text)
+
+    @Slot()
+    def _on_worker_refused(self) -> None:
+        self.refused.emit(job_running_text())
+
+    @Slot(str)
+    def _on_worker_error_occurred(self, text: str) -> None:
+        self.errorOccurred.emit(text)
+
+    @Slot(object)
+    def _on_worker_finished(self, record: JobRecord | None) -> None:
+        self._flush_timer.stop()
+        self._worker = None
+        if self._cancel_requested is not None:
+            self.last_cancel_seconds = time.monotonic() - self._cancel_requested
+        self._busy = False
+        self._gate.unlock()
+        self.busyChanged.emit(False)
+        self.jobFinished.emit(record)
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        if self._thread is not None and self._thread.isFinished():
+            self._thread = None

@@ -1,0 +1,187 @@
+"""The request part of the window: date range, universe, adjust type, Start and Cancel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, QEvent, QSettings, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
+
+from stockdesk.core.domain import AdjustFlag, JobRequest
+from stockdesk.ui.codes import parse_codes
+from stockdesk.ui.dates import default_range
+
+UNIVERSES = ("all", "hs300", "sz50", "zz500", "codes")
+ADJUST_FLAGS = (AdjustFlag.NONE, AdjustFlag.FORWARD, AdjustFlag.BACKWARD)
+_DATE_FORMAT = "yyyy-MM-dd"
+
+
+class InvalidRequest(ValueError):
+    """The form does not describe a job yet; ``str()`` is the message for the user."""
+
+
+class JobForm(QGroupBox):
+    """Collects what a job should fetch and builds the :class:`JobRequest`.
+
+    Signals:
+        startClicked: the user pressed Start.
+        cancelClicked: the user pressed Cancel.
+    """
+
+    startClicked = Signal()
+    cancelClicked = Signal()
+
+    def __init__(self, now: dt.datetime, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._now = now
+        self.startDateEdit = self._date_edit("startDateEdit")
+        self.endDateEdit = self._date_edit("endDateEdit")
+        self.universeCombo = QComboBox(objectName="universeCombo")
+        for universe in UNIVERSES:
+            self.universeCombo.addItem("", universe)
+        self.codesEdit = QPlainTextEdit(objectName="codesEdit")
+        self.codesEdit.setMaximumHeight(60)
+        self.adjustCombo = QComboBox(objectName="adjustCombo")
+        for flag in ADJUST_FLAGS:
+            self.adjustCombo.addItem("", str(flag))
+        self.startButton = QPushButton(objectName="startButton")
+        self.startButton.setDefault(True)
+        self.cancelButton = QPushButton(objectName="cancelButton")
+        self.cancelButton.setEnabled(False)
+
+        dates = QHBoxLayout()
+        dates.addWidget(self.startDateEdit)
+        self._toLabel = QLabel()
+        dates.addWidget(self._toLabel)
+        dates.addWidget(self.endDateEdit)
+        dates.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.startButton)
+        buttons.addWidget(self.cancelButton)
+        buttons.addStretch(1)
+        self._rowLabels = [QLabel() for _ in range(4)]
+        layout = QFormLayout(self)
+        for label, field in zip(
+            self._rowLabels, (dates, self.universeCombo, self.codesEdit, self.adjustCombo),
+            strict=True,
+        ):
+            layout.addRow(label, field)
+        layout.addRow(buttons)
+
+        self.universeCombo.currentIndexChanged.connect(self._on_universe_changed)
+        self.startButton.clicked.connect(self.startClicked)
+        self.cancelButton.clicked.connect(self.cancelClicked)
+        self.reset_dates()
+        self._on_universe_changed()
+        self._retranslate()
+
+    def _date_edit(self, name: str) -> QDateEdit:
+        edit = QDateEdit(objectName=name)
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat(_DATE_FORMAT)
+        edit.setMinimumDate(QDate(1990, 12, 19))
+        edit.setMaximumDate(QDate(self._now.date()))
+        return edit
+
+    def reset_dates(self) -> None:
+        """Propose the default range: this year up to the last finished trading day."""
+        start, end = default_range(self._now)
+        self.startDateEdit.setDate(QDate(start))
+        self.endDateEdit.setDate(QDate(end))
+
+    def set_running(self, running: bool) -> None:
+        """Enable Cancel while a job runs; Start stays enabled so a second press is answered."""
+        self.cancelButton.setEnabled(running)
+
+    def build_request(self) -> JobRequest:
+        """The request the form describes.
+
+        Raises:
+            InvalidRequest: the dates are reversed, or the pasted codes are missing or bad.
+        """
+        start = self.startDateEdit.date().toPython()
+        end = self.endDateEdit.date().toPython()
+        if start > end:
+            raise InvalidRequest(self.tr("The start date is after the end date."))
+        universe = self.universeCombo.currentData()
+        adjust = AdjustFlag(self.adjustCombo.currentData())
+        codes: tuple[str, ...] = ()
+        if universe == "codes":
+            parsed = parse_codes(self.codesEdit.toPlainText())
+            if parsed.invalid:
+                raise InvalidRequest(
+                    self.tr(
+                        "Not valid stock codes: {codes}. Use codes such as sh.600000, "
+                        "sz.000001, 600000 or 600000.SH."
+                    ).format(codes=", ".join(parsed.invalid))
+                )
+            if not parsed.codes:
+                raise InvalidRequest(self.tr("Paste at least one stock code."))
+            codes = parsed.codes
+        return JobRequest(
+            start_date=start, end_date=end, adjustflag=adjust, universe=universe, codes=codes
+        )
+
+    def save_state(self, settings: QSettings) -> None:
+        """Remember the inputs; the end date only if the user moved it off the default."""
+        settings.setValue("form/start", self.startDateEdit.date().toString(_DATE_FORMAT))
+        _start, default_end = default_range(self._now)
+        end = self.endDateEdit.date().toPython()
+        settings.setValue("form/end", "" if end == default_end else end.isoformat())
+        settings.setValue("form/universe", self.universeCombo.currentData())
+        settings.setValue("form/codes", self.codesEdit.toPlainText())
+        settings.setValue("form/adjust", self.adjustCombo.currentData())
+
+    def restore_state(self, settings: QSettings) -> None:
+        """Restore the inputs of the last session; a stale default end date is renewed."""
+        for key, edit in (("form/start", self.startDateEdit), ("form/end", self.endDateEdit)):
+            text = str(settings.value(key, "") or "")
+            date = QDate.fromString(text, _DATE_FORMAT)
+            if date.isValid():
+                edit.setDate(date)
+        combos = (("form/universe", self.universeCombo), ("form/adjust", self.adjustCombo))
+        for key, combo in combos:
+            index = combo.findData(settings.value(key))
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        self.codesEdit.setPlainText(str(settings.value("form/codes", "") or ""))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _on_universe_changed(self) -> None:
+        self.codesEdit.setEnabled(self.universeCombo.currentData() == "codes")
+
+    def _retranslate(self) -> None:
+        self.setTitle(self.tr("Collection"))
+        row_texts = (self.tr("Dates"), self.tr("Stocks"), self.tr("Codes"), self.tr("Prices"))
+        for label, text in zip(self._rowLabels, row_texts, strict=True):
+            label.setText(text)
+        self._toLabel.setText(self.tr("to"))
+        universe_texts = (
+            self.tr("All A-shares"), self.tr("CSI 300 (HS300)"), self.tr("SSE 50 (SZ50)"),
+            self.tr("CSI 500 (ZZ500)"), self.tr("Pasted codes"),
+        )
+        for index, text in enumerate(universe_texts):
+            self.universeCombo.setItemText(index, text)
+        adjust_texts = (self.tr("Unadjusted"), self.tr("Forward adjusted"),
+                        self.tr("Backward adjusted"))
+        for index, text in enumerate(adjust_texts):
+            self.adjustCombo.setItemText(index, text)
+        self.codesEdit.setPlaceholderText(
+            self.tr("Codes separated by spaces, commas or new lines, e.g. sh.600000 000001.SZ")
+        )
+        self.startButton.setText(self.tr("Start"))
+        self.cancelButton.setText(self.tr("Cancel"))

@@ -1,0 +1,49 @@
+"""Translated display names for the engine's status values.
+
+The engine stores English identifiers (``success``, ``cancelled`` ...); the window shows
+them in the user's language. Looked up at display time so a language switch applies at once.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from stockdesk.core.domain import ItemStatus, JobStatus
+
+
+def item_status_text(status: str) -> str:
+    """The display name of a stock's outcome."""
+    texts = {
+        ItemStatus.SUCCESS: QCoreApplication.translate("labels", "Succeeded"),
+        ItemStatus.FAILED: QCoreApplication.translate("labels", "Failed"),
+        ItemStatus.SKIPPED: QCoreApplication.translate("labels", "Skipped"),
+    }
+    return texts.get(status, str(status))
+
+
+def job_status_text(status: str) -> str:
+    """The display name of a job's status."""
+    texts = {
+        JobStatus.RUNNING: QCoreApplication.translate("labels", "Running"),
+        JobStatus.COMPLETED: QCoreApplication.translate("labels", "Completed"),
+        JobStatus.FAILED: QCoreApplication.translate("labels", "Failed"),
+        JobStatus.CANCELLED: QCoreApplication.translate("labels", "Cancelled"),
+        JobStatus.INTERRUPTED: QCoreApplication.translate("labels", "Interrupted"),
+    }
+    return texts.get(status, str(status))
+
+
+def format_seconds(seconds: float | None) -> str:
+    """``H:MM:SS`` for elapsed time and ETA; ``--:--`` when unknown."""
+    if seconds is None:
+        return "--:--"
+    total = round(seconds)
+    return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def job_running_text() -> str:
+    """The refusal of a second job (DESIGN §5 wording in Chinese)."""
+    return QCoreApplication.translate(
+        "labels",
+        "A collection job is already running; wait for it to finish before starting a new one.",
+    )

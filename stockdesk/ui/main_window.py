@@ -1,0 +1,332 @@
+"""The main window: request form, live progress, per-stock results and the job history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from stockdesk.core.domain import ItemResult, ItemStatus, JobRecord, JobRequest, JobStatus
+from stockdesk.ui.background import BackgroundRunner
+from stockdesk.ui.controller import JobController
+from stockdesk.ui.history_panel import HistoryPanel, JobLogFactory
+from stockdesk.ui.job_form import InvalidRequest, JobForm
+from stockdesk.ui.labels import job_status_text
+from stockdesk.ui.notice_bar import NoticeBar
+from stockdesk.ui.notifier import JobNotifier
+from stockdesk.ui.progress_panel import ProgressPanel
+from stockdesk.ui.results_model import COL_ERROR, ResultsModel
+from stockdesk.ui.table_view import TableView
+from stockdesk.ui.worker import CollectorFactory
+
+STATUS_FILTERS: tuple[ItemStatus | None, ...] = (
+    None, ItemStatus.FAILED, ItemStatus.SUCCESS, ItemStatus.SKIPPED,
+)
+LANGUAGE_NAMES = (("zh_CN", "中文"), ("en", "English"))
+"""Each language named in itself, so a user can find theirs whatever is shown."""
+
+
+class MainWindow(QMainWindow):
+    """Drives collection jobs and shows their results and history.
+
+    Signals:
+        languageRequested(str): the user picked a language in the menu (``zh_CN``, ``en``).
+        demoRequested: the user accepted the offer to run the demo (server unreachable).
+    """
+
+    languageRequested = Signal(str)
+    demoRequested = Signal()
+
+    def __init__(
+        self,
+        *,
+        collector_factory: CollectorFactory,
+        job_log: JobLogFactory,
+        settings: QSettings,
+        demo: bool = False,
+        language: str = "zh_CN",
+        now: Callable[[], dt.datetime] = dt.datetime.now,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self._settings = settings
+        self._demo = demo
+        self._close_when_done = False
+
+        self.runner = BackgroundRunner(self)
+        self.resultsModel = ResultsModel(self)
+        self.controller = JobController(collector_factory, self._apply_results, self)
+        self.notifier = JobNotifier(self)
+
+        self.noticeBar = NoticeBar()
+        self.form = JobForm(now())
+        self.progressPanel = ProgressPanel()
+        self.statusFilterCombo = QComboBox(objectName="statusFilterCombo")
+        for _status in STATUS_FILTERS:
+            self.statusFilterCombo.addItem("")
+        self.resultsTable = TableView(objectName="resultsTable")
+        self.resultsTable.setModel(self.resultsModel)
+        self.resultsTable.setSortingEnabled(True)
+        self.resultsTable.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.resultsTable.setColumnWidth(COL_ERROR, 320)
+        self.historyPanel = HistoryPanel(job_log, self.runner)
+        self._resultsCaption = QLabel()
+
+        results_box = QWidget()
+        results_layout = QVBoxLayout(results_box)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self._resultsCaption, 1)
+        filter_row.addWidget(self.statusFilterCombo)
+        results_layout.addLayout(filter_row)
+        results_layout.addWidget(self.resultsTable)
+        self.mainSplitter = QSplitter(Qt.Orientation.Vertical, objectName="mainSplitter")
+        self.mainSplitter.addWidget(results_box)
+        self.mainSplitter.addWidget(self.historyPanel)
+        self.mainSplitter.setStretchFactor(0, 3)
+        self.mainSplitter.setStretchFactor(1, 2)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.noticeBar)
+        top = QHBoxLayout()
+        top.addWidget(self.form, 2)
+        top.addWidget(self.progressPanel, 3)
+        layout.addLayout(top)
+        layout.addWidget(self.mainSplitter, 1)
+        self.setCentralWidget(central)
+        self._build_menus(language)
+
+        self.form.startClicked.connect(self._on_form_start_clicked)
+        self.form.cancelClicked.connect(self._on_form_cancel_clicked)
+        self.statusFilterCombo.currentIndexChanged.connect(self._on_status_filter_changed)
+        self.controller.jobStarted.connect(self._on_controller_job_started)
+        self.controller.planReady.connect(self.progressPanel.set_total)
+        self.controller.progressed.connect(self.progressPanel.show_progress)
+        self.controller.message.connect(self._on_controller_message)
+        self.controller.refused.connect(self._on_controller_refused)
+        self.controller.errorOccurred.connect(self._on_controller_error_occurred)
+        self.controller.jobFinished.connect(self._on_controller_job_finished)
+        self.controller.busyChanged.connect(self.form.set_running)
+        self.historyPanel.retryRequested.connect(self._on_history_retry_requested)
+        self.historyPanel.loadFailed.connect(self._on_history_load_failed)
+        self.noticeBar.actionTriggered.connect(self.demoRequested)
+
+        self.resize(1200, 800)
+        self.restore_settings()
+        self._retranslate()
+        self.historyPanel.refresh()
+
+    # --- Public interface --------------------------------------------------------------
+
+    def is_demo(self) -> bool:
+        """Whether the window runs on the built-in simulator."""
+        return self._demo
+
+    def start_job(self, request: JobRequest) -> bool:
+        """Start a job unless one runs; the window shows why when it does not start."""
+        if self.controller.is_busy():
+            # Let the gate refuse, so the answer is the same wherever the start came from.
+            return self.controller.start(request)
+        self.resultsModel.set_rows([])
+        self.progressPanel.start_job()
+        self.noticeBar.hide()
+        started = self.controller.start(request)
+        if not started:
+            self.progressPanel.finish_job(0, 0)
+        return started
+
+    def ask_cancel_running_job(self) -> bool:
+        """Ask whether closing should cancel the running job.
+
+        A method of its own so tests can answer it without a modal dialog.
+        """
+        answer = QMessageBox.question(
+            self,
+            self.tr("A job is running"),
+            self.tr("A collection job is still running. Cancel it and close the window? "
+                    "Stocks already collected are kept."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def save_settings(self) -> None:
+        """Remember size, splitter positions and the form's inputs."""
+        settings = self._settings
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/mainSplitter", self.mainSplitter.saveState())
+        settings.setValue("window/historySplitter", self.historyPanel.splitter.saveState())
+        self.form.save_state(settings)
+        settings.sync()
+
+    def restore_settings(self) -> None:
+        """Restore what :meth:`save_settings` stored; missing keys keep the defaults."""
+        settings = self._settings
+        for key, restore in (
+            ("window/geometry", self.restoreGeometry),
+            ("window/mainSplitter", self.mainSplitter.restoreState),
+            ("window/historySplitter", self.historyPanel.splitter.restoreState),
+        ):
+            value = settings.value(key)
+            if isinstance(value, QByteArray):
+                restore(value)
+        self.form.restore_state(settings)
+
+    # --- Events -------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.controller.is_busy():
+            event.ignore()
+            if self._close_when_done or self.ask_cancel_running_job():
+                self._close_when_done = True
+                self.noticeBar.show_message(self.tr("Cancelling the job, then closing…"))
+                self.controller.cancel()
+            return
+        self.save_settings()
+        self.controller.shutdown()
+        self.runner.wait()
+        super().closeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    # --- Slots ---------------------------------------------------------------------------
+
+    @Slot()
+    def _on_form_start_clicked(self) -> None:
+        try:
+            request = self.form.build_request()
+        except InvalidRequest as exc:
+            self.noticeBar.show_message(str(exc))
+            return
+        self.start_job(request)
+
+    @Slot()
+    def _on_form_cancel_clicked(self) -> None:
+        if self.controller.is_busy():
+            self.statusBar().showMessage(self.tr("Cancelling…"))
+            self.controller.cancel()
+
+    @Slot(int)
+    def _on_status_filter_changed(self, index: int) -> None:
+        self.resultsModel.set_status_filter(STATUS_FILTERS[index])
+
+    @Slot(str)
+    def _on_controller_job_started(self, job_id: str) -> None:
+        self.progressPanel.set_task_id(job_id)
+        self.historyPanel.refresh()
+
+    @Slot(str)
+    def _on_controller_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
+
+    @Slot(str)
+    def _on_controller_refused(self, text: str) -> None:
+        self.noticeBar.show_message(text)
+
+    @Slot(str)
+    def _on_controller_error_occurred(self, text: str) -> None:
+        self.noticeBar.show_message(text)
+
+    @Slot(object)
+    def _on_controller_job_finished(self, record: JobRecord | None) -> None:
+        if record is None:
+            self.progressPanel.finish_job(0, 0)
+        else:
+            self.progressPanel.finish_job(record.processed_stocks, record.total_stocks)
+            self._report_end(record)
+            self.historyPanel.refresh(select_id=record.id)
+        if self._close_when_done:
+            self.controller.applier.apply_all()
+            self.close()
+
+    @Slot(object)
+    def _on_history_retry_requested(self, request: JobRequest) -> None:
+        self.start_job(request)
+
+    @Slot(str)
+    def _on_history_load_failed(self, text: str) -> None:
+        self.noticeBar.show_message(self.tr("Could not read the job log: {error}").format(
+            error=text))
+
+    # --- Internals ----------------------------------------------------------------------
+
+    def _apply_results(self, items: Sequence[ItemResult]) -> None:
+        self.resultsModel.add_items(items)
+
+    def _report_end(self, record: JobRecord) -> None:
+        summary = self.tr(
+            "{status}: {success} succeeded, {failed} failed, {skipped} skipped, {rows} rows."
+        ).format(
+            status=job_status_text(record.status), success=record.success_count,
+            failed=record.failed_count, skipped=record.skipped_count,
+            rows=record.collected_count,
+        )
+        self.statusBar().showMessage(summary)
+        if record.status == JobStatus.FAILED:
+            self._report_failed_job(record)
+        self.notifier.notify(self.tr("Collection job ended"), f"{record.id}\n{summary}")
+
+    def _report_failed_job(self, record: JobRecord) -> None:
+        error = record.error_message or ""
+        if self._demo or not _looks_unreachable(record):
+            self.noticeBar.show_message(self.tr("The job failed: {error}").format(error=error))
+            return
+        self.noticeBar.show_message(
+            self.tr("The baostock server cannot be reached ({error}). Check the network "
+                    "connection and try again, or try StockDesk offline with the built-in "
+                    "demo market.").format(error=error),
+            self.tr("Open the demo"),
+        )
+
+    def _build_menus(self, language: str) -> None:
+        self._fileMenu = self.menuBar().addMenu("")
+        self._quitAction = QAction(self)
+        self._quitAction.triggered.connect(self.close)
+        self._fileMenu.addAction(self._quitAction)
+        self._languageMenu = self.menuBar().addMenu("")
+        self._languageMenu.setObjectName("languageMenu")
+        group = QActionGroup(self)
+        for code, name in LANGUAGE_NAMES:
+            action = QAction(name, self, checkable=True)
+            action.setData(code)
+            action.setChecked(code == language)
+            group.addAction(action)
+            self._languageMenu.addAction(action)
+        group.triggered.connect(self._on_language_triggered)
+
+    @Slot(QAction)
+    def _on_language_triggered(self, action: QAction) -> None:
+        self.languageRequested.emit(action.data())
+
+    def _retranslate(self) -> None:
+        title = self.tr("StockDesk — A-share daily history")
+        self.setWindowTitle(f"{title} — DEMO" if self._demo else title)
+        self._fileMenu.setTitle(self.tr("&File"))
+        self._quitAction.setText(self.tr("&Quit"))
+        self._languageMenu.setTitle(self.tr("&Language"))
+        self._resultsCaption.setText(self.tr("Stocks of the current job"))
+        texts = (self.tr("All"), self.tr("Failed"), self.tr("Succeeded"), self.tr("Skipped"))
+        for index, text in enumerate(texts):
+            self.statusFilterCombo.setItemText(index, text)
+        self.resultsModel.retranslate()
+
+
+def _looks_unreachable(record: JobRecord) -> bool:
+    """A job that failed before planning anything: login to the server did not succeed."""
+    return record.total_stocks == 0 and record.processed_stocks == 0

@@ -1,0 +1,118 @@
+"""The QObject that runs one collection job in its own QThread.
+
+The collector knows nothing about Qt; this worker adapts its listener callbacks to signals.
+Per-stock results leave the thread in batches (see :mod:`stockdesk.ui.batcher`): one
+signal per stock would flood the GUI's event queue with 5,000 events.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from stockdesk.core.domain import ItemResult, JobRecord, JobRequest, Progress
+from stockdesk.core.errors import JobRunningError, StockDeskError
+from stockdesk.core.listener import JobListener
+from stockdesk.ui.batcher import ItemBuffer
+
+log = logging.getLogger(__name__)
+
+
+class CollectorLike(Protocol):
+    """What the worker needs of :class:`stockdesk.core.collector.Collector`."""
+
+    def run(
+        self,
+        request: JobRequest,
+        *,
+        listener: JobListener | None = None,
+        cancel: threading.Event | None = None,
+        thread_id: int | None = None,
+    ) -> JobRecord: ...
+
+
+CollectorFactory = Callable[[], CollectorLike]
+"""Builds the collector inside the worker thread, so nothing of it is shared across threads."""
+
+
+class _Listener(JobListener):
+    """Forwards the collector's callbacks, in the worker thread, to the worker's signals."""
+
+    def __init__(self, worker: CollectWorker) -> None:
+        self._worker = worker
+
+    def job_started(self, job: JobRecord) -> None:
+        self._worker.jobStarted.emit(job.id)
+
+    def plan_ready(self, job: JobRecord) -> None:
+        self._worker.planReady.emit(job.total_stocks)
+
+    def item_finished(self, item: ItemResult) -> None:
+        self._worker.buffer.add(item)
+
+    def progress(self, progress: Progress) -> None:
+        self._worker.buffer.flush_stale()
+        self._worker.progressed.emit(progress)
+
+    def message(self, text: str) -> None:
+        self._worker.message.emit(text)
+
+
+class CollectWorker(QObject):
+    """Runs one job; lives in a QThread whose ``started`` signal calls :meth:`run`.
+
+    Signals:
+        jobStarted(str): the job is in the log under this task ID.
+        planReady(int): the number of stocks the job will process.
+        progressed(object): a :class:`Progress` snapshot.
+        itemsFinished(list): a batch of :class:`ItemResult` (succeeded, failed or skipped;
+            each result carries its status).
+        message(str): a line for the user (login, retry ...).
+        refused(): another job runs on the same database; nothing was started.
+        errorOccurred(str): the job could not be run at all (user-facing text).
+        finished(object): the final :class:`JobRecord`, or None if there was no job.
+    """
+
+    jobStarted = Signal(str)
+    planReady = Signal(int)
+    progressed = Signal(object)
+    itemsFinished = Signal(list)
+    message = Signal(str)
+    refused = Signal()
+    errorOccurred = Signal(str)
+    finished = Signal(object)
+
+    def __init__(self, factory: CollectorFactory, request: JobRequest) -> None:
+        super().__init__()
+        self._factory = factory
+        self._request = request
+        self._cancel = threading.Event()
+        self.buffer = ItemBuffer(self.itemsFinished.emit)
+
+    def cancel(self) -> None:
+        """Ask the job to stop; thread-safe, the collector checks it between stocks."""
+        self._cancel.set()
+
+    @Slot()
+    def run(self) -> None:
+        """Run the job to its end; always emits :attr:`finished` last."""
+        record: JobRecord | None = None
+        try:
+            collector = self._factory()
+            record = collector.run(
+                self._request, listener=_Listener(self), cancel=self._cancel
+            )
+        except JobRunningError:
+            self.refused.emit()
+        except StockDeskError as exc:
+            self.errorOccurred.emit(str(exc))
+        except Exception as exc:
+            log.exception("collection job crashed")
+            self.errorOccurred.emit(f"{type(exc).__name__}: {exc}")
+        finally:
+            self.buffer.flush()
+            self.finished.emit(record)
