@@ -1,0 +1,142 @@
+"""What each baostock method answers: request fields in, reply body fields out.
+
+Pure functions of the market and the request; sessions, faults and sockets live elsewhere.
+Invalid requests raise :class:`~stockdesk.simulator.protocol.ProtocolError` with the error
+code the real service uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Sequence
+
+from stockdesk.simulator.bars import K_FIELDS
+from stockdesk.simulator.calendar import previous_trading_day
+from stockdesk.simulator.market import Market
+from stockdesk.simulator.protocol import ProtocolError, Request
+
+SUCCESS = ["0", "success"]
+_CODE = re.compile(r"^(sh|sz|bj)\.\d{6}$")
+_MEMBER_INDEX = {
+    "query_hs300_stocks": "hs300", "query_sz50_stocks": "sz50", "query_zz500_stocks": "zz500",
+}
+
+
+def _records(rows: Sequence[Sequence[str]]) -> str:
+    return json.dumps({"record": rows}, ensure_ascii=False, separators=(",", ":"))
+
+
+def _date(text: str, code: str = "10004010") -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise ProtocolError(code, f"bad date {text!r}") from error
+
+
+def _page(request: Request, rows: Sequence[Sequence[str]]) -> tuple[list[str], str]:
+    """Fields ``page, per_page`` and the JSON of that page's rows."""
+    try:
+        page, per_page = int(request.field(2)), int(request.field(3))
+    except ValueError as error:
+        raise ProtocolError("10004006", "bad page number or size") from error
+    if page < 1 or per_page < 1:
+        raise ProtocolError("10004006", "bad page number or size")
+    chunk = rows[(page - 1) * per_page:page * per_page]
+    return [str(page), str(per_page)], _records(chunk)
+
+
+class Handlers:
+    """Answers the data methods from one :class:`Market`."""
+
+    def __init__(self, market: Market) -> None:
+        self.market = market
+        self._table: dict[str, Callable[[Request], list[str]]] = {
+            "query_trade_dates": self._trade_dates,
+            "query_all_stock": self._all_stock,
+            "query_stock_basic": self._stock_basic,
+            "query_hs300_stocks": self._members,
+            "query_sz50_stocks": self._members,
+            "query_zz500_stocks": self._members,
+            "query_history_k_data_plus": self._k_data_plus,
+            "query_daily_history_k_AStock": self._daily_k,
+        }
+
+    def serves(self, method: str) -> bool:
+        """True for the data methods handled here (login and logout are the session's)."""
+        return method in self._table
+
+    def handle(self, request: Request) -> list[str]:
+        """Body fields of the success reply to ``request``."""
+        head = [*SUCCESS, request.method, request.field(1)]
+        return head + self._table[request.method](request)
+
+    def _trade_dates(self, request: Request) -> list[str]:
+        start, end = _date(request.field(4), "10004007"), _date(request.field(5), "10004008")
+        if start > end:
+            raise ProtocolError("10004009", "start after end")
+        count = (end - start).days + 1
+        days = (start + dt.timedelta(days=k) for k in range(count))
+        rows = [[d.isoformat(), "1" if self.market.is_trading_day(d) else "0"] for d in days]
+        paging, records = _page(request, rows)
+        return [*paging, records, request.field(4), request.field(5),
+                "calendar_date,is_trading_day"]
+
+    def _all_stock(self, request: Request) -> list[str]:
+        day = _date(request.field(4))
+        rows = []
+        if self.market.is_trading_day(day):  # baostock answers nothing for closed days
+            suspended = self.market.suspended(day)
+            rows = [[s.code, "0" if s.code in suspended else "1", s.name]
+                    for s in self.market.listed(day)]
+        paging, records = _page(request, rows)
+        return [*paging, records, request.field(4), "code,tradeStatus,code_name"]
+
+    def _stock_basic(self, request: Request) -> list[str]:
+        code, name = request.field(4), request.field(5)
+        rows = [
+            [s.code, s.name, s.ipo_date.isoformat() if s.ipo_date else "",
+             s.out_date.isoformat() if s.out_date else "", s.type, s.status]
+            for s in self.market.securities
+            if (not code or s.code == code) and (not name or name in s.name)
+        ]
+        paging, records = _page(request, rows)
+        return [*paging, records, code, name, "code,code_name,ipoDate,outDate,type,status"]
+
+    def _members(self, request: Request) -> list[str]:
+        text = request.field(4)
+        day = _date(text) if text else min(dt.date.today(), self.market.last_day)
+        update = previous_trading_day(day)
+        members = self.market.members(_MEMBER_INDEX[request.method], day)
+        rows = [[update.isoformat(), s.code, s.name] for s in members]
+        paging, records = _page(request, rows)
+        return [*paging, records, text, "updateDate,code,code_name"]
+
+    def _k_data_plus(self, request: Request) -> list[str]:
+        code, fields_text = request.field(4), request.field(5)
+        start_text, end_text = request.field(6), request.field(7)
+        frequency, adjustflag = request.field(8), request.field(9)
+        if not _CODE.match(code):
+            raise ProtocolError("10004011", f"bad code {code!r}")
+        fields = [name.strip() for name in fields_text.split(",")]
+        unknown = [name for name in fields if name not in K_FIELDS]
+        if unknown:
+            raise ProtocolError("10004012", f"unknown fields {unknown}")
+        if len(set(fields)) != len(fields):
+            raise ProtocolError("10004018", "repeated field")
+        if frequency != "d" or adjustflag not in ("1", "2", "3"):
+            raise ProtocolError("10004006", "only daily bars with adjustflag 1, 2 or 3")
+        start, end = _date(start_text, "10004007"), _date(end_text, "10004008")
+        if start > end:
+            raise ProtocolError("10004009", "start after end")
+        picks = [K_FIELDS.index(name) for name in fields]
+        rows = [[row[k] for k in picks]
+                for row in self.market.bars(code, start, end, adjustflag)]
+        paging, records = _page(request, rows)
+        return [*paging, records, code, fields_text, start_text, end_text, frequency,
+                adjustflag]
+
+    def _daily_k(self, request: Request) -> list[str]:
+        rows = self.market.day_bars(_date(request.field(2)))
+        return [_records(rows), ",".join(K_FIELDS)]

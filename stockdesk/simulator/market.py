@@ -1,0 +1,214 @@
+"""A synthetic, deterministic A-share market: securities, calendar, bars and index members.
+
+The same seed always gives the same market, and a bar for ``(code, day)`` is the same
+whichever query returns it (a per-stock range or a per-date snapshot), so tests can compare
+what a collector stored against :meth:`Market.bars`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+from stockdesk.core.domain import Security
+from stockdesk.simulator import calendar
+from stockdesk.simulator.bars import K_FIELDS, BarBlock, format_rows
+from stockdesk.simulator.paths import LOTS, Profile, YearPath, build_profile, build_year
+from stockdesk.simulator.timeline import Timeline
+from stockdesk.simulator.universe import build_securities
+
+__all__ = ["K_FIELDS", "Market"]
+
+_INDEX_SIZES = {"hs300": 300, "sz50": 50, "zz500": 500}
+_YEAR_CACHE = 12_000
+"""Year paths kept (~6 KB each): a 5,000-stock market over two years."""
+_MATRIX_CACHE = 2
+"""Whole-market years kept for per-date replies (~30 MB each with 5,000 stocks)."""
+_STATIC_FIELDS = ("index", "is_st", "float_shares", "eps", "bvps", "sps", "cfps",
+                  "amount_scale")
+
+
+class Market:
+    """Securities and daily bars of a made-up market, all derived from ``seed``.
+
+    Thread-safe: the simulator serves several connections from one market.
+    """
+
+    def __init__(self, *, seed: int = 7, stocks: int = 300, indices: int = 4,
+                 first_day: dt.date = dt.date(2018, 1, 1),
+                 last_day: dt.date = dt.date(2026, 12, 31)) -> None:
+        if first_day > last_day:
+            raise ValueError("first_day must not be after last_day")
+        self.seed = seed
+        self.first_day = first_day
+        self.last_day = last_day
+        rng = np.random.default_rng(seed)
+        self.securities: tuple[Security, ...] = build_securities(
+            rng, stocks, indices, first_day, last_day)
+        self._by_code = {security.code: security for security in self.securities}
+        self._stocks = [security for security in self.securities if security.type == "1"]
+        self._rank = {security.code: float(score) for security, score
+                      in zip(self._stocks, rng.random(len(self._stocks)), strict=True)}
+        self._timeline = Timeline(first_day, last_day)
+        self._lock = threading.Lock()
+        self._profiles: dict[str, Profile] = {}
+        self._years: OrderedDict[tuple[str, int], YearPath | None] = OrderedDict()
+        self._columns: dict[str, np.ndarray] | None = None
+        self._matrices: OrderedDict[int, tuple[int, np.ndarray]] = OrderedDict()
+
+    def stocks(self) -> list[Security]:
+        """The stocks (type 1), without indices, listed or not."""
+        return list(self._stocks)
+
+    def security(self, code: str) -> Security | None:
+        """The security with ``code``, or None."""
+        return self._by_code.get(code)
+
+    def is_trading_day(self, day: dt.date) -> bool:
+        """True when the exchange is open on ``day`` (any year, not only the span)."""
+        return calendar.is_trading_day(day)
+
+    def trading_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """Trading days in ``[start, end]``: weekdays minus the fixed holidays."""
+        return calendar.trading_days(start, end)
+
+    def listed(self, day: dt.date) -> list[Security]:
+        """Securities (indices included) listed on ``day``: IPO on or before, not yet out."""
+        return [s for s in self.securities if s.listed_between(day, day)]
+
+    def suspended(self, day: dt.date) -> set[str]:
+        """Codes of the securities listed but not trading on trading day ``day``."""
+        position = self._timeline.index(day)
+        if position is None:
+            return set()
+        year = self._timeline.days[position].year
+        codes = set()
+        for security in self.listed(day):
+            path = self._year(security, year)
+            if path is not None and path.data[position - path.start, LOTS] == 0:
+                codes.add(security.code)
+        return codes
+
+    def bars(self, code: str, start: dt.date, end: dt.date,
+             adjustflag: str = "3") -> list[list[str]]:
+        """Wire rows (:data:`K_FIELDS` order) of ``code`` for its listed trading days in
+        ``[start, end]``; empty for an unknown code."""
+        security = self._by_code.get(code)
+        if security is None or start > end:
+            return []
+        profile = self._profile(security)
+        lo, hi = self._timeline.span(start, end)
+        lo, hi = max(lo, profile.first), min(hi, profile.last + 1)
+        if lo >= hi:
+            return []
+        parts = []
+        for year in range(self._timeline.days[lo].year, self._timeline.days[hi - 1].year + 1):
+            path = self._year(security, year)
+            if path is not None:
+                begin = max(lo - path.start, 0)
+                parts.append(path.data[begin:max(hi - path.start, 0)])
+        data = np.concatenate(parts)
+        rows = len(data)
+        block = BarBlock(
+            dates=self._timeline.iso[lo:hi], codes=[code] * rows, data=data,
+            factors=profile.factors(np.arange(lo, hi), adjustflag),
+            index=np.full(rows, profile.index), is_st=np.full(rows, profile.is_st),
+            float_shares=np.full(rows, profile.float_shares), eps=np.full(rows, profile.eps),
+            bvps=np.full(rows, profile.bvps), sps=np.full(rows, profile.sps),
+            cfps=np.full(rows, profile.cfps), amount_scale=np.full(rows, profile.amount_scale),
+        )
+        return format_rows(block, adjustflag)
+
+    def day_bars(self, day: dt.date) -> list[list[str]]:
+        """Unadjusted wire rows of every stock (type 1) listed on ``day``, by code."""
+        position = self._timeline.index(day)
+        if position is None:
+            return []
+        columns = self._static_columns()
+        listed = np.flatnonzero((columns["first"] <= position) & (position <= columns["last"]))
+        if len(listed) == 0:
+            return []
+        start, matrix = self._year_matrix(self._timeline.days[position].year)
+        block = BarBlock(
+            dates=[self._timeline.iso[position]] * len(listed),
+            codes=[self._stocks[i].code for i in listed.tolist()],
+            data=matrix[listed, position - start],
+            factors=np.ones(len(listed)),
+            **{name: columns[name][listed] for name in _STATIC_FIELDS},
+        )
+        return format_rows(block, "3")
+
+    def members(self, index: str, day: dt.date) -> list[Security]:
+        """Constituents of ``'hs300'``, ``'sz50'`` or ``'zz500'`` on ``day``, by code.
+
+        The stocks listed that day are ranked by a fixed per-stock score: hs300 takes the top
+        300, sz50 the top 50 Shanghai stocks (so it lies inside hs300 in a big market), zz500
+        the 500 after hs300 - or the last 500 when the market is too small for both.
+        """
+        size = _INDEX_SIZES.get(index)
+        if size is None:
+            raise ValueError(f"unknown index {index!r}; expected one of {sorted(_INDEX_SIZES)}")
+        ranked = sorted((s for s in self._stocks if s.listed_between(day, day)),
+                        key=lambda s: self._rank[s.code], reverse=True)
+        if index == "sz50":
+            ranked = [s for s in ranked if s.code.startswith("sh.")]
+        start = 0
+        if index == "zz500":
+            start = max(0, min(_INDEX_SIZES["hs300"], len(ranked) - size))
+        return sorted(ranked[start:start + size], key=lambda s: s.code)
+
+    def _profile(self, security: Security) -> Profile:
+        profile = self._profiles.get(security.code)
+        if profile is None:
+            profile = build_profile(self.seed, security, self._timeline)
+            with self._lock:
+                self._profiles[security.code] = profile
+        return profile
+
+    def _year(self, security: Security, year: int) -> YearPath | None:
+        key = (security.code, year)
+        with self._lock:
+            if key in self._years:
+                self._years.move_to_end(key)
+                return self._years[key]
+        path = build_year(self.seed, security.code, self._profile(security),
+                          self._timeline, year)
+        with self._lock:
+            self._years[key] = path
+            while len(self._years) > _YEAR_CACHE:
+                self._years.popitem(last=False)
+        return path
+
+    def _static_columns(self) -> dict[str, np.ndarray]:
+        """Per-stock constants as arrays (in ``_stocks`` order), for per-date replies."""
+        if self._columns is None:
+            profiles = [self._profile(s) for s in self._stocks]
+            self._columns = {name: np.array([getattr(p, name) for p in profiles])
+                             for name in (*_STATIC_FIELDS, "first", "last")}
+        return self._columns
+
+    def _year_matrix(self, year: int) -> tuple[int, np.ndarray]:
+        """All stocks' bars of ``year`` as one (stocks, days, 6) array and its first day.
+
+        Per-date replies walk the days of a year in order; picking one day for thousands
+        of stocks is then a single fancy index instead of a Python loop over year paths.
+        """
+        with self._lock:
+            if year in self._matrices:
+                self._matrices.move_to_end(year)
+                return self._matrices[year]
+        lo, hi = self._timeline.year_span(year)
+        matrix = np.zeros((len(self._stocks), hi - lo, 6), dtype=np.int32)
+        for i, security in enumerate(self._stocks):
+            path = self._year(security, year)
+            if path is not None:
+                offset = path.start - lo
+                matrix[i, offset:offset + len(path.data)] = path.data
+        with self._lock:
+            self._matrices[year] = (lo, matrix)
+            while len(self._matrices) > _MATRIX_CACHE:
+                self._matrices.popitem(last=False)
+        return lo, matrix
