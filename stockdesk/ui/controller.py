@@ -53,8 +53,11 @@ class JobController(QObject):
         self._factory = factory
         self._gate = QMutex()
         self._busy = False
-        self._thread: QThread | None = None
         self._worker: CollectWorker | None = None
+        self._threads: list[tuple[QThread, CollectWorker]] = []
+        """Threads not yet fully finished, with their workers: Python must keep these
+        references until Qt has deleted the worker in its own thread, or dropping the last
+        one would delete it from the GUI thread at the same time (a crash)."""
         self._cancel_requested: float | None = None
         self.last_cancel_seconds: float | None = None
         """Seconds from the last :meth:`cancel` to the job's end (for measurements)."""
@@ -80,7 +83,9 @@ class JobController(QObject):
         worker = CollectWorker(self._factory, request)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
-        worker.finished.connect(thread.quit)
+        # Direct: quit() is thread-safe, and the thread must stop as soon as run() returns,
+        # not when the GUI gets round to it (a QThread destroyed while running aborts).
+        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         worker.finished.connect(worker.deleteLater)
         thread.finished.connect(self._on_thread_finished)
         thread.finished.connect(thread.deleteLater)
@@ -92,7 +97,8 @@ class JobController(QObject):
         worker.refused.connect(self._on_worker_refused)
         worker.errorOccurred.connect(self._on_worker_error_occurred)
         worker.finished.connect(self._on_worker_finished)
-        self._thread, self._worker = thread, worker
+        self._worker = worker
+        self._threads.append((thread, worker))
         self.busyChanged.emit(True)
         thread.start()
         self._flush_timer.start()
@@ -107,8 +113,8 @@ class JobController(QObject):
     def shutdown(self, timeout_ms: int = THREAD_STOP_TIMEOUT_MS) -> None:
         """Cancel any job and wait for its thread, so none outlives the window."""
         self.cancel()
-        if self._thread is not None:
-            self._thread.wait(timeout_ms)
+        for thread, _worker in self._threads:
+            thread.wait(timeout_ms)
 
     @Slot()
     def _on_flush_timer_timeout(self) -> None:
@@ -153,5 +159,12 @@ class JobController(QObject):
 
     @Slot()
     def _on_thread_finished(self) -> None:
-        if self._thread is not None and self._thread.isFinished():
-            self._thread = None
+        for entry in list(self._threads):
+            thread, _worker = entry
+            if thread.isFinished():
+                thread.wait()  # returns once the worker's deferred delete has run
+                self._threads.remove(entry)
+
+    def threads_alive(self) -> int:
+        """Worker threads not yet fully finished (tests wait for 0)."""
+        return len(self._threads)

@@ -1,0 +1,480 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+  <context>
+    <name>FailuresModel</name>
+    <message>
+      <location filename="../../stockdesk/ui/failures_model.py" line="26" />
+      <source>Code</source>
+      <translation>代码</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/failures_model.py" line="26" />
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/failures_model.py" line="26" />
+      <source>Error code</source>
+      <translation>错误码</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/failures_model.py" line="26" />
+      <source>Message</source>
+      <translation>错误信息</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/failures_model.py" line="27" />
+      <source>Attempts</source>
+      <translation>尝试次数</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/failures_model.py" line="27" />
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+  </context>
+  <context>
+    <name>HistoryModel</name>
+    <message>
+      <location filename="../../stockdesk/ui/history_model.py" line="34" />
+      <source>Task ID</source>
+      <translation>任务 ID</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_model.py" line="34" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_model.py" line="34" />
+      <source>Date range</source>
+      <translation>日期范围</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_model.py" line="34" />
+      <source>Stocks</source>
+      <translation>股票</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_model.py" line="35" />
+      <source>Succeeded</source>
+      <translation>成功</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_model.py" line="35" />
+      <source>Failed</source>
+      <translation>失败</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_model.py" line="35" />
+      <source>Skipped</source>
+      <translation>跳过</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_model.py" line="35" />
+      <source>Rows</source>
+      <translation>行数</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_model.py" line="36" />
+      <source>Started</source>
+      <translation>开始时间</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_model.py" line="36" />
+      <source>Ended</source>
+      <translation>结束时间</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_model.py" line="36" />
+      <source>Duration</source>
+      <translation>耗时</translation>
+    </message>
+  </context>
+  <context>
+    <name>HistoryPanel</name>
+    <message>
+      <location filename="../../stockdesk/ui/history_panel.py" line="159" />
+      <source>Export failed stocks</source>
+      <translation>导出失败股票</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_panel.py" line="159" />
+      <source>CSV files (*.csv)</source>
+      <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_panel.py" line="238" />
+      <source>Select a job to see its failed stocks.</source>
+      <translation>选择一个任务以查看其失败的股票。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_panel.py" line="241" />
+      <source>Failed stocks of {id}: {count}</source>
+      <translation>任务 {id} 的失败股票：{count} 只</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_panel.py" line="252" />
+      <source>Job history</source>
+      <translation>任务历史</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_panel.py" line="253" />
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_panel.py" line="254" />
+      <source>Copy</source>
+      <translation>复制</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_panel.py" line="255" />
+      <source>Export CSV…</source>
+      <translation>导出 CSV…</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_panel.py" line="256" />
+      <source>Retry failed</source>
+      <translation>重试失败股票</translation>
+    </message>
+  </context>
+  <context>
+    <name>JobForm</name>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="115" />
+      <source>The start date is after the end date.</source>
+      <translation>开始日期晚于结束日期。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="124" />
+      <source>Not valid stock codes: {codes}. Use codes such as sh.600000, sz.000001, 600000 or 600000.SH.</source>
+      <translation>以下不是有效的股票代码：{codes}。请使用 sh.600000、sz.000001、600000 或 600000.SH 这样的代码。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="129" />
+      <source>Paste at least one stock code.</source>
+      <translation>请至少输入一个股票代码。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="168" />
+      <source>Collection</source>
+      <translation>采集</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="169" />
+      <source>Dates</source>
+      <translation>日期</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="169" />
+      <source>Stocks</source>
+      <translation>股票</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="169" />
+      <source>Codes</source>
+      <translation>代码列表</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="169" />
+      <source>Prices</source>
+      <translation>复权类型</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="172" />
+      <source>to</source>
+      <translation>至</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="174" />
+      <source>All A-shares</source>
+      <translation>全部 A 股</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="174" />
+      <source>CSI 300 (HS300)</source>
+      <translation>沪深300</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="174" />
+      <source>SSE 50 (SZ50)</source>
+      <translation>上证50</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="175" />
+      <source>CSI 500 (ZZ500)</source>
+      <translation>中证500</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="175" />
+      <source>Pasted codes</source>
+      <translation>指定代码</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="179" />
+      <source>Unadjusted</source>
+      <translation>不复权</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="179" />
+      <source>Forward adjusted</source>
+      <translation>前复权</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="180" />
+      <source>Backward adjusted</source>
+      <translation>后复权</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="184" />
+      <source>Codes separated by spaces, commas or new lines, e.g. sh.600000 000001.SZ</source>
+      <translation>用空格、逗号或换行分隔，例如 sh.600000 000001.SZ</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="186" />
+      <source>Start</source>
+      <translation>开始</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="187" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="158" />
+      <source>A job is running</source>
+      <translation>任务正在运行</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="159" />
+      <source>A collection job is still running. Cancel it and close the window? Stocks already collected are kept.</source>
+      <translation>采集任务仍在运行。要取消任务并关闭窗口吗？已采集的股票数据会保留。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="195" />
+      <source>Cancelling the job, then closing…</source>
+      <translation>正在取消任务，完成后关闭窗口…</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="222" />
+      <source>Cancelling…</source>
+      <translation>正在取消…</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="264" />
+      <source>Could not read the job log: {error}</source>
+      <translation>无法读取任务记录：{error}</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="274" />
+      <source>{status}: {success} succeeded, {failed} failed, {skipped} skipped, {rows} rows.</source>
+      <translation>{status}：成功 {success} 只，失败 {failed} 只，跳过 {skipped} 只，共 {rows} 行。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="283" />
+      <source>Collection job ended</source>
+      <translation>采集任务已结束</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="288" />
+      <source>The job failed: {error}</source>
+      <translation>任务失败：{error}</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="291" />
+      <source>The baostock server cannot be reached ({error}). Check the network connection and try again, or try StockDesk offline with the built-in demo market.</source>
+      <translation>无法连接 baostock 服务器（{error}）。请检查网络连接后重试，或使用内置的演示行情离线体验 StockDesk。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="294" />
+      <source>Open the demo</source>
+      <translation>打开演示</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="318" />
+      <source>StockDesk — A-share daily history</source>
+      <translation>StockDesk — A 股日线历史采集</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="320" />
+      <source>&amp;File</source>
+      <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="321" />
+      <source>&amp;Quit</source>
+      <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="322" />
+      <source>&amp;Language</source>
+      <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="323" />
+      <source>Stocks of the current job</source>
+      <translation>当前任务的股票</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="324" />
+      <source>All</source>
+      <translation>全部</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="324" />
+      <source>Failed</source>
+      <translation>失败</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="324" />
+      <source>Succeeded</source>
+      <translation>成功</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="324" />
+      <source>Skipped</source>
+      <translation>跳过</translation>
+    </message>
+  </context>
+  <context>
+    <name>NoticeBar</name>
+    <message>
+      <location filename="../../stockdesk/ui/notice_bar.py" line="62" />
+      <source>Dismiss</source>
+      <translation>关闭</translation>
+    </message>
+  </context>
+  <context>
+    <name>ProgressPanel</name>
+    <message>
+      <location filename="../../stockdesk/ui/progress_panel.py" line="133" />
+      <source>Task ID:</source>
+      <translation>任务 ID：</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/progress_panel.py" line="133" />
+      <source>Succeeded:</source>
+      <translation>成功：</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/progress_panel.py" line="133" />
+      <source>Failed:</source>
+      <translation>失败：</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/progress_panel.py" line="133" />
+      <source>Skipped:</source>
+      <translation>跳过：</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/progress_panel.py" line="134" />
+      <source>Rows:</source>
+      <translation>行数：</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/progress_panel.py" line="134" />
+      <source>Elapsed:</source>
+      <translation>已用时间：</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/progress_panel.py" line="134" />
+      <source>ETA:</source>
+      <translation>预计剩余：</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/progress_panel.py" line="138" />
+      <source>Copy ID</source>
+      <translation>复制 ID</translation>
+    </message>
+  </context>
+  <context>
+    <name>ResultsModel</name>
+    <message>
+      <location filename="../../stockdesk/ui/results_model.py" line="90" />
+      <source>Code</source>
+      <translation>代码</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/results_model.py" line="90" />
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/results_model.py" line="90" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/results_model.py" line="90" />
+      <source>Rows</source>
+      <translation>行数</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/results_model.py" line="91" />
+      <source>Attempts</source>
+      <translation>尝试次数</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/results_model.py" line="91" />
+      <source>Error</source>
+      <translation>错误</translation>
+    </message>
+  </context>
+  <context>
+    <name>app</name>
+    <message>
+      <location filename="../../stockdesk/app.py" line="151" />
+      <source>{count} job(s) were interrupted when StockDesk last stopped: {ids}</source>
+      <translation>上次退出时有 {count} 个任务被中断：{ids}</translation>
+    </message>
+  </context>
+  <context>
+    <name>labels</name>
+    <message>
+      <location filename="../../stockdesk/ui/labels.py" line="17" />
+      <source>Succeeded</source>
+      <translation>成功</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/labels.py" line="18" />
+      <location filename="../../stockdesk/ui/labels.py" line="29" />
+      <source>Failed</source>
+      <translation>失败</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/labels.py" line="19" />
+      <source>Skipped</source>
+      <translation>跳过</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/labels.py" line="27" />
+      <source>Running</source>
+      <translation>运行中</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/labels.py" line="28" />
+      <source>Completed</source>
+      <translation>已完成</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/labels.py" line="30" />
+      <source>Cancelled</source>
+      <translation>已取消</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/labels.py" line="31" />
+      <source>Interrupted</source>
+      <translation>已中断</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/labels.py" line="46" />
+      <source>A collection job is already running; wait for it to finish before starting a new one.</source>
+      <translation>已有采集任务正在运行，请等待完成后再启动新任务</translation>
+    </message>
+  </context>
+</TS>

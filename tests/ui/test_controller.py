@@ -1,0 +1,134 @@
+import datetime as dt
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+from ui_fakes import FakeCollector, FakeJobLog
+
+from stockdesk.core.domain import JobRequest, JobStatus
+from stockdesk.ui.controller import JobController
+from stockdesk.ui.labels import job_running_text
+
+REQUEST = JobRequest(dt.date(2024, 1, 2), dt.date(2024, 6, 11))
+
+
+class Sink(QObject):
+    """Records the results and the thread they were applied in."""
+
+    def __init__(self):
+        super().__init__()
+        self.items = []
+        self.threads = set()
+
+    def __call__(self, items):
+        self.items.extend(items)
+        self.threads.add(QThread.currentThread())
+
+
+@pytest.fixture
+def make_controller():
+    """Builds controllers and waits for their threads at the end of the test."""
+    controllers = []
+
+    def make(collector, factory=None):
+        sink = Sink()
+        controller = JobController(factory or (lambda: collector), sink)
+        controllers.append(controller)
+        return controller, sink
+
+    yield make
+    for controller in controllers:
+        controller.shutdown()
+
+
+def test_job_runs_in_a_worker_thread_and_streams_results(qtbot, qapp, make_controller):
+    collector = FakeCollector(FakeJobLog(), items=450, failed=(3, 7))
+    controller, sink = make_controller(collector)
+    started = []
+    controller.jobStarted.connect(started.append)
+    with qtbot.waitSignal(controller.jobFinished, timeout=5000) as finished:
+        assert controller.start(REQUEST)
+        assert controller.is_busy()
+    record = finished.args[0]
+    assert record.status == JobStatus.COMPLETED
+    assert (record.success_count, record.failed_count) == (448, 2)
+    assert started == [record.id]
+    qtbot.waitUntil(lambda: len(sink.items) == 450, timeout=5000)
+    assert sink.threads == {qapp.thread()}
+    assert not controller.is_busy()
+    qtbot.waitUntil(lambda: controller.threads_alive() == 0, timeout=2000)
+
+
+def test_second_start_is_refused_while_a_job_runs(qtbot, make_controller):
+    hold = threading.Event()
+    collector = FakeCollector(FakeJobLog(), items=5, hold=hold)
+    controller, _sink = make_controller(collector)
+    refusals = []
+    controller.refused.connect(refusals.append)
+    with qtbot.waitSignal(controller.jobStarted, timeout=5000):
+        assert controller.start(REQUEST)
+    assert not controller.start(REQUEST)
+    assert refusals == [job_running_text()]
+    with qtbot.waitSignal(controller.jobFinished, timeout=5000):
+        hold.set()
+    assert len(collector.requests) == 1
+    with qtbot.waitSignal(controller.jobFinished, timeout=5000):
+        assert controller.start(REQUEST)  # the gate opened again
+
+
+def test_job_of_another_process_is_refused_with_the_same_text(qtbot, make_controller):
+    controller, _sink = make_controller(FakeCollector(FakeJobLog(), busy=True))
+    with qtbot.waitSignal(controller.refused, timeout=5000) as refused:
+        assert controller.start(REQUEST)
+    assert refused.args == [job_running_text()]
+    qtbot.waitUntil(lambda: not controller.is_busy(), timeout=2000)
+
+
+def test_crash_in_the_collector_is_reported_and_frees_the_gate(qtbot, make_controller):
+    def explode():
+        raise RuntimeError("boom")
+
+    controller, _sink = make_controller(None, explode)
+    with qtbot.waitSignal(controller.errorOccurred, timeout=5000) as error:
+        controller.start(REQUEST)
+    assert "boom" in error.args[0]
+    qtbot.waitUntil(lambda: not controller.is_busy(), timeout=2000)
+    with qtbot.waitSignal(controller.jobFinished, timeout=5000):
+        assert controller.start(REQUEST)  # the gate is open again
+
+
+def test_cancel_ends_the_job_as_cancelled(qtbot, make_controller):
+    hold = threading.Event()
+    controller, _sink = make_controller(FakeCollector(FakeJobLog(), items=5, hold=hold))
+    with qtbot.waitSignal(controller.jobStarted, timeout=5000):
+        controller.start(REQUEST)
+    started = time.monotonic()
+    with qtbot.waitSignal(controller.jobFinished, timeout=2000) as finished:
+        controller.cancel()
+    assert finished.args[0].status == JobStatus.CANCELLED
+    assert time.monotonic() - started < 2
+    assert controller.last_cancel_seconds < 2
+
+
+class Emitter(QObject):
+    ping = Signal(object)
+
+
+class Counter(QObject):
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    @Slot(object)
+    def on_ping(self, _value):
+        self.count += 1
+
+
+def test_many_thousand_emits_do_not_crash(qtbot):
+    """PySide6 6.12.0 on Python 3.11 aborted after a few hundred emits (DESIGN §8)."""
+    emitter, counter = Emitter(), Counter()
+    emitter.ping.connect(counter.on_ping)
+    for index in range(20_000):
+        emitter.ping.emit(index)
+    assert counter.count == 20_000

@@ -1,0 +1,205 @@
+import datetime as dt
+import threading
+
+import pytest
+from PySide6.QtCore import QDate, QSettings, QSize
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDateEdit, QProgressBar, QPushButton, QTableView
+from ui_fakes import NOW, FakeCollector, make_job
+
+from stockdesk.core.domain import AdjustFlag, JobStatus
+from stockdesk.ui.main_window import MainWindow
+from stockdesk.ui.results_model import COL_CODE
+
+OBJECT_NAMES = {
+    "startDateEdit": QDateEdit, "endDateEdit": QDateEdit, "startButton": QPushButton,
+    "cancelButton": QPushButton, "progressBar": QProgressBar, "resultsTable": QTableView,
+    "historyTable": QTableView, "failuresTable": QTableView,
+}
+
+
+@pytest.fixture
+def make_window(qtbot, settings, job_log):
+    windows = []
+
+    def make(collector=None, *, demo=False, settings=settings):
+        collector = collector or FakeCollector(job_log)
+        window = MainWindow(collector_factory=lambda: collector, job_log=lambda: job_log,
+                            settings=settings, demo=demo, now=lambda: NOW)
+        qtbot.addWidget(window)
+        windows.append(window)
+        window.show()
+        return window
+
+    yield make
+    for window in windows:
+        window.controller.shutdown()
+        window.runner.wait()
+
+
+def test_contract_object_names(make_window):
+    window = make_window()
+    for name, kind in OBJECT_NAMES.items():
+        assert isinstance(window.findChild(kind, name), kind), name
+    assert window.form.startDateEdit.calendarPopup()
+
+
+def test_default_inputs(make_window):
+    window = make_window()
+    assert window.form.startDateEdit.date() == QDate(2024, 1, 1)
+    assert window.form.endDateEdit.date() == QDate(2024, 6, 11)
+    request = window.form.build_request()
+    assert (request.universe, request.adjustflag) == ("all", AdjustFlag.NONE)
+    assert "DEMO" not in window.windowTitle()
+    assert "DEMO" in make_window(demo=True).windowTitle()
+
+
+def test_adjust_types_map_to_baostock_flags(make_window):
+    window = make_window()
+    flags = [window.form.adjustCombo.itemData(i) for i in range(3)]
+    assert flags == ["3", "2", "1"]
+
+
+def test_invalid_codes_are_named(make_window):
+    window = make_window()
+    window.form.universeCombo.setCurrentIndex(window.form.universeCombo.findData("codes"))
+    window.form.codesEdit.setPlainText("600000.SH  foo 12345 sz.000001")
+    window.form.startButton.click()
+    assert "foo, 12345" in window.noticeBar.text()
+    assert window.controller.is_busy() is False
+
+
+def test_reversed_dates_are_refused(make_window):
+    window = make_window()
+    window.form.startDateEdit.setDate(QDate(2024, 5, 1))
+    window.form.endDateEdit.setDate(QDate(2024, 4, 1))
+    window.form.startButton.click()
+    assert window.noticeBar.text() == "The start date is after the end date."
+
+
+def test_job_streams_into_the_table_and_the_history(qtbot, make_window, job_log):
+    window = make_window(FakeCollector(job_log, items=600, failed=(5, 9, 11)))
+    with qtbot.waitSignal(window.controller.jobFinished, timeout=5000) as finished:
+        window.form.startButton.click()
+    record = finished.args[0]
+    qtbot.waitUntil(lambda: window.resultsModel.rowCount() == 600, timeout=5000)
+    panel = window.progressPanel
+    assert panel.task_id() == record.id
+    assert panel.progressBar.value() == 600 and panel.progressBar.maximum() == 600
+    assert (panel.successLabel.text(), panel.failedLabel.text()) == ("597", "3")
+    window.statusFilterCombo.setCurrentIndex(1)  # failed
+    assert [window.resultsModel.index(r, COL_CODE).data() for r in range(3)] == [
+        "sh.600005", "sh.600009", "sh.600011"]
+    history = window.historyPanel
+    qtbot.waitUntil(lambda: history.failuresModel.rowCount() == 3, timeout=3000)
+    assert history.historyModel.row_at(0).id == record.id
+    panel.copyTaskIdButton.click()
+    assert QGuiApplication.clipboard().text() == record.id
+
+
+def test_second_start_is_refused_with_the_message(qtbot, make_window, job_log, chinese):
+    hold = threading.Event()
+    window = make_window(FakeCollector(job_log, items=3, hold=hold))
+    with qtbot.waitSignal(window.controller.jobStarted, timeout=5000):
+        window.form.startButton.click()
+    window.form.startButton.click()
+    assert window.noticeBar.text() == "已有采集任务正在运行，请等待完成后再启动新任务"
+    with qtbot.waitSignal(window.controller.jobFinished, timeout=5000):
+        hold.set()
+
+
+def test_cancel_button(qtbot, make_window, job_log):
+    window = make_window(FakeCollector(job_log, items=3, hold=threading.Event()))
+    with qtbot.waitSignal(window.controller.jobStarted, timeout=5000):
+        window.form.startButton.click()
+    assert window.form.cancelButton.isEnabled()
+    with qtbot.waitSignal(window.controller.jobFinished, timeout=2000) as finished:
+        window.form.cancelButton.click()
+    assert finished.args[0].status == JobStatus.CANCELLED
+    assert not window.form.cancelButton.isEnabled()
+
+
+def test_closing_during_a_job_asks_first(qtbot, make_window, job_log, monkeypatch):
+    window = make_window(FakeCollector(job_log, items=3, hold=threading.Event()))
+    with qtbot.waitSignal(window.controller.jobStarted, timeout=5000):
+        window.form.startButton.click()
+    answers = [False, True]
+    # The question is a method of its own so the test answers it instead of a dialog.
+    monkeypatch.setattr(window, "ask_cancel_running_job", lambda: answers.pop(0))
+    window.close()
+    assert window.isVisible() and window.controller.is_busy()
+    with qtbot.waitSignal(window.controller.jobFinished, timeout=2000) as finished:
+        window.close()
+    assert finished.args[0].status == JobStatus.CANCELLED
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
+    assert answers == []
+
+
+def test_settings_remember_size_splitters_and_inputs(qtbot, make_window, tmp_path):
+    settings = QSettings(str(tmp_path / "remember.ini"), QSettings.Format.IniFormat)
+    window = make_window(settings=settings)
+    window.resize(QSize(780, 560))  # within the offscreen screen, which restore clamps to
+    window.mainSplitter.setSizes([100, 400])
+    form = window.form
+    form.startDateEdit.setDate(QDate(2023, 3, 1))
+    form.universeCombo.setCurrentIndex(form.universeCombo.findData("codes"))
+    form.codesEdit.setPlainText("sh.600000")
+    form.adjustCombo.setCurrentIndex(form.adjustCombo.findData("1"))
+    window.close()
+    again = make_window(settings=QSettings(str(tmp_path / "remember.ini"),
+                                           QSettings.Format.IniFormat))
+    assert again.size() == QSize(780, 560)
+    assert again.mainSplitter.sizes()[0] < again.mainSplitter.sizes()[1]
+    assert again.form.startDateEdit.date() == QDate(2023, 3, 1)
+    assert again.form.endDateEdit.date() == QDate(2024, 6, 11)  # the default, renewed
+    assert again.form.codesEdit.toPlainText() == "sh.600000"
+    assert again.form.build_request().codes == ("sh.600000",)
+    assert again.form.build_request().adjustflag == AdjustFlag.BACKWARD
+
+
+def test_unreachable_server_offers_the_demo(qtbot, make_window, job_log):
+    class Unreachable(FakeCollector):
+        def run(self, request, **_kwargs):
+            return make_job("historical_collection_20240612_103000_1", status=JobStatus.FAILED,
+                            error_message="网络连接失败")
+
+    window = make_window(Unreachable(job_log))
+    with qtbot.waitSignal(window.controller.jobFinished, timeout=5000):
+        window.form.startButton.click()
+    assert "cannot be reached" in window.noticeBar.text()
+    assert "网络连接失败" in window.noticeBar.text()
+    with qtbot.waitSignal(window.demoRequested, timeout=1000):
+        window.noticeBar.actionButton.click()
+
+
+def test_language_switch_applies_at_once(qtbot, make_window, chinese):
+    window = make_window()
+    assert window.form.startButton.text() == "开始"
+    actions = {action.data(): action for action in window._languageMenu.actions()}
+    with qtbot.waitSignal(window.languageRequested, timeout=1000) as requested:
+        actions["en"].trigger()
+    assert requested.args == ["en"]
+    chinese.install("en")  # what the application does with the request
+    qtbot.waitUntil(lambda: window.form.startButton.text() == "Start", timeout=1000)
+    assert window.historyPanel.retryButton.text() == "Retry failed"
+    chinese.install("zh_CN")
+    qtbot.waitUntil(lambda: window.form.startButton.text() == "开始", timeout=1000)
+
+
+def test_job_end_notifies_when_minimised(qtbot, make_window, job_log, monkeypatch):
+    window = make_window(FakeCollector(job_log, items=2))
+    calls = []
+    monkeypatch.setattr(window.notifier, "notify", lambda *args: calls.append(args))
+    with qtbot.waitSignal(window.controller.jobFinished, timeout=5000):
+        window.form.startButton.click()
+    assert len(calls) == 1
+    window.showMinimized()
+    monkeypatch.undo()
+    assert window.notifier.notify("t", "x") in {"tray", "alert"} or not window.isMinimized()
+
+
+def test_history_lists_jobs_at_start(qtbot, make_window, job_log):
+    job_log.put(make_job("historical_collection_20240101_090000_5",
+                         start_time=dt.datetime(2024, 1, 1, 9)))
+    window = make_window()
+    qtbot.waitUntil(lambda: window.historyPanel.historyModel.rowCount() == 1, timeout=3000)
