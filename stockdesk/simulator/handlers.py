@@ -8,7 +8,6 @@ code the real service uses.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Sequence
 
@@ -25,7 +24,13 @@ _MEMBER_INDEX = {
 
 
 def _records(rows: Sequence[Sequence[str]]) -> str:
-    return json.dumps({"record": rows}, ensure_ascii=False, separators=(",", ":"))
+    """``{"record": rows}`` as JSON text.
+
+    Built by joining because it is ~6x faster than ``json.dumps`` on a 5,000-row per-date
+    reply. Safe only because every value is a number, a date, a code or a name built from
+    CJK syllables: none needs JSON escaping (a test checks ``json.loads`` round-trips).
+    """
+    return '{"record":[' + ",".join(['["' + '","'.join(row) + '"]' for row in rows]) + "]}"
 
 
 def _date(text: str, code: str = "10004010") -> dt.date:
