@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QMutex, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from stockdesk.core.collector import CollectOptions, Collector
@@ -52,10 +52,15 @@ def database_target(database: str | None, *, demo: bool) -> str:
 
 @dataclass
 class Session:
-    """What lives as long as the application: the open database, the simulator, windows."""
+    """What lives as long as the application: settings, language, simulators, windows.
+
+    ``gate`` is shared by every window: baostock keeps one socket per process, so two jobs
+    in one process must not run at the same time whichever window started them.
+    """
 
     settings: QSettings
     translations: Translations
+    gate: QMutex = field(default_factory=QMutex)
     servers: list[Any] = field(default_factory=list)
     windows: list[MainWindow] = field(default_factory=list)
 
@@ -68,7 +73,8 @@ class Session:
 
 def start_simulator(session: Session) -> str:
     """Start the built-in baostock simulator on a free loopback port; returns HOST:PORT."""
-    from stockdesk.simulator import Market, SimulatorServer
+    from stockdesk.simulator.market import Market
+    from stockdesk.simulator.server import SimulatorServer
 
     server = SimulatorServer(Market(stocks=DEMO_STOCKS))
     address = server.start()
@@ -84,6 +90,7 @@ def build_main_window(
     settings: QSettings,
     translations: Translations | None = None,
     options: CollectOptions | None = None,
+    gate: QMutex | None = None,
 ) -> MainWindow:
     """Wire the engine on ``database`` (an open Database) into a new, unshown main window.
 
@@ -109,6 +116,7 @@ def build_main_window(
         settings=settings,
         demo=demo,
         language=language,
+        gate=gate,
     )
     if translations is not None:
         window.languageRequested.connect(_LanguageSwitch(translations, settings).apply)
@@ -144,7 +152,7 @@ def open_window(
         server = start_simulator(session)
     window = build_main_window(
         database=db, server=server, demo=demo, settings=session.settings,
-        translations=session.translations,
+        translations=session.translations, gate=session.gate,
     )
     if interrupted:
         window.noticeBar.show_message(

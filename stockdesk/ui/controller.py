@@ -31,7 +31,7 @@ class JobController(QObject):
         refused(str): a start was refused because a job is running (here or elsewhere).
         errorOccurred(str): a job could not be run (user-facing text).
         jobFinished(object): the final :class:`JobRecord`, or None if no job ran.
-        busyChanged(bool): a job started (True) or ended (False).
+        busyChanged(bool): a job is starting (True, before its thread runs) or ended (False).
     """
 
     jobStarted = Signal(str)
@@ -47,11 +47,14 @@ class JobController(QObject):
         self,
         factory: CollectorFactory,
         sink: Callable[[Sequence[ItemResult]], None],
+        *,
+        gate: QMutex | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._factory = factory
-        self._gate = QMutex()
+        self._gate = gate if gate is not None else QMutex()
+        """Locked while a job runs; pass one gate to several controllers to share it."""
         self._busy = False
         self._worker: CollectWorker | None = None
         self._threads: list[tuple[QThread, CollectWorker]] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, QEvent, QMutex, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         settings: QSettings,
         demo: bool = False,
         language: str = "zh_CN",
+        gate: QMutex | None = None,
         now: Callable[[], dt.datetime] = dt.datetime.now,
         parent: QWidget | None = None,
     ) -> None:
@@ -68,7 +69,9 @@ class MainWindow(QMainWindow):
 
         self.runner = BackgroundRunner(self)
         self.resultsModel = ResultsModel(self)
-        self.controller = JobController(collector_factory, self._apply_results, self)
+        self.controller = JobController(
+            collector_factory, self._apply_results, gate=gate, parent=self
+        )
         self.notifier = JobNotifier(self)
 
         self.noticeBar = NoticeBar()
@@ -119,7 +122,7 @@ class MainWindow(QMainWindow):
         self.controller.refused.connect(self._on_controller_refused)
         self.controller.errorOccurred.connect(self._on_controller_error_occurred)
         self.controller.jobFinished.connect(self._on_controller_job_finished)
-        self.controller.busyChanged.connect(self.form.set_running)
+        self.controller.busyChanged.connect(self._on_controller_busy_changed)
         self.historyPanel.retryRequested.connect(self._on_history_retry_requested)
         self.historyPanel.loadFailed.connect(self._on_history_load_failed)
         self.noticeBar.actionTriggered.connect(self.demoRequested)
@@ -137,16 +140,7 @@ class MainWindow(QMainWindow):
 
     def start_job(self, request: JobRequest) -> bool:
         """Start a job unless one runs; the window shows why when it does not start."""
-        if self.controller.is_busy():
-            # Let the gate refuse, so the answer is the same wherever the start came from.
-            return self.controller.start(request)
-        self.resultsModel.set_rows([])
-        self.progressPanel.start_job()
-        self.noticeBar.hide()
-        started = self.controller.start(request)
-        if not started:
-            self.progressPanel.finish_job(0, 0)
-        return started
+        return self.controller.start(request)
 
     def ask_cancel_running_job(self) -> bool:
         """Ask whether closing should cancel the running job.
@@ -225,6 +219,14 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_status_filter_changed(self, index: int) -> None:
         self.resultsModel.set_status_filter(STATUS_FILTERS[index])
+
+    @Slot(bool)
+    def _on_controller_busy_changed(self, busy: bool) -> None:
+        self.form.set_running(busy)
+        if busy:
+            self.resultsModel.set_rows([])
+            self.progressPanel.start_job()
+            self.noticeBar.hide()
 
     @Slot(str)
     def _on_controller_job_started(self, job_id: str) -> None:

@@ -132,3 +132,16 @@ def test_many_thousand_emits_do_not_crash(qtbot):
     for index in range(20_000):
         emitter.ping.emit(index)
     assert counter.count == 20_000
+
+
+def test_windows_sharing_a_gate_run_one_job_between_them(qtbot, make_controller):
+    """baostock has one socket per process: the app gives all its windows one gate."""
+    hold = threading.Event()
+    first, _sink = make_controller(FakeCollector(FakeJobLog(), items=2, hold=hold))
+    second = JobController(lambda: FakeCollector(FakeJobLog()), Sink(), gate=first._gate)
+    with qtbot.waitSignal(first.jobStarted, timeout=5000):
+        first.start(REQUEST)
+    with qtbot.waitSignal(second.refused, timeout=1000):
+        assert not second.start(REQUEST)
+    with qtbot.waitSignal(first.jobFinished, timeout=5000):
+        hold.set()
