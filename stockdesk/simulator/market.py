@@ -96,6 +96,8 @@ class Market:
              adjustflag: str = "3") -> list[list[str]]:
         """Wire rows (:data:`K_FIELDS` order) of ``code`` for its listed trading days in
         ``[start, end]``; empty for an unknown code."""
+        if adjustflag not in ("1", "2", "3"):
+            raise ValueError(f"adjustflag must be '1', '2' or '3', got {adjustflag!r}")
         security = self._by_code.get(code)
         if security is None or start > end:
             return []
