@@ -114,7 +114,7 @@ class HistoryPanel(QWidget):
         self.historyTable.selectionModel().selectionChanged.connect(
             self._on_history_selection_changed
         )
-        self.refreshButton.clicked.connect(self.refresh)
+        self.refreshButton.clicked.connect(self._on_refresh_button_clicked)
         self.copyButton.clicked.connect(self._on_copy_button_clicked)
         self.exportButton.clicked.connect(self._on_export_button_clicked)
         self.retryButton.clicked.connect(self._on_retry_button_clicked)
@@ -122,7 +122,6 @@ class HistoryPanel(QWidget):
 
     # --- Public interface --------------------------------------------------------------
 
-    @Slot()
     def refresh(self, select_id: str | None = None) -> None:
         """Reload the job list; keep (or move to ``select_id``) the selected job."""
         if select_id is None and self._selected is not None:
@@ -203,6 +202,10 @@ class HistoryPanel(QWidget):
         if job is None or job.id != self._wanted_id:
             return
         self._show_job(job)
+
+    @Slot()
+    def _on_refresh_button_clicked(self) -> None:
+        self.refresh()
 
     @Slot()
     def _on_copy_button_clicked(self) -> None:

@@ -75,3 +75,15 @@ def test_read_errors_are_reported(qtbot):
         panel.refresh()
     assert "disk gone" in failed.args[0]
     runner.wait()
+
+
+def test_refresh_button_reloads_and_keeps_the_selection(qtbot, job_log):
+    panel, runner = build(qtbot, job_log)
+    panel.select_job(OLD)
+    qtbot.waitUntil(lambda: panel.failuresModel.rowCount() == 2, timeout=3000)
+    job_log.put(make_job("historical_collection_20240613_090000_33"))
+    panel.refreshButton.click()
+    qtbot.waitUntil(lambda: panel.historyModel.rowCount() == 3, timeout=3000)
+    qtbot.waitUntil(lambda: panel.failuresModel.rowCount() == 2, timeout=3000)
+    assert panel.selected_job().id == OLD
+    runner.wait()
