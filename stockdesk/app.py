@@ -72,9 +72,11 @@ class Session:
 
 
 def start_simulator(session: Session) -> str:
-    """Start the built-in baostock simulator on a free loopback port; returns HOST:PORT."""
-    from stockdesk.simulator.market import Market
-    from stockdesk.simulator.server import SimulatorServer
+    """Start the built-in baostock simulator on a free loopback port; returns HOST:PORT.
+
+    Imported here: the simulator pulls in numpy, which only the demo needs.
+    """
+    from stockdesk.simulator import Market, SimulatorServer
 
     server = SimulatorServer(Market(stocks=DEMO_STOCKS))
     address = server.start()
