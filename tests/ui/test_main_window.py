@@ -2,13 +2,21 @@ import datetime as dt
 import threading
 
 import pytest
-from PySide6.QtCore import QDate, QSettings, QSize
+from PySide6.QtCore import QDate, QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDateEdit, QProgressBar, QPushButton, QTableView
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QProgressBar,
+    QPushButton,
+    QSystemTrayIcon,
+    QTableView,
+    QWidget,
+)
 from ui_fakes import NOW, FakeCollector, make_job
 
 from stockdesk.core.domain import AdjustFlag, JobStatus
 from stockdesk.ui.main_window import MainWindow
+from stockdesk.ui.notifier import JobNotifier
 from stockdesk.ui.results_model import COL_CODE
 
 OBJECT_NAMES = {
@@ -186,16 +194,24 @@ def test_language_switch_applies_at_once(qtbot, make_window, chinese):
     qtbot.waitUntil(lambda: window.form.startButton.text() == "开始", timeout=1000)
 
 
-def test_job_end_notifies_when_minimised(qtbot, make_window, job_log, monkeypatch):
+def test_job_end_goes_through_the_notifier(qtbot, make_window, job_log, monkeypatch):
     window = make_window(FakeCollector(job_log, items=2))
     calls = []
     monkeypatch.setattr(window.notifier, "notify", lambda *args: calls.append(args))
-    with qtbot.waitSignal(window.controller.jobFinished, timeout=5000):
+    with qtbot.waitSignal(window.controller.jobFinished, timeout=5000) as finished:
         window.form.startButton.click()
     assert len(calls) == 1
-    window.showMinimized()
-    monkeypatch.undo()
-    assert window.notifier.notify("t", "x") in {"tray", "alert"} or not window.isMinimized()
+    assert finished.args[0].id in calls[0][1]
+
+
+def test_notifier_speaks_only_when_minimised(qtbot):
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    notifier = JobNotifier(widget)
+    assert notifier.notify("title", "text") == "none"
+    widget.setWindowState(Qt.WindowState.WindowMinimized)
+    expected = "tray" if QSystemTrayIcon.isSystemTrayAvailable() else "alert"
+    assert notifier.notify("title", "text") == expected
 
 
 def test_history_lists_jobs_at_start(qtbot, make_window, job_log):
