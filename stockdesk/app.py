@@ -61,13 +61,17 @@ class Session:
     settings: QSettings
     translations: Translations
     gate: QMutex = field(default_factory=QMutex)
+    databases: list[Any] = field(default_factory=list)
     servers: list[Any] = field(default_factory=list)
     windows: list[MainWindow] = field(default_factory=list)
 
     def close(self) -> None:
-        """Stop the simulators started for the demo."""
+        """Close the databases and stop the simulators started for the demo."""
+        for database in self.databases:
+            database.close()
         for server in self.servers:
             server.stop()
+        self.databases.clear()
         self.servers.clear()
 
 
@@ -149,6 +153,7 @@ def open_window(
     from stockdesk.db.joblog import JobLog
 
     db = open_database(database_target(database, demo=demo))
+    session.databases.append(db)
     interrupted = JobLog(db).recover_interrupted()
     if demo:
         server = start_simulator(session)

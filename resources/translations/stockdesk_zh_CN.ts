@@ -95,47 +95,47 @@
   <context>
     <name>HistoryPanel</name>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="159" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="158" />
       <source>Export failed stocks</source>
       <translation>导出失败股票</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="159" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="158" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="238" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="241" />
       <source>Select a job to see its failed stocks.</source>
       <translation>选择一个任务以查看其失败的股票。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="241" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="244" />
       <source>Failed stocks of {id}: {count}</source>
       <translation>任务 {id} 的失败股票：{count} 只</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="252" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="255" />
       <source>Job history</source>
       <translation>任务历史</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="253" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="256" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="254" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="257" />
       <source>Copy</source>
       <translation>复制</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="255" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="258" />
       <source>Export CSV…</source>
       <translation>导出 CSV…</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="256" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="259" />
       <source>Retry failed</source>
       <translation>重试失败股票</translation>
     </message>
@@ -246,97 +246,97 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="158" />
+      <location filename="../../stockdesk/ui/main_window.py" line="152" />
       <source>A job is running</source>
       <translation>任务正在运行</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="159" />
+      <location filename="../../stockdesk/ui/main_window.py" line="153" />
       <source>A collection job is still running. Cancel it and close the window? Stocks already collected are kept.</source>
       <translation>采集任务仍在运行。要取消任务并关闭窗口吗？已采集的股票数据会保留。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="195" />
+      <location filename="../../stockdesk/ui/main_window.py" line="189" />
       <source>Cancelling the job, then closing…</source>
       <translation>正在取消任务，完成后关闭窗口…</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="222" />
+      <location filename="../../stockdesk/ui/main_window.py" line="216" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="264" />
+      <location filename="../../stockdesk/ui/main_window.py" line="266" />
       <source>Could not read the job log: {error}</source>
       <translation>无法读取任务记录：{error}</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="274" />
+      <location filename="../../stockdesk/ui/main_window.py" line="276" />
       <source>{status}: {success} succeeded, {failed} failed, {skipped} skipped, {rows} rows.</source>
       <translation>{status}：成功 {success} 只，失败 {failed} 只，跳过 {skipped} 只，共 {rows} 行。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="283" />
+      <location filename="../../stockdesk/ui/main_window.py" line="285" />
       <source>Collection job ended</source>
       <translation>采集任务已结束</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="288" />
+      <location filename="../../stockdesk/ui/main_window.py" line="290" />
       <source>The job failed: {error}</source>
       <translation>任务失败：{error}</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="291" />
+      <location filename="../../stockdesk/ui/main_window.py" line="293" />
       <source>The baostock server cannot be reached ({error}). Check the network connection and try again, or try StockDesk offline with the built-in demo market.</source>
       <translation>无法连接 baostock 服务器（{error}）。请检查网络连接后重试，或使用内置的演示行情离线体验 StockDesk。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="294" />
+      <location filename="../../stockdesk/ui/main_window.py" line="296" />
       <source>Open the demo</source>
       <translation>打开演示</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="318" />
+      <location filename="../../stockdesk/ui/main_window.py" line="320" />
       <source>StockDesk — A-share daily history</source>
       <translation>StockDesk — A 股日线历史采集</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="320" />
+      <location filename="../../stockdesk/ui/main_window.py" line="322" />
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="321" />
+      <location filename="../../stockdesk/ui/main_window.py" line="323" />
       <source>&amp;Quit</source>
       <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="322" />
+      <location filename="../../stockdesk/ui/main_window.py" line="324" />
       <source>&amp;Language</source>
       <translation>语言(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="323" />
+      <location filename="../../stockdesk/ui/main_window.py" line="325" />
       <source>Stocks of the current job</source>
       <translation>当前任务的股票</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="324" />
+      <location filename="../../stockdesk/ui/main_window.py" line="326" />
       <source>All</source>
       <translation>全部</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="324" />
+      <location filename="../../stockdesk/ui/main_window.py" line="326" />
       <source>Failed</source>
       <translation>失败</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="324" />
+      <location filename="../../stockdesk/ui/main_window.py" line="326" />
       <source>Succeeded</source>
       <translation>成功</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="324" />
+      <location filename="../../stockdesk/ui/main_window.py" line="326" />
       <source>Skipped</source>
       <translation>跳过</translation>
     </message>
@@ -428,7 +428,7 @@
   <context>
     <name>app</name>
     <message>
-      <location filename="../../stockdesk/app.py" line="151" />
+      <location filename="../../stockdesk/app.py" line="161" />
       <source>{count} job(s) were interrupted when StockDesk last stopped: {ids}</source>
       <translation>上次退出时有 {count} 个任务被中断：{ids}</translation>
     </message>
