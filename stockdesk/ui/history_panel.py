@@ -69,6 +69,7 @@ class HistoryPanel(QWidget):
         self.historyTable.setModel(self.historyModel)
         self.historyTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.historyTable.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.historyTable.setColumnWidth(COL_ID, 330)  # the whole task ID, users copy it
         self.failuresModel = FailuresModel(self)
         self.failuresTable = TableView(objectName="failuresTable")
         self.failuresTable.setModel(self.failuresModel)

@@ -58,6 +58,7 @@ class ProgressPanel(QWidget):
         layout.addLayout(id_row, 0, 0)
         layout.addWidget(self.progressBar, 1, 0)
         layout.addLayout(counts, 2, 0)
+        layout.setRowStretch(3, 1)
 
         self._clock = QElapsedTimer()
         self._ticker = QTimer(self)
