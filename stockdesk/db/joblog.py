@@ -1,0 +1,269 @@
+"""The job log: every collection job and its stocks, and the one-job-per-database gate.
+
+The window's history panel, the CLI's ``jobs`` commands and ``--resume`` all read from
+here. Every method opens its own short session, so a JobLog may be used from any thread;
+what it returns are the plain values of :mod:`stockdesk.core.domain`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from stockdesk.core.domain import (
+    AdjustFlag,
+    ItemResult,
+    ItemStatus,
+    JobRecord,
+    JobRequest,
+    JobStatus,
+)
+from stockdesk.core.errors import JobRunningError
+from stockdesk.core.taskid import make_task_id
+from stockdesk.db import tally
+from stockdesk.db.database import Database
+from stockdesk.db.models import CollectionJobRow, JobItemRow
+from stockdesk.db.owner import Owner, is_alive
+
+
+def interrupted_message(row: CollectionJobRow) -> str:
+    """``error_message`` of a job whose process ended while it ran."""
+    return (
+        f"采集进程（PID {row.owner_pid}，主机 {row.owner_host}）在任务运行期间结束，"
+        "任务已中断。已提交的股票数据都已保存，可以继续该任务，只采集尚未完成的股票。"
+    )
+
+
+class JobLog:
+    """Reads and writes ``collection_job`` and ``job_item`` of one database."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def start_job(
+        self,
+        request: JobRequest,
+        *,
+        thread_id: int | None = None,
+        now: dt.datetime | None = None,
+    ) -> JobRecord:
+        """Log a new ``running`` job owned by this process and return it.
+
+        The check and the insert are one ``BEGIN IMMEDIATE`` transaction, so of two
+        processes starting at once exactly one gets the job. Running jobs whose owner
+        process is gone are marked ``interrupted`` first and do not block.
+
+        Raises:
+            JobRunningError: a job with a live owner is running; no job was added.
+        """
+        now = now or dt.datetime.now()
+        owner = Owner.current()
+        with self._db.writing() as session:
+            _interrupt_dead(session, now)
+            running = select(CollectionJobRow.id).where(
+                CollectionJobRow.status == JobStatus.RUNNING
+            )
+            # Return rather than raise here: the interrupted marks are true either way.
+            if session.scalar(running.limit(1)) is not None:
+                record = None
+            else:
+                record = _insert_job(session, request, owner, thread_id, now)
+        if record is None:
+            raise JobRunningError()
+        return record
+
+    def set_plan(self, job_id: str, *, total: int, strategy: str | None) -> None:
+        """Store how many stocks the job will process and how it fetches them."""
+        with self._db.writing() as session:
+            row = _job(session, job_id)
+            row.total_stocks = total
+            row.strategy = strategy
+            row.progress = tally.progress_of(row.processed_stocks, total, row.status)
+
+    def record_items(self, job_id: str, items: Sequence[ItemResult]) -> None:
+        """Log stocks that stored no rows (skipped, failed) and update the job's counters.
+
+        Stocks with rows go through :meth:`BarStore.commit_stocks`, which writes the rows
+        and the item together.
+        """
+        with self._db.writing() as session:
+            tally.record(session, job_id, items, dt.datetime.now())
+
+    def finish_job(
+        self,
+        job_id: str,
+        status: JobStatus,
+        *,
+        error_message: str | None = None,
+        now: dt.datetime | None = None,
+    ) -> JobRecord:
+        """End the job with ``status`` and return its final record."""
+        with self._db.writing() as session:
+            row = _job(session, job_id)
+            row.status = status
+            row.end_time = now or dt.datetime.now()
+            row.error_message = error_message
+            row.progress = tally.progress_of(row.processed_stocks, row.total_stocks, status)
+            session.flush()
+            return _record(row)
+
+    def get_job(self, job_id: str, *, with_failures: bool = False) -> JobRecord | None:
+        """The job, with ``failed_details`` filled when asked; None if there is none."""
+        with self._db.reading() as session:
+            row = session.get(CollectionJobRow, job_id)
+            if row is None:
+                return None
+            record = _record(row)
+            if with_failures:
+                record.failed_details = _items(session, job_id, ItemStatus.FAILED)
+            return record
+
+    def get_request(self, job_id: str) -> JobRequest | None:
+        """What the job was asked to do, for ``--resume``; None if there is no such job."""
+        with self._db.reading() as session:
+            row = session.get(CollectionJobRow, job_id)
+            if row is None:
+                return None
+            return JobRequest(
+                start_date=row.start_date,
+                end_date=row.end_date,
+                adjustflag=AdjustFlag(row.adjustflag),
+                universe=row.universe,
+                codes=tuple(row.codes.split(",")) if row.codes else (),
+                resumes=row.resumes,
+            )
+
+    def list_jobs(self, limit: int | None = None) -> list[JobRecord]:
+        """Jobs, newest first."""
+        query = select(CollectionJobRow).order_by(
+            CollectionJobRow.start_time.desc(), CollectionJobRow.id.desc()
+        )
+        with self._db.reading() as session:
+            return [_record(row) for row in session.scalars(query.limit(limit))]
+
+    def items(self, job_id: str, status: ItemStatus | None = None) -> list[ItemResult]:
+        """The job's stocks in the order they were first logged, optionally of one status."""
+        with self._db.reading() as session:
+            return _items(session, job_id, status)
+
+    def done_codes(self, job_id: str) -> set[str]:
+        """Codes the job stored or skipped: what a resumed job does not fetch again."""
+        query = select(JobItemRow.code).where(
+            JobItemRow.job_id == job_id,
+            JobItemRow.status.in_([ItemStatus.SUCCESS, ItemStatus.SKIPPED]),
+        )
+        with self._db.reading() as session:
+            return set(session.scalars(query))
+
+    def recover_interrupted(self, now: dt.datetime | None = None) -> list[str]:
+        """Mark ``running`` jobs whose process is gone as ``interrupted``; return their ids."""
+        with self._db.writing() as session:
+            return _interrupt_dead(session, now or dt.datetime.now())
+
+
+def _insert_job(
+    session: Session,
+    request: JobRequest,
+    owner: Owner,
+    thread_id: int | None,
+    now: dt.datetime,
+) -> JobRecord:
+    """Insert the job row with a fresh task ID (the caller holds the write lock)."""
+
+    def taken(task_id: str) -> bool:
+        return bool(session.scalar(select(exists().where(CollectionJobRow.id == task_id))))
+
+    job_id, start_time = make_task_id(now=now, thread_id=thread_id, taken=taken)
+    row = CollectionJobRow(
+        id=job_id,
+        status=JobStatus.RUNNING,
+        progress=0,
+        total_stocks=0,
+        processed_stocks=0,
+        success_count=0,
+        failed_count=0,
+        collected_count=0,
+        skipped_count=0,
+        start_time=start_time,
+        start_date=request.start_date,
+        end_date=request.end_date,
+        adjustflag=str(request.adjustflag),
+        universe=request.universe,
+        codes=",".join(request.codes) if request.universe == "codes" else None,
+        resumes=request.resumes,
+        owner_pid=owner.pid,
+        owner_host=owner.host,
+        owner_started=owner.started,
+        heartbeat_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return _record(row)
+
+
+def _interrupt_dead(session: Session, now: dt.datetime) -> list[str]:
+    running = session.scalars(
+        select(CollectionJobRow).where(CollectionJobRow.status == JobStatus.RUNNING)
+    )
+    interrupted = []
+    for row in running:
+        if is_alive(row.owner_pid, row.owner_host, row.owner_started, row.heartbeat_at, now):
+            continue
+        row.status = JobStatus.INTERRUPTED
+        row.end_time = now
+        row.error_message = interrupted_message(row)
+        interrupted.append(row.id)
+    session.flush()
+    return interrupted
+
+
+def _job(session: Session, job_id: str) -> CollectionJobRow:
+    row = session.get(CollectionJobRow, job_id)
+    if row is None:
+        raise KeyError(f"no job {job_id!r} in the job log")
+    return row
+
+
+def _items(session: Session, job_id: str, status: ItemStatus | None) -> list[ItemResult]:
+    query = select(JobItemRow).where(JobItemRow.job_id == job_id).order_by(JobItemRow.id)
+    if status is not None:
+        query = query.where(JobItemRow.status == status)
+    return [
+        ItemResult(
+            code=row.code,
+            name=row.name or "",
+            status=ItemStatus(row.status),
+            rows=row.rows,
+            attempts=row.attempts,
+            error_code=row.error_code,
+            error_message=row.error_message,
+            finished_at=row.finished_at,
+        )
+        for row in session.scalars(query)
+    ]
+
+
+def _record(row: CollectionJobRow) -> JobRecord:
+    return JobRecord(
+        id=row.id,
+        status=JobStatus(row.status),
+        start_date=row.start_date,
+        end_date=row.end_date,
+        adjustflag=AdjustFlag(row.adjustflag),
+        universe=row.universe,
+        start_time=row.start_time,
+        progress=row.progress,
+        total_stocks=row.total_stocks,
+        processed_stocks=row.processed_stocks,
+        success_count=row.success_count,
+        failed_count=row.failed_count,
+        collected_count=row.collected_count,
+        skipped_count=row.skipped_count,
+        end_time=row.end_time,
+        error_message=row.error_message,
+        resumes=row.resumes,
+        strategy=row.strategy,
+    )

@@ -1,0 +1,88 @@
+"""Writing a job's items and recounting its counters, inside the caller's transaction.
+
+Both the job log (skipped and failed stocks) and the bar store (stocks with rows) record
+items; the counters are recomputed from ``job_item`` in the same transaction, so whatever
+happens to the process, a job's counters are exactly the items it committed (DESIGN §3).
+Recounting is one indexed GROUP BY over the job's items: well under a millisecond for a
+market of 5,000 stocks, and it cannot drift the way increments can when a stock that
+failed earlier succeeds on a later pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, func, select, update
+from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.orm import Session
+
+from stockdesk.core.domain import ItemResult, ItemStatus, JobStatus
+from stockdesk.db.models import CollectionJobRow, JobItemRow
+
+_ITEM = JobItemRow.__table__
+_JOB = CollectionJobRow.__table__
+_UPDATED = ("name", "status", "rows", "attempts", "error_code", "error_message", "finished_at")
+
+
+def progress_of(processed: int, total: int, status: JobStatus | str) -> int:
+    """``collection_job.progress``: 0-100; a completed job with nothing to do is at 100."""
+    if total > 0:
+        return min(100, processed * 100 // total)
+    return 100 if status == JobStatus.COMPLETED else 0
+
+
+def record(
+    executor: Connection | Session,
+    job_id: str,
+    items: Sequence[ItemResult],
+    now: dt.datetime,
+) -> None:
+    """Upsert ``items`` as the job's ``job_item`` rows, then recount the job and beat."""
+    if items:
+        statement = insert(_ITEM)
+        statement = statement.on_conflict_do_update(
+            index_elements=[_ITEM.c.job_id, _ITEM.c.code],
+            set_={name: statement.excluded[name] for name in _UPDATED},
+        )
+        executor.execute(statement, [_item_values(job_id, item, now) for item in items])
+    _recount(executor, job_id, now)
+
+
+def _item_values(job_id: str, item: ItemResult, now: dt.datetime) -> dict[str, object]:
+    return {
+        "job_id": job_id, "code": item.code, "name": item.name, "status": str(item.status),
+        "rows": item.rows, "attempts": item.attempts, "error_code": item.error_code,
+        "error_message": item.error_message, "finished_at": item.finished_at or now,
+    }
+
+
+def _recount(executor: Connection | Session, job_id: str, now: dt.datetime) -> None:
+    per_status = executor.execute(
+        select(_ITEM.c.status, func.count(), func.coalesce(func.sum(_ITEM.c.rows), 0))
+        .where(_ITEM.c.job_id == job_id)
+        .group_by(_ITEM.c.status)
+    )
+    counts = {ItemStatus.SUCCESS: 0, ItemStatus.FAILED: 0, ItemStatus.SKIPPED: 0}
+    stored = 0
+    for status, count, rows in per_status:
+        counts[ItemStatus(status)] = count
+        if status == ItemStatus.SUCCESS:
+            stored = rows
+    processed = sum(counts.values())
+    total, status = executor.execute(
+        select(_JOB.c.total_stocks, _JOB.c.status).where(_JOB.c.id == job_id)
+    ).one()
+    executor.execute(
+        update(_JOB)
+        .where(_JOB.c.id == job_id)
+        .values(
+            processed_stocks=processed,
+            success_count=counts[ItemStatus.SUCCESS],
+            failed_count=counts[ItemStatus.FAILED],
+            skipped_count=counts[ItemStatus.SKIPPED],
+            collected_count=stored,
+            progress=progress_of(processed, total, status),
+            heartbeat_at=now,
+        )
+    )
