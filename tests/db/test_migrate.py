@@ -1,0 +1,170 @@
+"""The schema analysts see, and migrating (with a backup) when a database is opened."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from dbfactories import make_bars, make_request, success
+from sqlalchemy import inspect, select
+
+from stockdesk.core.domain import BAR_COLUMNS
+from stockdesk.core.errors import DatabaseError
+from stockdesk.db import migrate
+from stockdesk.db.barstore import BarStore
+from stockdesk.db.database import Database, open_database
+from stockdesk.db.joblog import JobLog
+from stockdesk.db.models import Base, DailyBarRow
+
+COLUMNS = {
+    "security": ["code", "name", "type", "status", "ipo_date", "out_date"],
+    "daily_bar": list(BAR_COLUMNS),
+    "collection_job": [
+        "id", "status", "progress", "total_stocks", "processed_stocks", "success_count",
+        "failed_count", "collected_count", "skipped_count", "start_time", "end_time",
+        "error_message", "start_date", "end_date", "adjustflag", "universe", "codes",
+        "resumes", "strategy", "owner_pid", "owner_host", "owner_started", "heartbeat_at",
+    ],
+    "job_item": [
+        "id", "job_id", "code", "name", "status", "rows", "attempts", "error_code",
+        "error_message", "finished_at",
+    ],
+}
+
+
+def sqlite_types(path: Path, table: str) -> dict[str, str]:
+    with closing(sqlite3.connect(path)) as connection:
+        return {row[1]: row[2] for row in connection.execute(f"PRAGMA table_info({table})")}
+
+
+def test_tables_and_columns(db: Database) -> None:
+    inspector = inspect(db.engine)
+    assert set(inspector.get_table_names()) == {*COLUMNS, "alembic_version"}
+    for table, columns in COLUMNS.items():
+        assert [column["name"] for column in inspector.get_columns(table)] == columns
+    assert inspector.get_pk_constraint("daily_bar")["constrained_columns"] == [
+        "code", "date", "adjustflag",
+    ]
+    assert [u["column_names"] for u in inspector.get_unique_constraints("job_item")] == [
+        ["job_id", "code"],
+    ]
+    assert inspector.get_foreign_keys("job_item")[0]["referred_table"] == "collection_job"
+    assert [i["column_names"] for i in inspector.get_indexes("collection_job")] == [
+        ["start_time"],
+    ]
+
+
+def test_types_as_an_analyst_sees_them(db: Database) -> None:
+    bar = sqlite_types(db.path, "daily_bar")
+    assert bar["date"] == "DATE"
+    assert {bar[name] for name in ("open", "close", "amount", "turn", "pe_ttm")} == {"REAL"}
+    assert {bar[name] for name in ("volume", "tradestatus", "is_st")} == {"INTEGER"}
+    assert sqlite_types(db.path, "collection_job")["owner_started"] == "REAL"
+
+
+def test_migration_matches_the_models(db: Database) -> None:
+    with db.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_pandas_reads_numbers_and_nulls(db: Database, log: JobLog, store: BarStore) -> None:
+    job = log.start_job(make_request())
+    store.commit_stocks(job.id, [(success("sh.600000"), make_bars("sh.600000", 3))])
+    with closing(sqlite3.connect(db.path)) as connection:
+        frame = pd.read_sql("SELECT * FROM daily_bar", connection)
+    assert list(frame.columns) == list(BAR_COLUMNS)
+    for name in BAR_COLUMNS[3:]:
+        assert pd.api.types.is_numeric_dtype(frame[name]), name
+    assert frame["ps_ttm"].isna().tolist() == [True, False, False]
+    assert frame["date"].tolist() == ["2024-01-02", "2024-01-03", "2024-01-04"]
+
+
+def test_iso_text_dates_read_back_as_dates(db: Database, log: JobLog, store: BarStore) -> None:
+    job = log.start_job(make_request())
+    store.commit_stocks(job.id, [(success("sh.600000"), make_bars("sh.600000", 2))])
+    with db.session() as session:
+        dates = session.scalars(select(DailyBarRow.date).order_by(DailyBarRow.date)).all()
+    assert dates == [dt.date(2024, 1, 2), dt.date(2024, 1, 3)]
+
+
+def test_wal_and_pragmas(db: Database) -> None:
+    with db.engine.connect() as connection:
+        pragma = connection.exec_driver_sql
+        assert pragma("PRAGMA journal_mode").scalar() == "wal"
+        assert pragma("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert pragma("PRAGMA foreign_keys").scalar() == 1
+        assert pragma("PRAGMA busy_timeout").scalar() == 500
+
+
+def test_new_file_needs_no_backup(db_path: Path) -> None:
+    open_database(db_path).close()
+    assert [p.name for p in db_path.parent.iterdir() if ".bak-" in p.name] == []
+
+
+def test_reopening_runs_no_migration(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_database(db_path).close()
+
+    def fail(*_args: object) -> None:
+        raise AssertionError("migrated a database already at head")
+
+    monkeypatch.setattr(migrate.command, "upgrade", fail)
+    open_database(str(db_path)).close()
+    open_database(f"sqlite:///{db_path}").close()
+    assert [p.name for p in db_path.parent.iterdir() if ".bak-" in p.name] == []
+
+
+def test_existing_database_is_backed_up_before_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute("CREATE TABLE notes (text TEXT)")
+        connection.execute("INSERT INTO notes VALUES ('keep me')")
+
+    db = open_database(path)
+    db.close()
+
+    (backup,) = tmp_path.glob("old.db.bak-none-*")
+    with closing(sqlite3.connect(backup)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("SELECT text FROM notes").fetchall() == [("keep me",)]
+        assert connection.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'daily_bar'"
+        ).fetchone() == (0,)
+    assert "daily_bar" in inspect(open_database(path).engine).get_table_names()
+
+
+def test_backup_is_a_consistent_copy_including_the_wal(db: Database, log: JobLog) -> None:
+    job = log.start_job(make_request())  # committed to the WAL, not yet checkpointed
+    now = dt.datetime(2024, 5, 6, 7, 8, 9)
+
+    backup = migrate.backup_database(db.path, "0001", now=now)
+
+    assert backup.name == "stockdesk.db.bak-0001-20240506_070809"
+    with closing(sqlite3.connect(backup)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("SELECT id FROM collection_job").fetchall() == [(job.id,)]
+
+
+def test_backup_failure_is_a_database_error(db: Database, tmp_path: Path) -> None:
+    (tmp_path / "data" / "stockdesk.db.bak-0001-20240506_070809").mkdir()
+    with pytest.raises(DatabaseError, match="无法创建备份"):
+        migrate.backup_database(db.path, "0001", now=dt.datetime(2024, 5, 6, 7, 8, 9))
+
+
+def test_database_of_a_newer_version_is_refused_unchanged(db_path: Path) -> None:
+    open_database(db_path).close()
+    with closing(sqlite3.connect(db_path)) as connection, connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    before = db_path.read_bytes()
+
+    with pytest.raises(DatabaseError, match="更新版本") as raised:
+        open_database(db_path)
+
+    assert str(db_path) in str(raised.value)
+    assert db_path.read_bytes() == before
+    assert list(db_path.parent.glob("*.bak-*")) == []
