@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,23 @@ from stockdesk.db.models import CollectionJobRow, JobItemRow
 _ITEM = JobItemRow.__table__
 _JOB = CollectionJobRow.__table__
 _UPDATED = ("name", "status", "rows", "attempts", "error_code", "error_message", "finished_at")
+
+# Built once: a job commits thousands of times, and building a statement costs more than
+# running it (SQLAlchemy then only looks its compiled form up in the cache).
+_upsert = insert(_ITEM)
+_UPSERT_ITEMS = _upsert.on_conflict_do_update(
+    index_elements=[_ITEM.c.job_id, _ITEM.c.code],
+    set_={name: _upsert.excluded[name] for name in _UPDATED},
+)
+_PER_STATUS = (
+    select(_ITEM.c.status, func.count(), func.coalesce(func.sum(_ITEM.c.rows), 0))
+    .where(_ITEM.c.job_id == bindparam("job_id"))
+    .group_by(_ITEM.c.status)
+)
+_TOTAL_AND_STATUS = select(_JOB.c.total_stocks, _JOB.c.status).where(
+    _JOB.c.id == bindparam("job_id")
+)
+_SET_COUNTERS = update(_JOB).where(_JOB.c.id == bindparam("job_id"))
 
 
 def progress_of(processed: int, total: int, status: JobStatus | str) -> int:
@@ -40,12 +57,7 @@ def record(
 ) -> None:
     """Upsert ``items`` as the job's ``job_item`` rows, then recount the job and beat."""
     if items:
-        statement = insert(_ITEM)
-        statement = statement.on_conflict_do_update(
-            index_elements=[_ITEM.c.job_id, _ITEM.c.code],
-            set_={name: statement.excluded[name] for name in _UPDATED},
-        )
-        executor.execute(statement, [_item_values(job_id, item, now) for item in items])
+        executor.execute(_UPSERT_ITEMS, [_item_values(job_id, item, now) for item in items])
     _recount(executor, job_id, now)
 
 
@@ -58,11 +70,7 @@ def _item_values(job_id: str, item: ItemResult, now: dt.datetime) -> dict[str, o
 
 
 def _recount(executor: Connection | Session, job_id: str, now: dt.datetime) -> None:
-    per_status = executor.execute(
-        select(_ITEM.c.status, func.count(), func.coalesce(func.sum(_ITEM.c.rows), 0))
-        .where(_ITEM.c.job_id == job_id)
-        .group_by(_ITEM.c.status)
-    )
+    per_status = executor.execute(_PER_STATUS, {"job_id": job_id})
     counts = {ItemStatus.SUCCESS: 0, ItemStatus.FAILED: 0, ItemStatus.SKIPPED: 0}
     stored = 0
     for status, count, rows in per_status:
@@ -70,19 +78,17 @@ def _recount(executor: Connection | Session, job_id: str, now: dt.datetime) -> N
         if status == ItemStatus.SUCCESS:
             stored = rows
     processed = sum(counts.values())
-    total, status = executor.execute(
-        select(_JOB.c.total_stocks, _JOB.c.status).where(_JOB.c.id == job_id)
-    ).one()
+    total, status = executor.execute(_TOTAL_AND_STATUS, {"job_id": job_id}).one()
     executor.execute(
-        update(_JOB)
-        .where(_JOB.c.id == job_id)
-        .values(
-            processed_stocks=processed,
-            success_count=counts[ItemStatus.SUCCESS],
-            failed_count=counts[ItemStatus.FAILED],
-            skipped_count=counts[ItemStatus.SKIPPED],
-            collected_count=stored,
-            progress=progress_of(processed, total, status),
-            heartbeat_at=now,
-        )
+        _SET_COUNTERS,
+        {
+            "job_id": job_id,
+            "processed_stocks": processed,
+            "success_count": counts[ItemStatus.SUCCESS],
+            "failed_count": counts[ItemStatus.FAILED],
+            "skipped_count": counts[ItemStatus.SKIPPED],
+            "collected_count": stored,
+            "progress": progress_of(processed, total, status),
+            "heartbeat_at": now,
+        },
     )
