@@ -48,6 +48,8 @@ SHORT = String(16)
 
 
 class Base(DeclarativeBase):
+    """The declarative base; its metadata names constraints the way migrations expect."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
