@@ -7,6 +7,7 @@ the demo and wires the engine into the main window. Nothing else builds the wind
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from stockdesk.core.collector import CollectOptions, Collector
 from stockdesk.core.errors import StockDeskError
 from stockdesk.ui.main_window import MainWindow
+from stockdesk.ui.resources import app_icon
 from stockdesk.ui.translations import DEFAULT_LANGUAGE, LANGUAGES, Translations
 
 log = logging.getLogger(__name__)
@@ -196,6 +198,7 @@ def run_app(
     app = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
+    app.setWindowIcon(app_icon())
     settings = default_settings()
     translations = Translations()
     language = str(settings.value("ui/language", DEFAULT_LANGUAGE))
@@ -207,6 +210,11 @@ def run_app(
         QMessageBox.critical(None, APPLICATION, str(exc))
         session.close()
         return 1
+    # Everything alive now (Qt bindings, SQLAlchemy, the demo market) lives until exit;
+    # freezing it keeps it out of full garbage collections, which otherwise stall the
+    # event loop for tens of milliseconds while results stream in.
+    gc.collect()
+    gc.freeze()
     try:
         return app.exec()
     finally:

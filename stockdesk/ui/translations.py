@@ -17,19 +17,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from stockdesk.ui.resources import resources_dir
+
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("zh_CN", "en")
 """Languages offered in the menu; ``en`` is the untranslated source text."""
 DEFAULT_LANGUAGE = "zh_CN"
-
-
-def resources_dir() -> Path:
-    """``resources/`` of the source checkout, or of the PyInstaller bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
 
 
 def ts_path(language: str) -> Path:
