@@ -8,7 +8,6 @@ the demo and wires the engine into the main window. Nothing else builds the wind
 from __future__ import annotations
 
 import gc
-import logging
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,11 +18,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from stockdesk.core.collector import CollectOptions, Collector
 from stockdesk.core.errors import StockDeskError
+from stockdesk.db.database import open_database
+from stockdesk.db.joblog import JobLog
 from stockdesk.ui.main_window import MainWindow
 from stockdesk.ui.resources import app_icon
 from stockdesk.ui.translations import DEFAULT_LANGUAGE, LANGUAGES, Translations
-
-log = logging.getLogger(__name__)
 
 ORGANIZATION = "StockDesk"
 APPLICATION = "StockDesk"
@@ -106,8 +105,6 @@ def build_main_window(
     rest (tests shorten timeouts). Tests call this directly with a temporary settings file
     and the simulator's address.
     """
-    from stockdesk.db.joblog import JobLog
-
     options = replace(options or CollectOptions(), server=server)
 
     def make_collector() -> Collector:
@@ -151,9 +148,6 @@ def open_window(
     Raises:
         DatabaseError: the database cannot be opened (user-facing text).
     """
-    from stockdesk.db.database import open_database
-    from stockdesk.db.joblog import JobLog
-
     db = open_database(database_target(database, demo=demo))
     session.databases.append(db)
     interrupted = JobLog(db).recover_interrupted()
