@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from stockdesk.core.collector import CollectOptions, Collector
 from stockdesk.core.errors import StockDeskError
-from stockdesk.db.database import open_database
+from stockdesk.db.database import Database, open_database
 from stockdesk.db.joblog import JobLog
 from stockdesk.ui.main_window import MainWindow
 from stockdesk.ui.resources import app_icon
@@ -62,7 +62,7 @@ class Session:
     settings: QSettings
     translations: Translations
     gate: QMutex = field(default_factory=QMutex)
-    databases: list[Any] = field(default_factory=list)
+    databases: list[Database] = field(default_factory=list)
     servers: list[Any] = field(default_factory=list)
     windows: list[MainWindow] = field(default_factory=list)
 
@@ -91,7 +91,7 @@ def start_simulator(session: Session) -> str:
 
 def build_main_window(
     *,
-    database: Any,
+    database: Database,
     server: str | None,
     demo: bool,
     settings: QSettings,
