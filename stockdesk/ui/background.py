@@ -67,10 +67,6 @@ class BackgroundRunner(QObject):
         self._pool.start(_Task(self, ticket, function))
         return ticket
 
-    def busy(self) -> bool:
-        """Whether some submitted function has not delivered yet."""
-        return bool(self._callbacks)
-
     def wait(self, timeout_ms: int = 5000) -> bool:
         """Block until the pool is idle (closing the window); results are then dropped."""
         done = self._pool.waitForDone(timeout_ms)

@@ -134,10 +134,6 @@ class MainWindow(QMainWindow):
 
     # --- Public interface --------------------------------------------------------------
 
-    def is_demo(self) -> bool:
-        """Whether the window runs on the built-in simulator."""
-        return self._demo
-
     def start_job(self, request: JobRequest) -> bool:
         """Start a job unless one runs; the window shows why when it does not start."""
         return self.controller.start(request)

@@ -150,10 +150,6 @@ class ResultsModel(QAbstractTableModel):
         self._rebuild()
         self.endResetModel()
 
-    def status_filter(self) -> ItemStatus | None:
-        """The status shown, None for all."""
-        return self._status_filter
-
     def item_at(self, row: int) -> ItemResult:
         """The result shown in view row ``row``."""
         if self._order == Qt.SortOrder.DescendingOrder:
