@@ -1,0 +1,36 @@
+"""``python -m stockdesk``, the ``stockdesk`` script and the frozen bundle's entry point."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line, or the window when no command is given; return the exit code.
+
+    ``argv`` excludes the program name, as ``argparse.parse_args`` takes it (DESIGN §6).
+    """
+    from stockdesk import cli
+
+    args = cli.build_parser().parse_args(argv)
+    if args.command is not None:
+        return cli.run(args)
+    from stockdesk.app import run_app
+
+    return run_app(
+        database=getattr(args, "db", None),
+        server=getattr(args, "server", None),
+        demo=bool(getattr(args, "demo", False)),
+        argv=argv,
+    )
+
+
+def entry_point() -> None:
+    """Console-script wrapper: exit with :func:`main`'s code."""
+    multiprocessing.freeze_support()
+    sys.exit(main(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    entry_point()

@@ -1,0 +1,61 @@
+"""Where things live and which server and database a run uses.
+
+Command-line options win over environment variables, which win over defaults. The
+database and logs live in the user's data folders (platformdirs), never beside the
+program, so an installed bundle stays read-only.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "StockDesk"
+DB_ENV = "STOCKDESK_DB"
+SERVER_ENV = "STOCKDESK_SERVER"
+DEMO_STOCKS = 300
+"""Stocks of the demo market: enough to watch the table stream, quick to collect."""
+
+
+def data_dir() -> Path:
+    """The user's data folder for StockDesk (created on first use by the database)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    """The user's log folder for StockDesk."""
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def default_database_path() -> Path:
+    """The database analysts get when they name none."""
+    return data_dir() / "stockdesk.db"
+
+
+def database_target(database: str | None, *, demo: bool) -> str:
+    """The database to open: ``--db``, else ``$STOCKDESK_DB``, else the default file.
+
+    The demo writes synthetic prices, so without an explicit database it gets its own file
+    beside the default one and never mixes made-up bars with real ones.
+    """
+    explicit = database or os.environ.get(DB_ENV)
+    if explicit:
+        return explicit
+    path = default_database_path()
+    return str(path.with_name(f"{path.stem}-demo{path.suffix}")) if demo else str(path)
+
+
+def server_address(server: str | None) -> str | None:
+    """``--server``, else ``$STOCKDESK_SERVER``, else None (the public server)."""
+    return server or os.environ.get(SERVER_ENV) or None
+
+
+def start_demo_server():  # -> SimulatorServer, imported only when the demo is asked for
+    """Start the simulator on a free loopback port with the demo market; caller stops it."""
+    from stockdesk.simulator import Market, SimulatorServer
+
+    server = SimulatorServer(Market(stocks=DEMO_STOCKS))
+    server.start()
+    return server
