@@ -1,0 +1,167 @@
+"""The ``stockdesk`` command line: exit codes, messages, JSON, progress and Ctrl+C."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from stockdesk import cli
+from stockdesk.core.collector import CollectOptions, Collector
+from stockdesk.core.domain import JobRequest
+from stockdesk.core.listener import JobListener
+from stockdesk.core.taskid import TASK_ID_PATTERN
+from stockdesk.db.database import open_database
+from stockdesk.db.joblog import JobLog
+from stockdesk.simulator import FaultKind
+
+START, END = "2024-01-01", "2024-03-31"
+
+
+@pytest.fixture
+def db_file(tmp_path):
+    return str(tmp_path / "cli.db")
+
+
+def run_cli(*argv):
+    """Run one command in-process; returns (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.run(cli.build_parser().parse_args(list(argv)), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def listed_codes(market, count):
+    start = dt.date.fromisoformat(START)
+    return [s.code for s in market.stocks() if s.status == "1" and s.ipo_date < start][:count]
+
+
+def test_collect_json_is_one_object_with_the_job_fields(simulator, db_file):
+    codes = ",".join(listed_codes(simulator.market, 3))
+    code, out, err = run_cli("collect", "--start", START, "--end", END, "--codes", codes,
+                             "--json", "--db", db_file, "--server", simulator.address)
+    assert code == 0, err
+    job = json.loads(out)
+    assert TASK_ID_PATTERN.match(job["id"]) and job["id"] in err
+    assert (job["status"], job["success_count"], job["failed_count"]) == ("completed", 3, 0)
+    for field in ("progress", "total_stocks", "processed_stocks", "collected_count",
+                  "skipped_count", "start_time", "end_time", "error_message",
+                  "failed_details"):
+        assert field in job
+
+
+def test_failed_stocks_give_exit_1_and_jobs_show_lists_their_reasons(simulator, db_file):
+    codes = listed_codes(simulator.market, 3)
+    simulator.faults.add(FaultKind.ERROR, method="query_history_k_data_plus", code=codes[2],
+                         error_code="10004011", times=None)
+    code, out, _ = run_cli("collect", "--start", START, "--end", END, "--codes",
+                           ",".join(codes), "--json", "--db", db_file,
+                           "--server", simulator.address)
+    assert code == 1
+    job_id = json.loads(out)["id"]
+    code, out, _ = run_cli("jobs", "show", job_id, "--json", "--db", db_file)
+    shown = json.loads(out)
+    assert code == 0 and shown["failed_count"] == 1
+    assert shown["failed_details"][0]["code"] == codes[2]
+    assert "无效的证券代码" in shown["failed_details"][0]["error_message"]
+    code, out, _ = run_cli("jobs", "list", "--db", db_file)
+    assert job_id in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--start", "2024/01/01", "--end", END], "日期格式错误，请使用 YYYY-MM-DD 格式"),
+        (["--start", END, "--end", START], "晚于结束日期"),
+        (["--start", START, "--end", END, "--codes", "60000x"], "股票代码格式错误：60000x"),
+        (["--start", START, "--end", END, "--codes", "sh.699999"], "sh.699999"),
+        (["--resume", "historical_collection_20240101_000000_1"], "没有找到任务"),
+        (["--start", START], "--end"),
+    ],
+)
+def test_bad_input_exits_2_naming_the_problem(simulator, db_file, argv, message):
+    code, _, err = run_cli("collect", *argv, "--db", db_file, "--server", simulator.address)
+    assert code == 2
+    assert message in err
+
+
+def test_an_unwritable_database_path_is_a_clear_error(tmp_path, simulator):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    code, _, err = run_cli("jobs", "list", "--db", str(blocker / "sub" / "x.db"))
+    assert code == 2 and str(blocker) in err
+
+
+def test_an_unreachable_server_fails_the_job_and_names_it(db_file):
+    code, out, err = run_cli("collect", "--start", START, "--end", END, "--json",
+                             "--db", db_file, "--server", "127.0.0.1:9", "--timeout", "0.5")
+    job = json.loads(out)
+    assert code == 1 and job["status"] == "failed" and "127.0.0.1:9" in job["error_message"]
+
+
+def test_a_second_collect_while_a_job_runs_exits_3(simulator, db_file):
+    database = open_database(db_file)
+    holding, release = threading.Event(), threading.Event()
+
+    class Hold(JobListener):
+        def plan_ready(self, job):
+            holding.set()
+            release.wait(10)
+
+    request = JobRequest(dt.date(2024, 1, 1), dt.date(2024, 1, 31), universe="codes",
+                         codes=tuple(listed_codes(simulator.market, 1)))
+    runner = threading.Thread(target=Collector(
+        database, CollectOptions(server=simulator.address)).run, args=(request,),
+        kwargs={"listener": Hold()})
+    runner.start()
+    try:
+        assert holding.wait(10)
+        code, _, err = run_cli("collect", "--start", START, "--end", END, "--db", db_file,
+                               "--server", simulator.address)
+    finally:
+        release.set()
+        runner.join(10)
+        database.close()
+    assert code == 3
+    assert "已有采集任务正在运行，请等待完成后再启动新任务" in err
+
+
+def test_ctrl_c_cancels_cleanly_and_keeps_committed_stocks(simulator, db_file):
+    """A real process and a real SIGINT: the job must end as ``cancelled``."""
+    simulator.faults.latency = 0.1
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stockdesk", "collect", "--start", START, "--end", END,
+         "--db", db_file, "--server", simulator.address],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        for line in process.stderr:  # plain lines: stderr is a pipe, not a terminal
+            if line.startswith("共 "):
+                break
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert process.returncode == 1, err
+    database = open_database(db_file)
+    try:
+        job = JobLog(database).list_jobs()[0]
+    finally:
+        database.close()
+    assert job.status == "cancelled"
+    assert job.processed_stocks < job.total_stocks
+
+
+def test_demo_collects_the_demo_market(tmp_path):
+    """``--demo`` starts the simulator itself; no server option is needed."""
+    code, out, err = run_cli("collect", "--demo", "--start", "2024-01-01", "--end",
+                             "2024-01-31", "--universe", "sz50", "--json",
+                             "--db", str(tmp_path / "demo.db"))
+    assert code == 0, err
+    assert json.loads(out)["success_count"] > 0
