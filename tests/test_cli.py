@@ -99,7 +99,7 @@ def test_an_unwritable_database_path_is_a_clear_error(tmp_path, simulator):
 
 
 def test_an_unreachable_server_fails_the_job_and_names_it(db_file):
-    code, out, err = run_cli("collect", "--start", START, "--end", END, "--json",
+    code, out, _ = run_cli("collect", "--start", START, "--end", END, "--json",
                              "--db", db_file, "--server", "127.0.0.1:9", "--timeout", "0.5")
     job = json.loads(out)
     assert code == 1 and job["status"] == "failed" and "127.0.0.1:9" in job["error_message"]

@@ -154,6 +154,7 @@ class BaostockSource:
                 log.debug("logout failed", exc_info=True)
         self._logged_in = False
         self._drop_socket()
+        GUARD.cancel = None  # a finished session's cancel must not stop the next one
 
     @staticmethod
     def _drop_socket() -> None:

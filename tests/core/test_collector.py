@@ -138,7 +138,7 @@ def test_a_server_error_code_is_not_retried_in_vain(collector, simulator, databa
 
 
 def test_unknown_codes_are_bad_input_and_the_job_is_logged_failed(collector, database):
-    with pytest.raises(InputError, match="sh.699999") as failure:
+    with pytest.raises(InputError, match=r"sh\.699999") as failure:
         collector.run(JobRequest(START, END, universe="codes", codes=("sh.699999",)))
     job = JobLog(database).get_job(failure.value.job_id)
     assert job.status is JobStatus.FAILED and "sh.699999" in job.error_message

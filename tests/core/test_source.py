@@ -91,7 +91,7 @@ def test_a_history_cut_short_on_page_two_is_never_returned_as_complete(source, s
     code = first_stock(simulator.market)
     simulator.faults.add(FaultKind.CLOSE_MID_REPLY, method="query_history_k_data_plus",
                          code=code, page=2)
-    with pytest.raises(SourceError, match="分页|关闭"):
+    with pytest.raises(SourceError, match=r"分页|关闭"):
         source.daily_bars(code, simulator.market.first_day, simulator.market.last_day, "3")
 
 
