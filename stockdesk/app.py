@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QMutex, QSettings
+from PySide6.QtCore import QCoreApplication, QMutex, QObject, QSettings, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from stockdesk.core.collector import CollectOptions, Collector
@@ -169,20 +169,28 @@ def open_window(
     return window
 
 
-class _DemoSwitch:
-    """Replaces a window that cannot reach the server with a demo window."""
+class _DemoSwitch(QObject):
+    """Replaces a window that cannot reach the server with a demo window.
+
+    A child of that window, found through ``parent()``: holding it in a Python attribute
+    would tie the window into a reference cycle.
+    """
 
     def __init__(self, session: Session, window: MainWindow) -> None:
+        super().__init__(window)
         self._session = session
-        self._window = window
 
+    @Slot()
     def apply(self) -> None:
+        window = self.parent()
         try:
             open_window(self._session, database=None, server=None, demo=True)
         except StockDeskError as exc:
-            self._window.noticeBar.show_message(str(exc))
+            if isinstance(window, MainWindow):
+                window.noticeBar.show_message(str(exc))
             return
-        self._window.close()
+        if isinstance(window, MainWindow):
+            window.close()
 
 
 def run_app(

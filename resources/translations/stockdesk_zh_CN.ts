@@ -95,47 +95,47 @@
   <context>
     <name>HistoryPanel</name>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="158" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="159" />
       <source>Export failed stocks</source>
       <translation>导出失败股票</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="158" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="159" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="241" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="242" />
       <source>Select a job to see its failed stocks.</source>
       <translation>选择一个任务以查看其失败的股票。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="244" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="245" />
       <source>Failed stocks of {id}: {count}</source>
       <translation>任务 {id} 的失败股票：{count} 只</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="255" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="256" />
       <source>Job history</source>
       <translation>任务历史</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="256" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="257" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="257" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="258" />
       <source>Copy</source>
       <translation>复制</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="258" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="259" />
       <source>Export CSV…</source>
       <translation>导出 CSV…</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="259" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="260" />
       <source>Retry failed</source>
       <translation>重试失败股票</translation>
     </message>
@@ -246,97 +246,99 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="152" />
+      <location filename="../../stockdesk/ui/main_window.py" line="148" />
       <source>A job is running</source>
       <translation>任务正在运行</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="153" />
+      <location filename="../../stockdesk/ui/main_window.py" line="149" />
       <source>A collection job is still running. Cancel it and close the window? Stocks already collected are kept.</source>
       <translation>采集任务仍在运行。要取消任务并关闭窗口吗？已采集的股票数据会保留。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="189" />
+      <location filename="../../stockdesk/ui/main_window.py" line="185" />
       <source>Cancelling the job, then closing…</source>
       <translation>正在取消任务，完成后关闭窗口…</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="216" />
+      <location filename="../../stockdesk/ui/main_window.py" line="212" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="266" />
+      <location filename="../../stockdesk/ui/main_window.py" line="262" />
       <source>Could not read the job log: {error}</source>
       <translation>无法读取任务记录：{error}</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="276" />
+      <location filename="../../stockdesk/ui/main_window.py" line="272" />
       <source>{status}: {success} succeeded, {failed} failed, {skipped} skipped, {rows} rows.</source>
       <translation>{status}：成功 {success} 只，失败 {failed} 只，跳过 {skipped} 只，共 {rows} 行。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="285" />
+      <location filename="../../stockdesk/ui/main_window.py" line="281" />
       <source>Collection job ended</source>
       <translation>采集任务已结束</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="290" />
+      <location filename="../../stockdesk/ui/main_window.py" line="286" />
       <source>The job failed: {error}</source>
       <translation>任务失败：{error}</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="293" />
-      <source>The baostock server cannot be reached ({error}). Check the network connection and try again, or try StockDesk offline with the built-in demo market.</source>
-      <translation>无法连接 baostock 服务器（{error}）。请检查网络连接后重试，或使用内置的演示行情离线体验 StockDesk。</translation>
+      <location filename="../../stockdesk/ui/main_window.py" line="289" />
+      <source>The baostock server cannot be reached. Check the network connection and try again, or try StockDesk offline with the built-in demo market.
+Details: {error}</source>
+      <translation>无法连接 baostock 服务器。请检查网络连接后重试，或使用内置的演示行情离线体验 StockDesk。
+详细信息：{error}</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="296" />
+      <location filename="../../stockdesk/ui/main_window.py" line="292" />
       <source>Open the demo</source>
       <translation>打开演示</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="320" />
+      <location filename="../../stockdesk/ui/main_window.py" line="316" />
       <source>StockDesk — A-share daily history</source>
       <translation>StockDesk — A 股日线历史采集</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="322" />
+      <location filename="../../stockdesk/ui/main_window.py" line="318" />
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="323" />
+      <location filename="../../stockdesk/ui/main_window.py" line="319" />
       <source>&amp;Quit</source>
       <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="324" />
+      <location filename="../../stockdesk/ui/main_window.py" line="320" />
       <source>&amp;Language</source>
       <translation>语言(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="325" />
+      <location filename="../../stockdesk/ui/main_window.py" line="321" />
       <source>Stocks of the current job</source>
       <translation>当前任务的股票</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="326" />
+      <location filename="../../stockdesk/ui/main_window.py" line="322" />
       <source>All</source>
       <translation>全部</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="326" />
+      <location filename="../../stockdesk/ui/main_window.py" line="322" />
       <source>Failed</source>
       <translation>失败</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="326" />
+      <location filename="../../stockdesk/ui/main_window.py" line="322" />
       <source>Succeeded</source>
       <translation>成功</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="326" />
+      <location filename="../../stockdesk/ui/main_window.py" line="322" />
       <source>Skipped</source>
       <translation>跳过</translation>
     </message>
@@ -352,42 +354,42 @@
   <context>
     <name>ProgressPanel</name>
     <message>
-      <location filename="../../stockdesk/ui/progress_panel.py" line="133" />
+      <location filename="../../stockdesk/ui/progress_panel.py" line="134" />
       <source>Task ID:</source>
       <translation>任务 ID：</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/progress_panel.py" line="133" />
+      <location filename="../../stockdesk/ui/progress_panel.py" line="134" />
       <source>Succeeded:</source>
       <translation>成功：</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/progress_panel.py" line="133" />
+      <location filename="../../stockdesk/ui/progress_panel.py" line="134" />
       <source>Failed:</source>
       <translation>失败：</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/progress_panel.py" line="133" />
+      <location filename="../../stockdesk/ui/progress_panel.py" line="134" />
       <source>Skipped:</source>
       <translation>跳过：</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/progress_panel.py" line="134" />
+      <location filename="../../stockdesk/ui/progress_panel.py" line="135" />
       <source>Rows:</source>
       <translation>行数：</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/progress_panel.py" line="134" />
+      <location filename="../../stockdesk/ui/progress_panel.py" line="135" />
       <source>Elapsed:</source>
       <translation>已用时间：</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/progress_panel.py" line="134" />
+      <location filename="../../stockdesk/ui/progress_panel.py" line="135" />
       <source>ETA:</source>
       <translation>预计剩余：</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/progress_panel.py" line="138" />
+      <location filename="../../stockdesk/ui/progress_panel.py" line="139" />
       <source>Copy ID</source>
       <translation>复制 ID</translation>
     </message>
@@ -428,7 +430,7 @@
   <context>
     <name>app</name>
     <message>
-      <location filename="../../stockdesk/app.py" line="161" />
+      <location filename="../../stockdesk/app.py" line="162" />
       <source>{count} job(s) were interrupted when StockDesk last stopped: {ids}</source>
       <translation>上次退出时有 {count} 个任务被中断：{ids}</translation>
     </message>

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QMutex, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stockdesk.core.domain import ItemResult, ItemStatus, JobRecord, JobRequest, JobStatus
+from stockdesk.core.domain import ItemStatus, JobRecord, JobRequest, JobStatus
 from stockdesk.ui.background import BackgroundRunner
 from stockdesk.ui.controller import JobController
 from stockdesk.ui.history_panel import HistoryPanel, JobLogFactory
@@ -69,8 +69,11 @@ class MainWindow(QMainWindow):
 
         self.runner = BackgroundRunner(self)
         self.resultsModel = ResultsModel(self)
+        # The sink is the model's method, not the window's: a reference from a child back to
+        # the window would make a cycle only the garbage collector frees, possibly from a
+        # worker thread, which makes Qt delete the widgets at an arbitrary moment.
         self.controller = JobController(
-            collector_factory, self._apply_results, gate=gate, parent=self
+            collector_factory, self.resultsModel.add_items, gate=gate, parent=self
         )
         self.notifier = JobNotifier(self)
 
@@ -264,9 +267,6 @@ class MainWindow(QMainWindow):
 
     # --- Internals ----------------------------------------------------------------------
 
-    def _apply_results(self, items: Sequence[ItemResult]) -> None:
-        self.resultsModel.add_items(items)
-
     def _report_end(self, record: JobRecord) -> None:
         summary = self.tr(
             "{status}: {success} succeeded, {failed} failed, {skipped} skipped, {rows} rows."
@@ -286,9 +286,9 @@ class MainWindow(QMainWindow):
             self.noticeBar.show_message(self.tr("The job failed: {error}").format(error=error))
             return
         self.noticeBar.show_message(
-            self.tr("The baostock server cannot be reached ({error}). Check the network "
-                    "connection and try again, or try StockDesk offline with the built-in "
-                    "demo market.").format(error=error),
+            self.tr("The baostock server cannot be reached. Check the network connection "
+                    "and try again, or try StockDesk offline with the built-in demo market."
+                    "\nDetails: {error}").format(error=error),
             self.tr("Open the demo"),
         )
 
@@ -326,5 +326,9 @@ class MainWindow(QMainWindow):
 
 
 def _looks_unreachable(record: JobRecord) -> bool:
-    """A job that failed before planning anything: login to the server did not succeed."""
+    """A job that failed before planning anything: login to the server did not succeed.
+
+    The job record carries only the message, not the kind of failure, so this is inferred:
+    nothing was planned, and the first thing a job does is log in.
+    """
     return record.total_stocks == 0 and record.processed_stocks == 0

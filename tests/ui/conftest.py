@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from PySide6.QtCore import QSettings
 from ui_fakes import FakeJobLog
@@ -27,3 +29,15 @@ def chinese(qapp):
     assert translations.install("zh_CN")
     yield translations
     translations.install("en")
+
+
+@pytest.fixture(autouse=True)
+def _collect_qt_garbage():
+    """Free any cyclic garbage a test left behind here, in the GUI thread.
+
+    Left for later, the collector may run in a job's worker thread; PySide then defers the
+    Qt deletions to the GUI thread, where they land at an arbitrary moment (a crash inside
+    a later test's layout pass was seen that way).
+    """
+    yield
+    gc.collect()

@@ -1,5 +1,7 @@
 import datetime as dt
+import gc
 import threading
+import weakref
 
 import pytest
 from PySide6.QtCore import QDate, QSettings, QSize, Qt
@@ -219,3 +221,22 @@ def test_history_lists_jobs_at_start(qtbot, make_window, job_log):
                          start_time=dt.datetime(2024, 1, 1, 9)))
     window = make_window()
     qtbot.waitUntil(lambda: window.historyPanel.historyModel.rowCount() == 1, timeout=3000)
+
+
+def test_a_closed_window_is_freed_without_the_garbage_collector(qtbot, settings, job_log):
+    """No reference cycle through the window: Qt objects freed by the cyclic collector in a
+    worker thread get deleted at an arbitrary moment in the GUI thread (a crash seen when
+    a job's thread ran the collector while the GUI was laying out)."""
+    gc.collect()
+    gc.disable()
+    try:
+        window = MainWindow(collector_factory=lambda: FakeCollector(job_log),
+                            job_log=lambda: job_log, settings=settings, now=lambda: NOW)
+        window.show()
+        window.close()
+        window.runner.wait()
+        ref = weakref.ref(window)
+        del window
+        assert ref() is None
+    finally:
+        gc.enable()
