@@ -10,12 +10,12 @@ from __future__ import annotations
 import gc
 import sys
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QMutex, QObject, QSettings, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from stockdesk import config
 from stockdesk.core.collector import CollectOptions, Collector
 from stockdesk.core.errors import StockDeskError
 from stockdesk.db.database import Database, open_database
@@ -26,8 +26,6 @@ from stockdesk.ui.translations import DEFAULT_LANGUAGE, LANGUAGES, Translations
 
 ORGANIZATION = "StockDesk"
 APPLICATION = "StockDesk"
-DEMO_STOCKS = 300
-"""Stocks of the demo market: enough to watch the table stream, quick to collect."""
 
 
 def default_settings() -> QSettings:
@@ -35,20 +33,6 @@ def default_settings() -> QSettings:
     return QSettings(
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
     )
-
-
-def database_target(database: str | None, *, demo: bool) -> str:
-    """The database to open: the one given, else the default one.
-
-    The demo writes synthetic prices, so without an explicit database it gets its own file
-    beside the default one and never mixes made-up bars with real ones.
-    """
-    if database:
-        return database
-    from stockdesk import config
-
-    path = Path(config.default_database_path())
-    return str(path.with_name(f"{path.stem}-demo{path.suffix}")) if demo else str(path)
 
 
 @dataclass
@@ -77,16 +61,10 @@ class Session:
 
 
 def start_simulator(session: Session) -> str:
-    """Start the built-in baostock simulator on a free loopback port; returns HOST:PORT.
-
-    Imported here: the simulator pulls in numpy, which only the demo needs.
-    """
-    from stockdesk.simulator import Market, SimulatorServer
-
-    server = SimulatorServer(Market(stocks=DEMO_STOCKS))
-    address = server.start()
+    """Start the built-in baostock simulator on a free loopback port; returns HOST:PORT."""
+    server = config.start_demo_server()
     session.servers.append(server)
-    return address
+    return server.address
 
 
 def build_main_window(
@@ -148,11 +126,10 @@ def open_window(
     Raises:
         DatabaseError: the database cannot be opened (user-facing text).
     """
-    db = open_database(database_target(database, demo=demo))
+    db = open_database(config.database_target(database, demo=demo))
     session.databases.append(db)
     interrupted = JobLog(db).recover_interrupted()
-    if demo:
-        server = start_simulator(session)
+    server = start_simulator(session) if demo else config.server_address(server)
     window = build_main_window(
         database=db, server=server, demo=demo, settings=session.settings,
         translations=session.translations, gate=session.gate,

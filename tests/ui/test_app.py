@@ -1,15 +1,10 @@
 import datetime as dt
 
-from stockdesk.app import Session, database_target, open_window, start_simulator
+from stockdesk.app import Session, open_window, start_simulator
 from stockdesk.core.domain import JobRequest, JobStatus
 from stockdesk.db.database import open_database
 from stockdesk.db.joblog import JobLog
 from stockdesk.ui.translations import Translations
-
-
-def test_an_explicit_database_is_used_as_given():
-    assert database_target("sqlite:///x.db", demo=True) == "sqlite:///x.db"
-    assert database_target("/tmp/a.db", demo=False) == "/tmp/a.db"
 
 
 def test_demo_simulator_starts_on_loopback_and_stops_with_the_session(qapp, settings):
