@@ -246,27 +246,27 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="148" />
+      <location filename="../../stockdesk/ui/main_window.py" line="151" />
       <source>A job is running</source>
       <translation>任务正在运行</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="149" />
+      <location filename="../../stockdesk/ui/main_window.py" line="152" />
       <source>A collection job is still running. Cancel it and close the window? Stocks already collected are kept.</source>
       <translation>采集任务仍在运行。要取消任务并关闭窗口吗？已采集的股票数据会保留。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="185" />
+      <location filename="../../stockdesk/ui/main_window.py" line="188" />
       <source>Cancelling the job, then closing…</source>
       <translation>正在取消任务，完成后关闭窗口…</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="212" />
+      <location filename="../../stockdesk/ui/main_window.py" line="215" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="262" />
+      <location filename="../../stockdesk/ui/main_window.py" line="265" />
       <source>Could not read the job log: {error}</source>
       <translation>无法读取任务记录：{error}</translation>
     </message>
@@ -430,7 +430,7 @@ Details: {error}</source>
   <context>
     <name>app</name>
     <message>
-      <location filename="../../stockdesk/app.py" line="162" />
+      <location filename="../../stockdesk/app.py" line="139" />
       <source>{count} job(s) were interrupted when StockDesk last stopped: {ids}</source>
       <translation>上次退出时有 {count} 个任务被中断：{ids}</translation>
     </message>
