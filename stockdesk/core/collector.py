@@ -1,8 +1,10 @@
 """The collector: plan the universe, fetch each stock, check it, store it, log the job.
 
 The same collector serves the window and the command line; it knows nothing about Qt.
-It reports through a :class:`JobListener` and stops when its cancel event is set. Only
-one stock's rows are in memory at a time, so memory does not grow with the universe.
+It reports through a :class:`JobListener` and stops when its cancel event is set. It
+plans the job and chooses how to fetch it: by date for a large unadjusted universe
+(:mod:`~stockdesk.core.per_date`), otherwise stock by stock
+(:mod:`~stockdesk.core.per_stock`). Either way memory does not grow with the job.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from stockdesk.core.checks import TradingCalendar, check_bars
+from stockdesk.core.checks import TradingCalendar
 from stockdesk.core.domain import (
     ItemResult,
     ItemStatus,
@@ -26,7 +28,10 @@ from stockdesk.core.domain import (
     Security,
 )
 from stockdesk.core.errors import DatabaseError, InputError, LoginError, SourceError
+from stockdesk.core.jobcontext import JobCancelled
 from stockdesk.core.listener import JobListener
+from stockdesk.core.per_date import PER_DATE, collect_per_date, prefer_per_date
+from stockdesk.core.per_stock import PER_STOCK, collect_per_stock
 from stockdesk.core.source import BaostockSource
 from stockdesk.db.barstore import BarStore
 from stockdesk.db.database import Database
@@ -36,7 +41,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-PER_STOCK = "per-stock"
+__all__ = ["PER_DATE", "PER_STOCK", "CollectOptions", "Collector", "JobCancelled"]
+
 PROGRESS_INTERVAL = 0.25
 """Seconds between progress reports: often enough for a smooth bar, rare enough to be cheap."""
 
@@ -53,10 +59,8 @@ class CollectOptions:
     """Attempts per stock before it is recorded as failed."""
     backoff: float = 0.5
     """First pause between attempts, doubled each time."""
-
-
-class JobCancelled(Exception):
-    """Raised inside a run when the user cancelled; ends the job as ``cancelled``."""
+    per_date_min_stocks: int = 300
+    """Fewest stocks to fetch for which fetching by date is considered."""
 
 
 class Collector:
@@ -159,10 +163,14 @@ class _JobRun:
         try:
             self._login(source)
             stocks, calendar = self._plan(source)
-            todo = self._skip_stored(stocks, calendar)
-            for security in todo:
-                self._check_cancel()
-                self._collect_stock(source, security, calendar)
+            todo, stored = self._split_stored(stocks, calendar)
+            per_date = prefer_per_date(self.request, len(todo), len(calendar.days),
+                                       self.options)
+            self._announce(PER_DATE if per_date else PER_STOCK, calendar)
+            self._log_skipped(stored)
+            if per_date:
+                todo = collect_per_date(self, source, todo, calendar)
+            collect_per_stock(self, source, todo, calendar)
         finally:
             source.logout()
 
@@ -201,18 +209,21 @@ class _JobRun:
             done = self.joblog.done_codes(request.resumes)
             stocks = [s for s in stocks if s.code not in done]
         self.total = len(stocks)
-        self.joblog.set_plan(self.job.id, total=self.total, strategy=PER_STOCK)
-        self.job.total_stocks, self.job.strategy = self.total, PER_STOCK
-        self.listener.plan_ready(self.job.copy())
-        self.listener.message(
-            f"共 {self.total} 只股票，{len(calendar.days)} 个交易日（{PER_STOCK}）"
-        )
         return stocks, calendar
 
-    def _skip_stored(
+    def _announce(self, strategy: str, calendar: TradingCalendar) -> None:
+        """Log the plan and how it will be fetched, and tell the listener."""
+        self.joblog.set_plan(self.job.id, total=self.total, strategy=strategy)
+        self.job.total_stocks, self.job.strategy = self.total, strategy
+        self.listener.plan_ready(self.job.copy())
+        self.listener.message(
+            f"共 {self.total} 只股票，{len(calendar.days)} 个交易日（{strategy}）"
+        )
+
+    def _split_stored(
         self, stocks: list[Security], calendar: TradingCalendar
-    ) -> list[Security]:
-        """Log stocks already stored in full as skipped; return the ones left to fetch."""
+    ) -> tuple[list[Security], list[ItemResult]]:
+        """The stocks left to fetch, and skipped items for those already stored in full."""
         request = self.request
         counts = self.store.row_counts(
             request.start_date, request.end_date, request.adjustflag,
@@ -227,47 +238,15 @@ class _JobRun:
                                           finished_at=dt.datetime.now()))
             else:
                 todo.append(security)
+        return todo, skipped
+
+    def _log_skipped(self, skipped: list[ItemResult]) -> None:
         if skipped:
             self.joblog.record_items(self.job.id, skipped)
             for item in skipped:
-                self._count(item)
-        return todo
+                self.count(item)
 
-    # -- one stock ----------------------------------------------------------------------
-
-    def _collect_stock(
-        self, source: BaostockSource, security: Security, calendar: TradingCalendar
-    ) -> None:
-        request = self.request
-        expected = calendar.expected_days(security, request.start_date, request.end_date)
-        attempts = 0
-        error: SourceError | None = None
-        while attempts < self.options.retries:
-            attempts += 1
-            try:
-                bars = source.daily_bars(
-                    security.code, request.start_date, request.end_date, request.adjustflag
-                )
-                check_bars(bars, security.code, expected)
-            except SourceError as failure:
-                error = failure
-                if failure.code == "cancelled":
-                    raise JobCancelled from None
-                if not failure.retryable or attempts >= self.options.retries:
-                    break
-                self.listener.message(f"{security.code} 第 {attempts} 次失败：{failure}，稍后重试")
-                self._pause(self.options.backoff * 2 ** (attempts - 1))
-                continue
-            item = ItemResult(security.code, security.name, ItemStatus.SUCCESS, len(bars),
-                              attempts, finished_at=dt.datetime.now())
-            self.store.commit_stocks(self.job.id, [(item, bars)])
-            self._count(item)
-            return
-        assert error is not None
-        item = ItemResult(security.code, security.name, ItemStatus.FAILED, 0, attempts,
-                          error.code, str(error), dt.datetime.now())
-        self.joblog.record_items(self.job.id, [item])
-        self._count(item)
+    # -- shared with the strategies (see JobContext) ------------------------------------
 
     def _retrying(self, fetch: Callable[[], T]) -> T:
         """Planning requests get the same retries as stocks; their failure fails the job."""
@@ -280,21 +259,23 @@ class _JobRun:
                 if not failure.retryable or attempt == self.options.retries:
                     raise SourceError(f"无法获取股票列表或交易日历：{failure}",
                                       code=failure.code) from None
-                self._pause(self.options.backoff * 2 ** (attempt - 1))
+                self.pause(self.options.backoff * 2 ** (attempt - 1))
         raise AssertionError("unreachable")
 
-    def _pause(self, seconds: float) -> None:
+    def pause(self, seconds: float) -> None:
         """Back off before a retry, but wake at once on cancel."""
         if self.cancel.wait(seconds):
             raise JobCancelled
 
-    def _check_cancel(self) -> None:
+    def check_cancel(self) -> None:
+        """Raise :class:`JobCancelled` if the user cancelled."""
         if self.cancel.is_set():
             raise JobCancelled
 
     # -- counters -----------------------------------------------------------------------
 
-    def _count(self, item: ItemResult) -> None:
+    def count(self, item: ItemResult) -> None:
+        """A stock is finished and logged: update the counters and tell the listener."""
         self.processed += 1
         if item.status is ItemStatus.SUCCESS:
             self.success += 1

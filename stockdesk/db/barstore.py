@@ -116,6 +116,22 @@ class BarStore:
                 connection.exec_driver_sql(UPSERT_BARS, bars)
             tally.record(connection, job_id, items, dt.datetime.now())
 
+    def commit_rows(
+        self, job_id: str, bars: Sequence[Bar], items: Sequence[ItemResult] = ()
+    ) -> None:
+        """Store rows of many stocks and the items they complete, in ONE transaction.
+
+        For fetching by date: a day's rows cover thousands of stocks, and a stock is done
+        only when its last day is stored, so its rows span many transactions. Each item's
+        ``rows`` is kept as given (all the rows the job stored for it), and the item is
+        committed with the rows that complete it, so a crash never logs a stock as done
+        before its last row is stored.
+        """
+        with self._db.writing_connection() as connection:
+            if bars:
+                connection.exec_driver_sql(UPSERT_BARS, bars)
+            tally.record(connection, job_id, items, dt.datetime.now())
+
     def bars(self, code: str, start: dt.date, end: dt.date, adjustflag: str) -> list[Bar]:
         """A stock's bars in ``[start, end]`` ordered by date, as :data:`Bar` tuples."""
         query = (
