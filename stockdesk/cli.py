@@ -30,6 +30,7 @@ from stockdesk.core.errors import (
     StockDeskError,
 )
 from stockdesk.core.listener import JobListener
+from stockdesk.core.parallel import MAX_SESSIONS
 from stockdesk.core.request import build_request, parse_date
 from stockdesk.core.source import parse_server
 from stockdesk.core.taskid import is_task_id
@@ -68,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_argument("--resume", metavar="ID",
                          help="continue a job with only the stocks it has not done")
     collect.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
+    collect.add_argument("--sessions", type=int, default=1, choices=range(1, MAX_SESSIONS + 1),
+                         metavar="N", help="parallel baostock sessions, 1 (default, polite) "
+                                           f"to {MAX_SESSIONS}")
     collect.add_argument("--json", action="store_true", help="print the job as one JSON object")
 
     jobs = commands.add_parser("jobs", parents=[common], help="read the job log")
@@ -129,7 +133,8 @@ def _collect(args: argparse.Namespace, database: Database, server: str | None,
              stdout: TextIO, stderr: TextIO) -> int:
     request = _request(args, JobLog(database), stderr)
     cancel = threading.Event()
-    collector = Collector(database, CollectOptions(server=server, timeout=args.timeout))
+    collector = Collector(database, CollectOptions(server=server, timeout=args.timeout,
+                                                   sessions=args.sessions))
     reporter = ProgressReporter(stderr)
     with _cancel_on_interrupt(cancel, stderr):
         try:

@@ -61,6 +61,10 @@ class CollectOptions:
     """First pause between attempts, doubled each time."""
     per_date_min_stocks: int = 300
     """Fewest stocks to fetch for which fetching by date is considered."""
+    sessions: int = 1
+    """Baostock sessions fetching at once (worker processes), 1 to 4."""
+    requests_per_second: float = 25.0
+    """Ceiling on requests per second of the worker sessions together."""
 
 
 class Collector:

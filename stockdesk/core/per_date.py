@@ -5,7 +5,13 @@ offers it for unadjusted bars, and each reply carries the whole market, so it pa
 for a large universe. The job still reports per stock: a stock is done when its last
 expected day is stored, and its item is committed with that day's rows. Stocks a failed
 day or a missing row leaves incomplete are handed back for the per-stock path, so every
-stock ends with an exact outcome. Only one day's rows are in memory at a time.
+stock ends with an exact outcome.
+
+Days are fetched and parsed by the worker processes of a :class:`SessionPool` (one
+session unless the user asks for more) a few days ahead of the parent, which meanwhile
+writes: fetching and storing overlap. Rows are committed every :data:`COMMIT_ROWS` rows:
+a day touches one index page per stock, so committing a few days at once writes each
+page once for several days. Memory holds a few days' rows, whatever the range.
 """
 
 from __future__ import annotations
@@ -13,13 +19,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from stockdesk.core.checks import DataCheckError, TradingCalendar
 from stockdesk.core.domain import AdjustFlag, Bar, ItemResult, ItemStatus, JobRequest, Security
 from stockdesk.core.errors import SourceError
 from stockdesk.core.jobcontext import JobCancelled, JobContext
+from stockdesk.core.parallel import SessionPool
 from stockdesk.core.source import BaostockSource
 
 if TYPE_CHECKING:
@@ -31,6 +38,10 @@ GIVE_UP_AFTER = 3
 queries, and the remaining stocks go to the per-stock path without more tries."""
 MESSAGE_INTERVAL = 1.0
 """Seconds between "day k of n" messages."""
+COMMIT_ROWS = 40_000
+"""Rows per transaction: ~10 days of the whole market, ~30 MB of tuples."""
+AHEAD_PER_SESSION = 2
+"""Days each session may fetch ahead of the day being stored."""
 
 
 def prefer_per_date(
@@ -66,39 +77,84 @@ def collect_per_date(
     calendar: TradingCalendar,
 ) -> list[Security]:
     """Fetch ``stocks`` day by day; return the stocks left for the per-stock path."""
-    days = calendar.days
-    spans = _spans(stocks, calendar, run.request)
-    ending: dict[int, list[str]] = {}
-    for code, span in spans.items():
-        ending.setdefault(span.last, []).append(code)
-    leftover: list[Security] = []
-    failed_in_a_row = 0
-    last_message = 0.0
-    for position, day in enumerate(days):
-        run.check_cancel()
-        if failed_in_a_row >= GIVE_UP_AFTER:
-            run.listener.message("服务器无法按日期提供数据，其余股票改为逐只采集")
-            leftover.extend(span.security for span in spans.values())
-            spans.clear()
-            break
-        bars = _fetch_day(run, source, day)
-        if bars is None:
-            failed_in_a_row += 1
-            leftover.extend(_drop_covering(spans, position))
-            continue
-        failed_in_a_row = 0
-        kept = _keep(bars, spans, position, day.isoformat())
-        done, incomplete = _finished(spans, ending.get(position, ()), position)
-        leftover.extend(incomplete)
-        run.store.commit_rows(run.job.id, kept, done)
+    source.logout()  # the pool's sessions do the fetching; keep one connection per session
+    with SessionPool(run.options, run.request, run.cancel) as pool:
+        pool.on_message = run.listener.message
+        return _DayRun(run, pool, stocks, calendar).collect()
+
+
+class _DayRun:
+    """Days in calendar order: fetched ahead by the pool, stored and completed in order."""
+
+    def __init__(self, run: JobContext, pool: SessionPool, stocks: Sequence[Security],
+                 calendar: TradingCalendar) -> None:
+        self.run = run
+        self.pool = pool
+        self.days = calendar.days
+        self.spans = _spans(stocks, calendar, run.request)
+        self.ending: dict[int, list[str]] = {}
+        for code, span in self.spans.items():
+            self.ending.setdefault(span.last, []).append(code)
+        self.leftover: list[Security] = []
+        self.rows: list[Bar] = []
+        self.done: list[ItemResult] = []
+
+    def collect(self) -> list[Security]:
+        run, days = self.run, self.days
+        ready: dict[int, list[Bar] | None] = {}
+        submitted = failed_in_a_row = 0
+        last_message = 0.0
+        try:
+            for position, day in enumerate(days):
+                run.check_cancel()
+                if failed_in_a_row >= GIVE_UP_AFTER:
+                    run.listener.message("服务器无法按日期提供数据，其余股票改为逐只采集")
+                    self.leftover.extend(span.security for span in self.spans.values())
+                    self.spans.clear()
+                    break
+                while submitted < len(days) and submitted - position < self._ahead():
+                    self.pool.submit_day(submitted, days[submitted])
+                    submitted += 1
+                while position not in ready:
+                    result = self.pool.next_result()
+                    ready[result.key] = result.payload
+                bars = ready.pop(position)
+                if bars is None:
+                    failed_in_a_row += 1
+                    self.leftover.extend(_drop_covering(self.spans, position))
+                    continue
+                failed_in_a_row = 0
+                self._store_day(position, day, bars)
+                if time.monotonic() - last_message >= MESSAGE_INTERVAL:
+                    last_message = time.monotonic()
+                    run.listener.message(
+                        f"按日期采集：第 {position + 1}/{len(days)} 个交易日 {day}")
+        except JobCancelled:
+            self._commit()  # what was fetched is kept, and so are the stocks it completes
+            raise
+        self._commit()
+        if self.leftover:
+            run.listener.message(f"{len(self.leftover)} 只股票的按日期数据不完整，改为逐只采集")
+        return sorted(self.leftover, key=lambda security: security.code)
+
+    def _ahead(self) -> int:
+        return self.pool.sessions * AHEAD_PER_SESSION
+
+    def _store_day(self, position: int, day: dt.date, bars: Sequence[Bar]) -> None:
+        self.rows.extend(_keep(bars, self.spans, position, day.isoformat()))
+        done, incomplete = _finished(self.spans, self.ending.get(position, ()), position)
+        self.done.extend(done)
+        self.leftover.extend(incomplete)
+        if len(self.rows) >= COMMIT_ROWS:
+            self._commit()
+
+    def _commit(self) -> None:
+        if not self.rows and not self.done:
+            return
+        self.run.store.commit_rows(self.run.job.id, self.rows, self.done)
+        done, self.rows, self.done = self.done, [], []
         for item in done:
-            run.count(item)
-        if time.monotonic() - last_message >= MESSAGE_INTERVAL:
-            last_message = time.monotonic()
-            run.listener.message(f"按日期采集：第 {position + 1}/{len(days)} 个交易日 {day}")
-    if leftover:
-        run.listener.message(f"{len(leftover)} 只股票的按日期数据不完整，改为逐只采集")
-    return sorted(leftover, key=lambda security: security.code)
+            self.run.count(item)
 
 
 def _spans(
@@ -114,9 +170,19 @@ def _spans(
     return spans
 
 
-def _fetch_day(run: JobContext, source: BaostockSource, day: dt.date) -> list[Bar] | None:
-    """The day's bars, or None when the day failed every attempt."""
-    options = run.options
+def fetch_day(
+    source: BaostockSource,
+    day: dt.date,
+    options: CollectOptions,
+    *,
+    pause: Callable[[float], None],
+    say: Callable[[str], None],
+) -> list[Bar] | None:
+    """The day's checked bars, or None when the day failed every attempt.
+
+    Touches no database: the pool's worker processes run it. ``pause`` raises
+    :class:`JobCancelled` on cancel; a cancelled request raises it too.
+    """
     for attempt in range(1, options.retries + 1):
         try:
             bars = source.day_bars(day)
@@ -126,10 +192,10 @@ def _fetch_day(run: JobContext, source: BaostockSource, day: dt.date) -> list[Ba
             if failure.code == "cancelled":
                 raise JobCancelled from None
             if not failure.retryable or attempt == options.retries:
-                run.listener.message(f"{day} 的按日期数据获取失败：{failure}")
+                say(f"{day} 的按日期数据获取失败：{failure}")
                 return None
-            run.listener.message(f"{day} 第 {attempt} 次失败：{failure}，稍后重试")
-            run.pause(options.backoff * 2 ** (attempt - 1))
+            say(f"{day} 第 {attempt} 次失败：{failure}，稍后重试")
+            pause(options.backoff * 2 ** (attempt - 1))
     return None
 
 

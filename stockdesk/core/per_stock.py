@@ -1,8 +1,9 @@
 """Fetching stock by stock: one request (a few pages) per stock for its whole range.
 
 The general path: it serves every adjust type and any universe, and it is where the
-per-date strategy sends the stocks it could not finish. :func:`fetch_stock` touches no
-database, so the worker processes of parallel sessions run it too.
+per-date strategy sends the stocks it could not finish. With one session it runs in the
+collector's thread; with more, :func:`fetch_stock` (which touches no database) runs in the
+worker processes of a :class:`SessionPool` and the parent commits what they return.
 """
 
 from __future__ import annotations
@@ -15,12 +16,18 @@ from stockdesk.core.checks import TradingCalendar, check_bars
 from stockdesk.core.domain import Bar, ItemResult, ItemStatus, JobRequest, Security
 from stockdesk.core.errors import SourceError
 from stockdesk.core.jobcontext import JobCancelled, JobContext
+from stockdesk.core.parallel import SessionPool
 from stockdesk.core.source import BaostockSource
 
 if TYPE_CHECKING:
     from stockdesk.core.collector import CollectOptions
 
 PER_STOCK = "per-stock"
+AHEAD_PER_SESSION = 4
+"""Stocks queued per session, so no session waits for the parent to hand out work."""
+COMMIT_STOCKS = 50
+"""Most stocks the parallel path commits in one transaction (DESIGN §8: 20+ per commit
+writes ~300k rows/s against ~180k for one)."""
 
 
 def fetch_stock(
@@ -76,6 +83,10 @@ def collect_per_stock(
     One stock per commit keeps "logged as done" equal to "stored" at every instant, and
     only one stock's rows are in memory at a time.
     """
+    if run.options.sessions > 1 and len(stocks) > 1:
+        source.logout()  # the workers' sessions do the fetching
+        _collect_in_pool(run, stocks, calendar)
+        return
     request = run.request
     for security in stocks:
         run.check_cancel()
@@ -83,6 +94,30 @@ def collect_per_stock(
         item, bars = fetch_stock(source, security, request, expected, run.options,
                                  pause=run.pause, say=run.listener.message)
         record(run, [(item, bars)])
+
+
+def _collect_in_pool(
+    run: JobContext, stocks: Sequence[Security], calendar: TradingCalendar
+) -> None:
+    """Fetch in the pool's sessions; commit whatever has arrived, up to
+    :data:`COMMIT_STOCKS` stocks per transaction, in the order they finish."""
+    request = run.request
+    with SessionPool(run.options, request, run.cancel) as pool:
+        pool.on_message = run.listener.message
+        ahead = pool.sessions * AHEAD_PER_SESSION
+        queued = 0
+        while queued < len(stocks) or pool.pending:
+            while queued < len(stocks) and pool.pending < ahead:
+                security = stocks[queued]
+                pool.submit_stock(queued, security, calendar.expected_days(
+                    security, request.start_date, request.end_date))
+                queued += 1
+            finished = [pool.next_result()]
+            for result in pool.drain():
+                finished.append(result)
+                if len(finished) >= COMMIT_STOCKS:
+                    break
+            record(run, [result.payload for result in finished])
 
 
 def record(run: JobContext, results: Sequence[tuple[ItemResult, Sequence[Bar]]]) -> None:

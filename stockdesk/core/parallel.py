@@ -1,0 +1,202 @@
+"""Baostock sessions in worker processes: fetch and parse there, store in the parent.
+
+The baostock client keeps one socket per process (DESIGN §7), so N sessions need N
+processes. Workers only fetch and parse and send back plain tuples; the parent alone
+writes the database, in its own transactions. Processes are spawned, never forked, so a
+Qt application or the threads of the parent are not copied half-alive (and the same code
+runs in a PyInstaller bundle, whose entry point calls ``freeze_support``).
+
+All sessions share one :class:`Pace`: a ceiling on requests per second across processes,
+and a common pause when the server complains, so more sessions never mean more pressure
+than the ceiling allows (users with 8 sessions from one IP were blacklisted).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import multiprocessing
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from stockdesk.core.domain import JobRequest, Security
+from stockdesk.core.errors import SourceError
+from stockdesk.core.jobcontext import JobCancelled
+
+if TYPE_CHECKING:
+    from multiprocessing.synchronize import Event as ProcessEvent
+
+    from stockdesk.core.collector import CollectOptions
+
+MAX_SESSIONS = 4
+"""The most sessions a job may open; more risks the public server's blacklist."""
+_POLL = 0.1
+"""Seconds between checks of the cancel flag and the workers while waiting."""
+_JOIN = 2.0
+"""Seconds workers get to log out before they are terminated."""
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What a worker sends back: ``kind`` is ``day``, ``stock``, ``message`` or ``error``."""
+
+    kind: str
+    key: int
+    payload: Any
+
+
+class Pace:
+    """A request-rate ceiling and a shared backoff, across processes.
+
+    Holds the earliest time (``time.monotonic``, system-wide) the next request of any
+    session may start.
+    """
+
+    def __init__(self, context: Any, requests_per_second: float) -> None:
+        self._interval = 1.0 / requests_per_second if requests_per_second > 0 else 0.0
+        self._next = context.Value("d", 0.0)
+
+    def wait(self, cancel: ProcessEvent) -> None:
+        """Wait for this session's turn; raises :class:`JobCancelled` on cancel."""
+        with self._next.get_lock():
+            now = time.monotonic()
+            turn = max(now, self._next.value)
+            self._next.value = turn + self._interval
+        if turn > now and cancel.wait(turn - now):
+            raise JobCancelled
+
+    def hold(self, seconds: float, cancel: ProcessEvent) -> None:
+        """The server complained: no session sends anything for ``seconds``."""
+        with self._next.get_lock():
+            self._next.value = max(self._next.value, time.monotonic() + seconds)
+        self.wait(cancel)
+
+
+class SessionPool:
+    """``sessions`` worker processes serving fetch tasks, used as a context manager.
+
+    Tasks are ``("day", key, date)`` or ``("stock", key, security, expected_days)``; each
+    gives one :class:`Result` of the same kind and key. Leaving the context (or a cancel)
+    stops the workers: they see the cancel flag within ~0.2 s even mid-request.
+    """
+
+    def __init__(self, options: CollectOptions, request: JobRequest,
+                 cancel: threading.Event) -> None:
+        self.sessions = max(1, min(options.sessions, MAX_SESSIONS))
+        self._cancel = cancel
+        context = multiprocessing.get_context("spawn")
+        self._tasks = context.Queue()
+        self._results = context.Queue()
+        self._stop = context.Event()
+        # Kept here: a process drops its arguments once started, and a semaphore
+        # collected before a spawned child has opened it is gone for the child.
+        self._pace = Pace(context, options.requests_per_second)
+        self._workers = [
+            context.Process(
+                target=_serve, name=f"stockdesk-session-{number}", daemon=True,
+                args=(options, request, self._tasks, self._results, self._stop, self._pace),
+            )
+            for number in range(self.sessions)
+        ]
+        self.pending = 0
+        """Tasks submitted whose result has not been taken yet."""
+
+    def __enter__(self) -> SessionPool:
+        for worker in self._workers:
+            worker.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        for _worker in self._workers:
+            self._tasks.put(None)
+        deadline = time.monotonic() + _JOIN
+        for worker in self._workers:
+            worker.join(max(0.0, deadline - time.monotonic()))
+            if worker.is_alive():
+                worker.terminate()
+                worker.join(_JOIN)
+        self._tasks.cancel_join_thread()
+        self._results.cancel_join_thread()
+
+    def submit_day(self, key: int, day: dt.date) -> None:
+        self._tasks.put(("day", key, day))
+        self.pending += 1
+
+    def submit_stock(self, key: int, security: Security, expected: list[dt.date]) -> None:
+        self._tasks.put(("stock", key, security, expected))
+        self.pending += 1
+
+    def next_result(self, block: bool = True) -> Result | None:
+        """The next day or stock result; None when not blocking and none is ready.
+
+        Raises:
+            JobCancelled: the job's cancel flag was set (the workers are told at once).
+            SourceError: every worker process died.
+        """
+        while True:
+            if self._cancel.is_set():
+                self._stop.set()
+                raise JobCancelled
+            try:
+                result = self._results.get(timeout=_POLL) if block else \
+                    self._results.get_nowait()
+            except queue.Empty:
+                if not block:
+                    return None
+                if not any(worker.is_alive() for worker in self._workers):
+                    raise SourceError("采集进程意外退出", code="worker") from None
+                continue
+            if result.kind == "message":
+                self.on_message(result.payload)
+                continue
+            if result.kind == "error":
+                raise SourceError(f"采集进程出错：{result.payload}", code="worker")
+            self.pending -= 1
+            return result
+
+    def on_message(self, text: str) -> None:
+        """A worker's line for the user; the owner replaces this to forward it."""
+
+    def drain(self) -> Iterator[Result]:
+        """Results ready now, without waiting."""
+        while (result := self.next_result(block=False)) is not None:
+            yield result
+
+
+def _serve(options: CollectOptions, request: JobRequest, tasks: Any, results: Any,
+           stop: ProcessEvent, pace: Pace) -> None:
+    """A worker process: one baostock session serving tasks until told to stop."""
+    from stockdesk.core.per_date import fetch_day
+    from stockdesk.core.per_stock import fetch_stock
+    from stockdesk.core.source import BaostockSource
+
+    source = BaostockSource(options.server, timeout=options.timeout, cancel=stop)
+
+    def pause(seconds: float) -> None:
+        pace.hold(seconds, stop)
+
+    def say(text: str) -> None:
+        results.put(Result("message", 0, text))
+
+    try:
+        while not stop.is_set() and (task := tasks.get()) is not None:
+            kind, key, *arguments = task
+            pace.wait(stop)
+            if kind == "day":
+                payload: Any = fetch_day(source, arguments[0], options, pause=pause, say=say)
+            else:
+                payload = fetch_stock(source, arguments[0], request, arguments[1], options,
+                                      pause=pause, say=say)
+            results.put(Result(kind, key, payload))
+    except JobCancelled:
+        pass
+    except Exception as bug:  # tell the parent instead of dying silently
+        results.put(Result("error", 0, repr(bug)))
+    finally:
+        with contextlib.suppress(Exception):
+            source.logout()

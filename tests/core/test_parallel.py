@@ -1,0 +1,88 @@
+"""Parallel sessions: worker processes with their own baostock sessions, real SQLite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+
+import pytest
+
+from stockdesk.core.collector import PER_STOCK, CollectOptions, Collector
+from stockdesk.core.domain import AdjustFlag, JobRequest, JobStatus
+from stockdesk.core.listener import JobListener
+from stockdesk.db.database import open_database
+from stockdesk.db.joblog import JobLog
+
+START, END = dt.date(2024, 1, 1), dt.date(2024, 6, 30)
+
+
+@pytest.fixture
+def open_db(tmp_path):
+    opened = []
+
+    def open_one(name):
+        opened.append(open_database(tmp_path / name))
+        return opened[-1]
+
+    yield open_one
+    for database in opened:
+        database.close()
+
+
+def all_rows(database):
+    with sqlite3.connect(database.path) as connection:
+        return connection.execute(
+            "SELECT * FROM daily_bar ORDER BY code, date, adjustflag").fetchall()
+
+
+def test_three_sessions_store_the_same_rows_as_one(simulator, open_db):
+    request = JobRequest(START, END, adjustflag=AdjustFlag.FORWARD)
+    one, three = open_db("one.db"), open_db("three.db")
+    options = CollectOptions(server=simulator.address, timeout=2.0, backoff=0.01,
+                             requests_per_second=0)
+
+    single = Collector(one, options).run(request)
+    logins = simulator.requests["login"]
+    parallel = Collector(three, CollectOptions(
+        server=simulator.address, timeout=2.0, backoff=0.01, sessions=3,
+        requests_per_second=0)).run(request)
+
+    assert parallel.strategy == PER_STOCK and parallel.status is JobStatus.COMPLETED
+    # Planning logs in once; each worker that got work logs in once: never more than 3.
+    assert 1 + 1 <= simulator.requests["login"] - logins <= 1 + 3
+    assert all_rows(three) == all_rows(one) and len(all_rows(one)) > 0
+    assert (parallel.success_count, parallel.failed_count) == (single.success_count, 0)
+    assert parallel.collected_count == single.collected_count == len(all_rows(three))
+    items = JobLog(three).items(parallel.id)
+    assert sorted(item.code for item in items) == sorted(
+        item.code for item in JobLog(one).items(single.id))
+
+
+def test_cancel_reaches_the_workers_promptly_and_keeps_what_was_committed(simulator, open_db):
+    database = open_db("stockdesk.db")
+    simulator.faults.latency = 0.05
+    cancel = threading.Event()
+    cancelled_at = []
+
+    class CancelAfterFive(JobListener):
+        done = 0
+
+        def item_finished(self, item):
+            self.done += 1
+            if self.done == 5 and not cancel.is_set():
+                cancel.set()
+                cancelled_at.append(simulator.requests["query_history_k_data_plus"])
+
+    job = Collector(database, CollectOptions(
+        server=simulator.address, timeout=2.0, sessions=2, requests_per_second=0,
+    )).run(JobRequest(START, END, adjustflag=AdjustFlag.FORWARD),
+           listener=CancelAfterFive(), cancel=cancel)
+
+    assert job.status is JobStatus.CANCELLED
+    assert 5 <= job.success_count < job.total_stocks
+    # Each session had at most the request in flight and the next one it had queued.
+    assert simulator.requests["query_history_k_data_plus"] <= cancelled_at[0] + 2 * 2
+    stored = {row[0] for row in all_rows(database)}
+    assert stored == {item.code for item in JobLog(database).items(job.id)}
+    assert job.collected_count == len(all_rows(database))
