@@ -1,0 +1,257 @@
+"""A market's daily bars collected two ways against the simulator: naive baseline vs StockDesk.
+
+(a) The baseline works the way the original service did: one stock after another with
+the baostock client, each stock's rows into a pandas DataFrame (iterating rows, since
+``get_data()`` is broken on pandas 2), ``DataFrame.to_sql`` into its own SQLite file.
+(b) StockDesk's collector, universe ``all``, into a fresh database.
+
+The simulator runs in its own process, and so does each side, so the peak memory
+printed (``ru_maxrss``) is that side's alone. The baseline is sampled on a subset of
+stocks when the whole would take too long, and its time extrapolated; the output says
+so. Both databases must hold the same (code, date, close, volume) rows.
+
+    python benchmarks/bench_collect.py --stocks 5000 --years 1 --latency 0.02
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import multiprocessing
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+END_YEAR = 2025
+K_FIELDS = ("date,code,open,high,low,close,preclose,volume,amount,adjustflag,turn,"
+            "tradestatus,pctChg,peTTM,pbMRQ,psTTM,pcfNcfTTM,isST")
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process in MB (ru_maxrss is KB on Linux)."""
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# -- the simulator process ----------------------------------------------------------------
+
+
+def _simulator(stocks: int, latency: float, first_year: int, pipe: Any) -> None:
+    """Serve until told to stop; answer request counts and this process's CPU time."""
+    from stockdesk.simulator.faults import FaultPlan
+    from stockdesk.simulator.market import Market
+    from stockdesk.simulator.server import SimulatorServer
+
+    market = Market(stocks=stocks, first_day=dt.date(min(first_year, 2018), 1, 1))
+    with SimulatorServer(market, faults=FaultPlan(latency=latency)) as server:
+        pipe.send(server.address)
+        while (command := pipe.recv()) != "stop":
+            assert command == "stats"
+            pipe.send((sum(server.requests.values()), _cpu_seconds()))
+
+
+# -- (a) the baseline ---------------------------------------------------------------------
+
+
+def _baseline(address: str, codes: list[str], start: dt.date, end: dt.date, path: str,
+              out: Any) -> None:
+    """One stock after another, rows into pandas, ``to_sql``: the original service."""
+    import baostock as bs
+    import baostock.common.contants as constants
+    import pandas as pd
+
+    host, port = address.rsplit(":", 1)
+    constants.BAOSTOCK_SERVER_IP, constants.BAOSTOCK_SERVER_PORT = host, int(port)
+    began = time.perf_counter()
+    bs.login()
+    connection = sqlite3.connect(path)
+    rows_total = 0
+    for code in codes:
+        result = bs.query_history_k_data_plus(code, K_FIELDS, start_date=start.isoformat(),
+                                              end_date=end.isoformat(), frequency="d",
+                                              adjustflag="3")
+        rows = []
+        while result.error_code == "0" and result.next():
+            rows.append(result.get_row_data())
+        frame = pd.DataFrame(rows, columns=result.fields)
+        numeric = [name for name in frame.columns if name not in ("date", "code")]
+        frame[numeric] = frame[numeric].apply(pd.to_numeric, errors="coerce")
+        frame.to_sql("stock_daily", connection, if_exists="append", index=False)
+        rows_total += len(frame)
+    connection.close()
+    bs.logout()
+    out.put({"rows": rows_total, "seconds": time.perf_counter() - began,
+             "peak_mb": _peak_mb()})
+
+
+# -- (b) StockDesk -------------------------------------------------------------------------
+
+
+def _stockdesk(address: str, start: dt.date, end: dt.date, path: str, sessions: int,
+               rate: float, out: Any) -> None:
+    from stockdesk.core.collector import CollectOptions, Collector
+    from stockdesk.core.domain import JobRequest
+    from stockdesk.db.database import open_database
+
+    database = open_database(path)
+    began = time.perf_counter()
+    job = Collector(database, CollectOptions(server=address, sessions=sessions,
+                                                    requests_per_second=rate)).run(
+        JobRequest(start, end))
+    seconds = time.perf_counter() - began
+    database.close()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    out.put({"rows": job.collected_count, "seconds": seconds, "peak_mb": _peak_mb(),
+             "workers_peak_mb": children, "status": str(job.status),
+             "strategy": job.strategy, "stocks": job.total_stocks,
+             "failed": job.failed_count})
+
+
+def _insert_rate(stocks: int) -> float:
+    """Rows per second of StockDesk's upsert written day by day across ``stocks`` codes."""
+    from stockdesk.db.barstore import UPSERT_BARS
+    from stockdesk.db.database import open_database
+
+    with tempfile.TemporaryDirectory() as folder:
+        database = open_database(Path(folder) / "rate.db")
+        codes = [f"sh.{600000 + i}" for i in range(stocks)]
+        day, rows, written = dt.date(2024, 1, 1), [], 0
+        began = time.perf_counter()
+        for offset in range(max(1, 200_000 // stocks)):
+            iso = (day + dt.timedelta(days=offset)).isoformat()
+            rows.extend((code, iso, "3", 1.0, 2.0, 0.5, 1.5, 1.0, 100, 1e4, 0.1, 1, 0.2,
+                         None, 1.0, 2.0, 3.0, 0) for code in codes)
+            if len(rows) >= 40_000:
+                with database.writing_connection() as connection:
+                    connection.exec_driver_sql(UPSERT_BARS, rows)
+                written, rows = written + len(rows), []
+        if rows:
+            with database.writing_connection() as connection:
+                connection.exec_driver_sql(UPSERT_BARS, rows)
+            written += len(rows)
+        seconds = time.perf_counter() - began
+        database.close()
+    return written / seconds
+
+
+# -- the run --------------------------------------------------------------------------------
+
+
+def _rows(path: str, query: str) -> set[tuple]:
+    with sqlite3.connect(path) as connection:
+        return {(code, date, round(close, 4), int(volume))
+                for code, date, close, volume in connection.execute(query)}
+
+
+def _listed_codes(stocks: int, first_year: int, start: dt.date, end: dt.date) -> list[str]:
+    from stockdesk.simulator.market import Market
+
+    market = Market(stocks=stocks, first_day=dt.date(min(first_year, 2018), 1, 1))
+    last = market.trading_days(start, end)[-1]
+    return [s.code for s in market.stocks() if s.listed_between(last, last)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stocks", type=int, default=5000)
+    parser.add_argument("--years", type=int, default=1)
+    parser.add_argument("--latency", type=float, default=0.02, help="seconds per request")
+    parser.add_argument("--sessions", type=int, default=1)
+    parser.add_argument("--rate", type=float, default=25.0,
+                        help="StockDesk's request ceiling per second (the app's default; "
+                             "0 for none)")
+    parser.add_argument("--baseline-stocks", type=int, default=300,
+                        help="sample at most this many stocks for the baseline")
+    args = parser.parse_args(argv)
+
+    first_year = END_YEAR - args.years + 1
+    start, end = dt.date(first_year, 1, 1), dt.date(END_YEAR, 12, 31)
+    context = multiprocessing.get_context("spawn")
+    codes = _listed_codes(args.stocks, first_year, start, end)
+    step = max(1, -(-len(codes) // args.baseline_stocks))
+    sample = codes[::step]
+    print(f"market: {args.stocks} stocks ({len(codes)} listed), {start} .. {end}, "
+          f"latency {args.latency * 1000:.0f} ms, sessions {args.sessions}, "
+          f"request ceiling {args.rate or 'none'}/s, "
+          f"{multiprocessing.cpu_count()} cores")
+    rate = _insert_rate(len(codes))
+    print(f"insert rate, day by day across the market: {rate:,.0f} rows/s")
+
+    ours, theirs = context.Pipe()
+    simulator = context.Process(target=_simulator, daemon=True,
+                                args=(args.stocks, args.latency, first_year, theirs))
+    simulator.start()
+    address = ours.recv()
+    with tempfile.TemporaryDirectory() as folder:
+        figures = {}
+        for side, target, extra in (
+            ("baseline", _baseline, (sample, start, end, f"{folder}/baseline.db")),
+            ("stockdesk", _stockdesk, (start, end, f"{folder}/stockdesk.db", args.sessions,
+                                         args.rate)),
+        ):
+            ours.send("stats")
+            requests_before, cpu_before = ours.recv()
+            out = context.Queue()
+            child = context.Process(target=target, args=(address, *extra, out))
+            child.start()
+            figures[side] = out.get()
+            child.join()
+            ours.send("stats")
+            requests_after, cpu_after = ours.recv()
+            figures[side]["requests"] = requests_after - requests_before
+            figures[side]["server_cpu"] = cpu_after - cpu_before
+        ours.send("stop")
+        simulator.join(10)
+
+        base, desk = figures["baseline"], figures["stockdesk"]
+        scale = len(codes) / len(sample)
+        base_seconds = base["seconds"] * scale
+        print(f"\n(a) baseline: sampled {len(sample)} of {len(codes)} stocks, time and "
+              f"requests extrapolated x{scale:.1f}")
+        print(f"    requests {base['requests'] * scale:,.0f}  rows {base['rows'] * scale:,.0f}  "
+              f"seconds {base_seconds:,.1f}  rows/s {base['rows'] / base['seconds']:,.0f}  "
+              f"peak {base['peak_mb']:.0f} MB (sample)")
+        print(f"(b) stockdesk: {desk['strategy']}, {desk['stocks']} stocks, "
+              f"status {desk['status']}, failed {desk['failed']}")
+        print(f"    requests {desk['requests']:,}  rows {desk['rows']:,}  "
+              f"seconds {desk['seconds']:,.1f}  rows/s {desk['rows'] / desk['seconds']:,.0f}  "
+              f"peak {desk['peak_mb']:.0f} MB (+ largest worker {desk['workers_peak_mb']:.0f} MB)")
+        print(f"\nspeed-up b over a: {base_seconds / desk['seconds']:.1f}x")
+        network = desk["requests"] * args.latency / args.sessions
+        writing = desk["rows"] / rate
+        limit = max(network, writing)
+        cpu_per_request = desk["server_cpu"] / max(1, desk["requests"])
+        with_server = max(desk["requests"] * (args.latency + cpu_per_request) / args.sessions,
+                          writing)
+        print(f"limit: max(requests x latency / sessions = {network:.1f} s, rows / insert "
+              f"rate = {writing:.1f} s) = {limit:.1f} s; stockdesk took "
+              f"{desk['seconds'] / limit:.1f}x the limit")
+        print(f"the simulator used {desk['server_cpu']:.1f} s of CPU for stockdesk's requests "
+              f"({cpu_per_request * 1000:.0f} ms each), on the same "
+              f"{multiprocessing.cpu_count()} cores; counting its time per request as "
+              f"latency, the limit is "
+              f"{with_server:.1f} s")
+
+        query_desk = "SELECT code, date, close, volume FROM daily_bar"
+        theirs_rows = _rows(f"{folder}/baseline.db",
+                            "SELECT code, date, close, volume FROM stock_daily")
+        wanted = set(sample)
+        ours_rows = {row for row in _rows(f"{folder}/stockdesk.db", query_desk)
+                     if row[0] in wanted}
+        same = theirs_rows == ours_rows
+        print(f"same rows for the {len(sample)} sampled stocks: {same} "
+              f"({len(theirs_rows):,} rows)")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
