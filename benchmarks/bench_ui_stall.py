@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    from PySide6.QtCore import QDate, QElapsedTimer, QSettings, QTimer
+    from PySide6.QtCore import QDate, QElapsedTimer, QSettings, Qt, QTimer
     from PySide6.QtWidgets import QApplication, QComboBox, QDateEdit, QPushButton
 
     from stockdesk.app import build_main_window
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             nonlocal worst
             worst = max(worst, clock.restart())
 
-        probe = QTimer(interval=PROBE_MS, timerType=QTimer.TimerType.PreciseTimer)
+        probe = QTimer(interval=PROBE_MS, timerType=Qt.TimerType.PreciseTimer)
         probe.timeout.connect(tick)
         window.controller.jobFinished.connect(records.append)
         window.controller.jobFinished.connect(lambda _record: app.quit())
