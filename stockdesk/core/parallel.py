@@ -168,6 +168,18 @@ class SessionPool:
             yield result
 
 
+def _next_task(tasks: Any, stop: ProcessEvent) -> tuple | None:
+    """The next task; None when told to stop or when the parent died (killed, crashed),
+    so a worker never outlives its job."""
+    parent = multiprocessing.parent_process()
+    while not stop.is_set() and (parent is None or parent.is_alive()):
+        try:
+            return tasks.get(timeout=_POLL * 5)
+        except queue.Empty:
+            continue
+    return None
+
+
 def _serve(options: CollectOptions, request: JobRequest, tasks: Any, results: Any,
            stop: ProcessEvent, pace: Pace) -> None:
     """A worker process: one baostock session serving tasks until told to stop."""
@@ -184,7 +196,7 @@ def _serve(options: CollectOptions, request: JobRequest, tasks: Any, results: An
         results.put(Result("message", 0, text))
 
     try:
-        while not stop.is_set() and (task := tasks.get()) is not None:
+        while (task := _next_task(tasks, stop)) is not None:
             kind, key, *arguments = task
             pace.wait(stop)
             if kind == "day":
