@@ -150,12 +150,24 @@ class JobLog:
             return _items(session, job_id, status)
 
     def done_codes(self, job_id: str) -> set[str]:
-        """Codes the job stored or skipped: what a resumed job does not fetch again."""
-        query = select(JobItemRow.code).where(
-            JobItemRow.job_id == job_id,
-            JobItemRow.status.in_([ItemStatus.SUCCESS, ItemStatus.SKIPPED]),
-        )
+        """Codes the job stored or skipped: what a resumed job does not fetch again.
+
+        A job that itself resumed another continues that job's request, so the codes of
+        the whole ``resumes`` chain count: resuming a resumed job must not plan again the
+        stocks the first job of the chain already did.
+        """
         with self._db.reading() as session:
+            chain: list[str] = []
+            current: str | None = job_id
+            while current is not None and current not in chain:
+                chain.append(current)
+                current = session.scalar(
+                    select(CollectionJobRow.resumes).where(CollectionJobRow.id == current)
+                )
+            query = select(JobItemRow.code).where(
+                JobItemRow.job_id.in_(chain),
+                JobItemRow.status.in_([ItemStatus.SUCCESS, ItemStatus.SKIPPED]),
+            )
             return set(session.scalars(query))
 
     def recover_interrupted(self, now: dt.datetime | None = None) -> list[str]:

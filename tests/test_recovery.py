@@ -1,0 +1,427 @@
+"""Nothing lost, nothing hung: kill -9, resume, the job gate, a vanishing server, bad files.
+
+Real ``stockdesk`` processes against the simulator, killed with SIGKILL where a laptop
+would lose power, and the SQLite file read back with plain ``sqlite3`` and compared row by
+row with the simulator's own data. Every wait has a deadline; nothing sleeps blindly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import sqlite3
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+from recovery_helpers import (
+    PROCESS_TIMEOUT,
+    item_counts,
+    job_counts,
+    jobs,
+    mismatches,
+    query,
+    run_stockdesk,
+    started,
+    wait_for,
+)
+from sqlalchemy import event
+
+from stockdesk.core.collector import CollectOptions, Collector
+from stockdesk.core.domain import JobRecord, JobRequest, JobStatus
+from stockdesk.core.listener import JobListener
+from stockdesk.db.database import Database, open_database
+from stockdesk.db.joblog import JobLog
+from stockdesk.simulator import Market, SimulatorServer
+
+START, END = dt.date(2024, 1, 1), dt.date(2024, 6, 30)
+BUSY_MESSAGE = "已有采集任务正在运行，请等待完成后再启动新任务"
+as_root = os.name == "posix" and os.geteuid() == 0
+
+
+def listed_codes(market: Market, count: int) -> list[str]:
+    """Stocks trading over the whole range, so every one has rows to store."""
+    return [s.code for s in market.stocks()
+            if s.status == "1" and s.ipo_date < START][:count]
+
+
+def collect_args(db_path: Path, server: SimulatorServer, codes: list[str],
+                 *extra: str) -> list[str]:
+    return ["collect", "--start", START.isoformat(), "--end", END.isoformat(),
+            "--codes", ",".join(codes), "--db", str(db_path), "--server", server.address,
+            "--timeout", "2", *extra]
+
+
+def items_committed(db_path: Path) -> int:
+    return query(db_path, "SELECT count(*) FROM job_item")[0][0]
+
+
+def kill_hard(process: subprocess.Popen) -> None:
+    """SIGKILL, as a power cut: no handler, no ``finally``, no atexit runs."""
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=PROCESS_TIMEOUT)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "stockdesk.db"
+
+
+@pytest.fixture
+def killed_job(simulator: SimulatorServer, db_path: Path) -> tuple[list[str], int]:
+    """A collect of 12 stocks killed with SIGKILL once at least 3 stocks are committed.
+
+    Returns the codes and the number of job items committed when the kill landed.
+    """
+    codes = listed_codes(simulator.market, 12)
+    simulator.faults.latency = 0.1  # ~0.1 s a stock: the kill lands mid-job
+    with started(*collect_args(db_path, simulator, codes)) as process:
+        wait_for(lambda: items_committed(db_path) >= 3, timeout=30,
+                 what="3 stocks committed", alive=process)
+        kill_hard(process)
+    committed = items_committed(db_path)
+    assert 3 <= committed < len(codes), "the kill must land mid-job for this test to mean much"
+    simulator.faults.latency = 0.0
+    return codes, committed
+
+
+# -- (a) kill -9 ----------------------------------------------------------------------------
+
+
+def test_a_killed_job_is_interrupted_at_the_next_start_with_its_committed_counts(
+    killed_job: tuple[list[str], int], db_path: Path, simulator: SimulatorServer
+) -> None:
+    codes, committed = killed_job
+    assert query(db_path, "SELECT status FROM collection_job") == [("running",)]
+
+    [job] = jobs(db_path)
+
+    assert job["status"] == "interrupted"
+    assert job["end_time"] and "中断" in job["error_message"]
+    assert job_counts(job) == item_counts(db_path, job["id"])
+    assert job["processed_stocks"] == committed == job["success_count"]
+    assert job["total_stocks"] == len(codes)
+    done = [code for (code,) in query(db_path, "SELECT code FROM job_item WHERE job_id = ? "
+                                               "AND status = 'success'", job["id"])]
+    assert mismatches(db_path, simulator.market, done, START, END) == {}
+    assert job["collected_count"] == query(db_path, "SELECT count(*) FROM daily_bar "
+                                                    f"WHERE code IN ({','.join('?' * len(done))})",
+                                           *done)[0][0]
+
+
+# -- (b) resume -----------------------------------------------------------------------------
+
+
+def test_resume_collects_only_what_is_left_and_the_database_equals_the_market(
+    killed_job: tuple[list[str], int], db_path: Path, simulator: SimulatorServer
+) -> None:
+    codes, committed = killed_job
+    [killed] = jobs(db_path)
+    asked_before = simulator.requests["query_history_k_data_plus"]
+
+    done = run_stockdesk("collect", "--resume", killed["id"], "--json", "--db", str(db_path),
+                         "--server", simulator.address)
+
+    assert done.returncode == 0, done.stderr
+    newest, old = jobs(db_path)
+    assert newest["resumes"] == killed["id"] and newest["status"] == "completed"
+    assert newest["total_stocks"] == len(codes) - committed == newest["success_count"]
+    assert simulator.requests["query_history_k_data_plus"] - asked_before == len(codes) - committed
+    resumed_codes = {c for (c,) in query(db_path, "SELECT code FROM job_item WHERE job_id = ?",
+                                         newest["id"])}
+    first_codes = {c for (c,) in query(db_path, "SELECT code FROM job_item WHERE job_id = ?",
+                                       old["id"])}
+    assert resumed_codes.isdisjoint(first_codes) and resumed_codes | first_codes == set(codes)
+    assert old == killed, "resuming must not rewrite the interrupted job's record"
+    assert mismatches(db_path, simulator.market, codes, START, END) == {}
+    assert query(db_path, "SELECT count(*) FROM (SELECT 1 FROM daily_bar "
+                          "GROUP BY code, date, adjustflag HAVING count(*) > 1)") == [(0,)]
+
+
+def test_resuming_a_resumed_job_skips_what_the_whole_chain_did(
+    killed_job: tuple[list[str], int], db_path: Path, simulator: SimulatorServer
+) -> None:
+    """Killed, resumed, killed again, resumed again: the last job is what is left of the
+    original request, not of the middle job alone."""
+    codes, _ = killed_job
+    [first] = jobs(db_path)
+    simulator.faults.latency = 0.1
+    with started("collect", "--resume", first["id"], "--db", str(db_path),
+                 "--server", simulator.address, "--timeout", "2") as process:
+        wait_for(lambda: query(db_path, "SELECT count(*) FROM job_item WHERE job_id != ?",
+                               first["id"])[0][0] >= 2,
+                 timeout=30, what="2 stocks of the resumed job", alive=process)
+        kill_hard(process)
+    simulator.faults.latency = 0.0
+    second = jobs(db_path)[0]
+    assert second["status"] == "interrupted" and second["resumes"] == first["id"]
+    left = len(codes) - first["success_count"] - second["success_count"]
+
+    done = run_stockdesk("collect", "--resume", second["id"], "--json", "--db", str(db_path),
+                         "--server", simulator.address)
+
+    assert done.returncode == 0, done.stderr
+    third = jobs(db_path)[0]
+    assert third["resumes"] == second["id"]
+    assert mismatches(db_path, simulator.market, codes, START, END) == {}
+    assert (third["total_stocks"], third["skipped_count"]) == (left, 0)
+
+
+def test_a_kill_leaves_no_worker_process_behind(
+    simulator: SimulatorServer, db_path: Path
+) -> None:
+    """With several sessions the fetching runs in child processes; they must not outlive
+    a killed parent (each holds a server session, and the public server limits those).
+    Nothing runs in the killed parent, so the workers must notice on their own."""
+    codes = listed_codes(simulator.market, 12)
+    simulator.faults.latency = 0.1
+    with started(*collect_args(db_path, simulator, codes, "--sessions", "2")) as process:
+        wait_for(lambda: items_committed(db_path) >= 2, timeout=30,
+                 what="2 stocks committed", alive=process)
+        children = psutil.Process(process.pid).children(recursive=True)
+        assert children, "a 2-session job fetches in worker processes"
+        kill_hard(process)
+    try:
+        _gone, alive = psutil.wait_procs(children, timeout=10)
+        assert alive == [], f"worker processes outlived the killed job: {alive}"
+    finally:
+        for child in children:
+            if child.is_running():
+                child.kill()
+
+
+# -- (c) two processes, one database --------------------------------------------------------
+
+
+def test_two_collects_started_together_one_runs_the_other_exits_3(
+    simulator: SimulatorServer, db_path: Path
+) -> None:
+    """Both start on a file that does not exist yet: creating it is part of the race."""
+    codes = listed_codes(simulator.market, 6)
+    simulator.faults.latency = 0.2  # the winner runs ~1.5 s: long after the loser has tried
+    with started(*collect_args(db_path, simulator, codes)) as first, \
+            started(*collect_args(db_path, simulator, codes)) as second:
+        outputs = [process.communicate(timeout=PROCESS_TIMEOUT) for process in (first, second)]
+        codes_seen = sorted((first.returncode, second.returncode))
+    assert codes_seen == [0, 3], outputs
+    loser = outputs[[first.returncode, second.returncode].index(3)]
+    assert BUSY_MESSAGE in loser[1]
+    [job] = jobs(db_path)
+    assert job["status"] == "completed" and job["success_count"] == len(codes)
+
+
+# -- (d) a gate left by a dead process ------------------------------------------------------
+
+
+def test_a_job_killed_while_running_does_not_block_the_next_collect(
+    simulator: SimulatorServer, db_path: Path
+) -> None:
+    codes = listed_codes(simulator.market, 4)
+    simulator.faults.latency = 0.3
+    with started(*collect_args(db_path, simulator, codes)) as process:
+        wait_for(lambda: query(db_path, "SELECT status FROM collection_job") == [("running",)],
+                 timeout=30, what="the job row", alive=process)
+        kill_hard(process)
+    simulator.faults.latency = 0.0
+
+    done = run_stockdesk(*collect_args(db_path, simulator, codes[:2]))
+
+    assert done.returncode == 0, done.stderr
+    newest, killed = jobs(db_path)
+    assert (newest["status"], killed["status"]) == ("completed", "interrupted")
+    assert mismatches(db_path, simulator.market, codes[:2], START, END) == {}
+
+
+# -- (e) the server goes away mid-job -------------------------------------------------------
+
+
+class _AfterItems(JobListener):
+    """Runs ``action`` once, when the job has finished ``count`` stocks."""
+
+    def __init__(self, count: int, action: object) -> None:
+        self.count, self.action, self.seen = count, action, 0
+
+    def item_finished(self, item: object) -> None:
+        self.seen += 1
+        if self.seen == self.count:
+            self.action()  # type: ignore[operator]
+
+
+def _run_bounded(collector: Collector, request: JobRequest, listener: JobListener,
+                 timeout: float) -> JobRecord:
+    """Run the job in a thread; a job that does not end within ``timeout`` fails the test."""
+    outcome: list[JobRecord] = []
+    runner = threading.Thread(target=lambda: outcome.append(collector.run(
+        request, listener=listener)), daemon=True)
+    runner.start()
+    runner.join(timeout)
+    assert not runner.is_alive(), f"the job did not end within {timeout} s"
+    assert outcome, "the job raised instead of ending with a status"
+    return outcome[0]
+
+
+@pytest.fixture
+def database(db_path: Path) -> Iterator[Database]:
+    db = open_database(db_path)
+    yield db
+    db.close()
+
+
+@pytest.mark.parametrize("comes_back_after", [1.0, None], ids=["comes-back", "stays-away"])
+def test_the_server_going_away_mid_job_ends_the_job_and_keeps_what_was_committed(
+    simulator: SimulatorServer, database: Database, db_path: Path,
+    comes_back_after: float | None,
+) -> None:
+    codes = listed_codes(simulator.market, 10)
+    timers: list[threading.Timer] = []
+
+    def go_away() -> None:
+        simulator.pause()
+        if comes_back_after is not None:
+            timers.append(threading.Timer(comes_back_after, simulator.resume))
+            timers[-1].start()
+
+    collector = Collector(database, CollectOptions(server=simulator.address, timeout=0.5,
+                                                   backoff=0.2))
+    try:
+        job = _run_bounded(collector, JobRequest(START, END, universe="codes",
+                                                       codes=tuple(codes)),
+                                 _AfterItems(3, go_away), timeout=60)
+    finally:
+        for timer in timers:
+            timer.cancel()
+        simulator.resume()
+
+    assert job.status in (JobStatus.COMPLETED, JobStatus.FAILED)
+    if job.status is JobStatus.FAILED:
+        assert simulator.address in job.error_message
+    stored = JobLog(database).get_job(job.id)
+    assert stored.status == job.status and stored.end_time is not None
+    counts = item_counts(db_path, job.id)
+    assert {k: getattr(stored, k) for k in counts} == counts
+    succeeded = [c for (c,) in query(db_path, "SELECT code FROM job_item WHERE job_id = ? "
+                                              "AND status = 'success'", job.id)]
+    assert set(codes[:3]) <= set(succeeded), "stocks committed before the outage are kept"
+    assert mismatches(db_path, simulator.market, succeeded, START, END) == {}
+    failed = [c for c in codes if c not in succeeded]
+    assert query(db_path, f"SELECT count(*) FROM daily_bar WHERE code IN "
+                          f"({','.join('?' * len(failed)) or 'NULL'})", *failed) == [(0,)]
+    if comes_back_after is None:
+        assert job.failed_count + (job.total_stocks - job.processed_stocks) > 0
+    else:
+        assert job.success_count > 3, "stocks after the server came back are collected"
+
+
+# -- (f) damaged files and a full disk ------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["jobs", "collect"])
+def test_a_corrupted_file_is_refused_with_a_clear_message_and_left_untouched(
+    simulator: SimulatorServer, tmp_path: Path, command: str
+) -> None:
+    path = tmp_path / "stockdesk.db"
+    junk = bytes(range(256)) * 64
+    path.write_bytes(junk)
+    argv = (["jobs", "list", "--db", str(path)] if command == "jobs"
+            else collect_args(path, simulator, listed_codes(simulator.market, 2)))
+
+    done = run_stockdesk(*argv)
+
+    assert done.returncode != 0
+    assert "已损坏" in done.stderr and str(path) in done.stderr
+    assert "Traceback" not in done.stderr
+    assert path.read_bytes() == junk
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stockdesk.db"]
+    assert simulator.requests["login"] == 0, "nothing is fetched for a database that cannot store"
+
+
+def test_a_database_damaged_inside_fails_with_a_clear_message_and_does_not_hang(
+    simulator: SimulatorServer, db_path: Path
+) -> None:
+    """The header is intact (it opens), but the bar pages are junk: found mid-job."""
+    codes = listed_codes(simulator.market, 8)
+    assert run_stockdesk(*collect_args(db_path, simulator, codes)).returncode == 0
+    page_size = query(db_path, "PRAGMA page_size")[0][0]
+    pages = query(db_path, "PRAGMA page_count")[0][0]
+    data = bytearray(db_path.read_bytes())
+    for page in range(pages // 2, pages):  # the later pages: bars, their index, the job log
+        data[page * page_size:(page + 1) * page_size] = b"\xa5" * page_size
+    db_path.write_bytes(bytes(data))
+
+    done = run_stockdesk(*collect_args(db_path, simulator, codes), "--json")
+
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert "已损坏" in done.stderr + done.stdout
+
+
+class _DiskFills(JobListener):
+    """After ``after`` stocks, limit the file to the pages it has (SQLite's page limit):
+    the next stock finds the disk full. A connect listener applies it to every new
+    connection; the pool is disposed so no old connection escapes the limit."""
+
+    def __init__(self, database: Database, after: int) -> None:
+        self.database, self.after, self.seen = database, after, 0
+        self.committed: list[str] = []
+
+    def item_finished(self, item: object) -> None:
+        self.seen += 1
+        self.committed.append(item.code)  # type: ignore[attr-defined]
+        if self.seen == self.after:
+            with self.database.engine.connect() as connection:
+                pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
+            event.listen(self.database.engine, "connect", self.limit(pages))
+            self.database.engine.dispose()
+
+    @staticmethod
+    def limit(pages: int) -> object:
+        def small_disk(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+            dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+        return small_disk
+
+
+def test_a_full_disk_fails_the_job_with_a_message_and_keeps_the_stocks_before(
+    simulator: SimulatorServer, database: Database, db_path: Path
+) -> None:
+    codes = listed_codes(simulator.market, 8)
+    fills = _DiskFills(database, after=3)
+    collector = Collector(database, CollectOptions(server=simulator.address, timeout=2))
+    # Two years a stock: each needs new pages, so the 4th cannot fit.
+    request = JobRequest(dt.date(2023, 1, 1), END, universe="codes", codes=tuple(codes))
+
+    job = _run_bounded(collector, request, fills, timeout=60)
+
+    assert job.status is JobStatus.FAILED
+    assert "磁盘空间不足" in job.error_message
+    assert fills.committed == codes[:3]
+    database.engine.dispose()
+    logged = jobs(db_path)[0]  # a new process, without the page limit
+    assert logged["status"] == "failed" and "磁盘空间不足" in logged["error_message"]
+    assert job_counts(logged) == item_counts(db_path, job.id)
+    assert logged["success_count"] == 3
+    assert mismatches(db_path, simulator.market, codes[:3], request.start_date, END) == {}
+    assert query(db_path, "SELECT count(*) FROM daily_bar WHERE code IN (?, ?)",
+                 *codes[3:5]) == [(0,)]
+
+
+# -- (g) read-only ---------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(as_root, reason="root writes through file permissions")
+def test_a_read_only_database_is_refused_and_left_untouched(
+    simulator: SimulatorServer, db_path: Path
+) -> None:
+    codes = listed_codes(simulator.market, 2)
+    assert run_stockdesk(*collect_args(db_path, simulator, codes)).returncode == 0
+    before = db_path.read_bytes()
+    db_path.chmod(0o444)
+    try:
+        done = run_stockdesk(*collect_args(db_path, simulator, codes))
+    finally:
+        db_path.chmod(0o644)
+    assert done.returncode == 2 and "只读" in done.stderr
+    assert db_path.read_bytes() == before
