@@ -11,9 +11,14 @@ def main(argv: list[str] | None = None) -> int:
 
     ``argv`` excludes the program name, as ``argparse.parse_args`` takes it (DESIGN §6).
     """
-    from stockdesk import cli
+    from stockdesk import cli, logs
 
     args = cli.build_parser().parse_args(argv)
+    logs.setup_logging()
+    if args.self_test:
+        from stockdesk.selftest import run_self_test
+
+        return run_self_test(screenshot=args.screenshot)
     if args.command is not None:
         return cli.run(args)
     from stockdesk.app import run_app

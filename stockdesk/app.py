@@ -15,11 +15,12 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QMutex, QObject, QSettings, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from stockdesk import config
+from stockdesk import config, logs
 from stockdesk.core.collector import CollectOptions, Collector
 from stockdesk.core.errors import StockDeskError
 from stockdesk.db.database import Database, open_database
 from stockdesk.db.joblog import JobLog
+from stockdesk.ui.diagnostics import CrashReporter
 from stockdesk.ui.main_window import MainWindow
 from stockdesk.ui.resources import app_icon
 from stockdesk.ui.translations import DEFAULT_LANGUAGE, LANGUAGES, Translations
@@ -178,6 +179,8 @@ def run_app(
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setWindowIcon(app_icon())
+    # A bug in a slot or a thread is logged and shown, not lost on a console nobody sees.
+    logs.install_crash_hooks(CrashReporter(app).report)
     settings = default_settings()
     translations = Translations()
     language = str(settings.value("ui/language", DEFAULT_LANGUAGE))

@@ -16,6 +16,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any, TextIO
 
 from stockdesk import __version__, config
@@ -54,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
                     "With no command, open the window.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="open the window offscreen, collect a short demo job into a "
+                             "temporary database, check it, print one line and exit")
+    parser.add_argument("--screenshot", type=Path, metavar="PNG",
+                        help="with --self-test: save the window after the job")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     collect = commands.add_parser("collect", parents=[common], help="run a collection job")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from stockdesk.core.domain import ItemStatus, JobRecord, JobRequest, JobStatus
 from stockdesk.ui.background import BackgroundRunner
 from stockdesk.ui.controller import JobController
+from stockdesk.ui.diagnostics import open_log_folder
 from stockdesk.ui.history_panel import HistoryPanel, JobLogFactory
 from stockdesk.ui.job_form import InvalidRequest, JobForm
 from stockdesk.ui.labels import job_status_text
@@ -294,6 +295,10 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self, language: str) -> None:
         self._fileMenu = self.menuBar().addMenu("")
+        self._logFolderAction = QAction(self, objectName="logFolderAction")
+        self._logFolderAction.triggered.connect(open_log_folder)
+        self._fileMenu.addAction(self._logFolderAction)
+        self._fileMenu.addSeparator()
         self._quitAction = QAction(self)
         self._quitAction.triggered.connect(self.close)
         self._fileMenu.addAction(self._quitAction)
@@ -316,6 +321,7 @@ class MainWindow(QMainWindow):
         title = self.tr("StockDesk — A-share daily history")
         self.setWindowTitle(f"{title} — DEMO" if self._demo else title)
         self._fileMenu.setTitle(self.tr("&File"))
+        self._logFolderAction.setText(self.tr("Open &Log Folder"))
         self._quitAction.setText(self.tr("&Quit"))
         self._languageMenu.setTitle(self.tr("&Language"))
         self._resultsCaption.setText(self.tr("Stocks of the current job"))
