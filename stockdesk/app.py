@@ -23,7 +23,12 @@ from stockdesk.db.joblog import JobLog
 from stockdesk.ui.diagnostics import CrashReporter
 from stockdesk.ui.main_window import MainWindow
 from stockdesk.ui.resources import app_icon
-from stockdesk.ui.translations import DEFAULT_LANGUAGE, LANGUAGES, Translations
+from stockdesk.ui.translations import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    Translations,
+    system_language,
+)
 
 ORGANIZATION = "StockDesk"
 APPLICATION = "StockDesk"
@@ -183,7 +188,7 @@ def run_app(
     logs.install_crash_hooks(CrashReporter(app).report)
     settings = default_settings()
     translations = Translations()
-    language = str(settings.value("ui/language", DEFAULT_LANGUAGE))
+    language = str(settings.value("ui/language", system_language()))
     translations.install(language if language in LANGUAGES else DEFAULT_LANGUAGE)
     session = Session(settings, translations)
     try:

@@ -93,7 +93,7 @@ def _check(timeout: float, screenshot: Path | None, crashes: list[str]) -> str:
     if "QT_QPA_PLATFORM" not in os.environ and not (screenshot and os.environ.get("DISPLAY")):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     # Imported here so `stockdesk --help` and the command line never load Qt.
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
 
     from stockdesk.app import build_main_window
@@ -114,6 +114,8 @@ def _check(timeout: float, screenshot: Path | None, crashes: list[str]) -> str:
         try:
             if not translations.install(LANGUAGE):
                 raise SelfTestFailure(f"the {LANGUAGE} translation could not be loaded")
+            if QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel":
+                raise SelfTestFailure(f"Qt's own translation qtbase_{LANGUAGE}.qm is missing")
             window = build_main_window(
                 database=database, server=server.address, demo=True, settings=settings,
                 translations=translations, options=CollectOptions(timeout=10.0),
@@ -124,7 +126,7 @@ def _check(timeout: float, screenshot: Path | None, crashes: list[str]) -> str:
                     raise SelfTestFailure(f"unhandled exception: {crashes[0]}")
                 if screenshot is not None:
                     _save_screenshot(window, screenshot)
-                return f"{summary}, {LANGUAGE} translation loaded"
+                return f"{summary}, {LANGUAGE} translations loaded"
             finally:
                 _dispose(app, window)
         finally:

@@ -26,6 +26,16 @@ LANGUAGES = ("zh_CN", "en")
 DEFAULT_LANGUAGE = "zh_CN"
 
 
+def system_language(locale: QLocale | None = None) -> str:
+    """The language to start in until the user picks one: the system's, if we have it.
+
+    Every Chinese locale (mainland, Hong Kong, Taiwan, Singapore) gets ``zh_CN``: it is the
+    only translation, and closer to those readers than English.
+    """
+    locale = locale or QLocale.system()
+    return "zh_CN" if locale.language() == QLocale.Language.Chinese else "en"
+
+
 def ts_path(language: str) -> Path:
     """The committed translation source for ``language``."""
     return resources_dir() / "translations" / f"stockdesk_{language}.ts"
@@ -94,7 +104,9 @@ class Translations:
             return False
         qt_own = QTranslator(app)
         qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        if qt_own.load(f"qt_{language}", qt_dir):
+        # qtbase, not the qt_ meta-catalogue: that one also names Qt Multimedia's and
+        # Qt Declarative's files, which the Essentials wheel lacks, so it never loads.
+        if qt_own.load(f"qtbase_{language}", qt_dir):
             app.installTranslator(qt_own)
             self._installed.append(qt_own)
         app.installTranslator(ours)
