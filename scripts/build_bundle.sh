@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Build the PyInstaller bundle (dist/stockdesk/) on Linux and prove it works.
+#
+# Usage: scripts/build_bundle.sh [--screenshot FILE]
+#   Needs the project's .venv (python3 -m venv .venv && .venv/bin/pip install -e '.[test]').
+#   --screenshot FILE  also save the bundle's window after its self-test (under Xvfb when
+#                      xvfb-run is installed, so the real xcb platform plugin is used).
+# Prints the self-test's line, the bundle's size and the build time; exits non-zero if any
+# step or the bundle's self-test fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+screenshot=""
+if [[ "${1:-}" == "--screenshot" ]]; then
+    screenshot="$(realpath -m "${2:?--screenshot needs a file}")"
+fi
+
+SECONDS=0
+.venv/bin/pip install -q 'pyinstaller>=6.10,<7'
+# The .qm translations are built, never committed.
+.venv/bin/python -m stockdesk.ui.translations
+.venv/bin/pyinstaller --noconfirm --clean --log-level WARN stockdesk.spec
+build_seconds=$SECONDS
+
+# Run from elsewhere with empty user folders: the bundle must need neither the checkout
+# nor anything left by an earlier run.
+bundle="$PWD/dist/stockdesk/stockdesk"
+home="$(mktemp -d)"
+trap 'rm -rf "$home"' EXIT
+run_bundle() {
+    (cd "$home" && env XDG_STATE_HOME="$home/state" XDG_DATA_HOME="$home/data" \
+        XDG_CONFIG_HOME="$home/config" "$@")
+}
+run_bundle QT_QPA_PLATFORM=offscreen "$bundle" --self-test
+if [[ -n "$screenshot" ]]; then
+    if command -v xvfb-run >/dev/null; then
+        run_bundle xvfb-run -a -s "-screen 0 1280x900x24" \
+            env -u QT_QPA_PLATFORM "$bundle" --self-test --screenshot "$screenshot"
+    else
+        run_bundle QT_QPA_PLATFORM=offscreen "$bundle" --self-test --screenshot "$screenshot"
+    fi
+fi
+
+echo "bundle size: $(du -sh dist/stockdesk | cut -f1) (dist/stockdesk)"
+echo "build time: ${build_seconds} s (pip, translations, pyinstaller); total ${SECONDS} s"
