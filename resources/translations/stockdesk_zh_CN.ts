@@ -2,6 +2,26 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
   <context>
+    <name>CrashReporter</name>
+    <message>
+      <location filename="../../stockdesk/ui/diagnostics.py" line="57" />
+      <source>StockDesk: unexpected error</source>
+      <translation>StockDesk：意外错误</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/diagnostics.py" line="59" />
+      <source>StockDesk ran into an unexpected error. Collected stocks are kept; a running job may have stopped. Please send the log file to support:
+{path}</source>
+      <translation>StockDesk 遇到意外错误。已采集的股票数据会保留；正在运行的任务可能已停止。请将日志文件发送给技术支持：
+{path}</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/diagnostics.py" line="63" />
+      <source>Open Log Folder</source>
+      <translation>打开日志文件夹</translation>
+    </message>
+  </context>
+  <context>
     <name>FailuresModel</name>
     <message>
       <location filename="../../stockdesk/ui/failures_model.py" line="26" />
@@ -245,6 +265,11 @@
   </context>
   <context>
     <name>MainWindow</name>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="324" />
+      <source>Open &amp;Log Folder</source>
+      <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
     <message>
       <location filename="../../stockdesk/ui/main_window.py" line="151" />
       <source>A job is running</source>
