@@ -23,6 +23,7 @@ from stockdesk.db.joblog import JobLog
 from stockdesk.ui.diagnostics import CrashReporter
 from stockdesk.ui.main_window import MainWindow
 from stockdesk.ui.resources import app_icon
+from stockdesk.ui.style import apply_style
 from stockdesk.ui.translations import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -184,6 +185,7 @@ def run_app(
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setWindowIcon(app_icon())
+    apply_style(app)
     # A bug in a slot or a thread is logged and shown, not lost on a console nobody sees.
     logs.install_crash_hooks(CrashReporter(app).report)
     settings = default_settings()

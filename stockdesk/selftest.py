@@ -101,10 +101,12 @@ def _check(timeout: float, screenshot: Path | None, crashes: list[str]) -> str:
     from stockdesk.db.database import open_database
     from stockdesk.simulator import Market, SimulatorServer
     from stockdesk.ui.resources import app_icon
+    from stockdesk.ui.style import apply_style
     from stockdesk.ui.translations import Translations
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setWindowIcon(app_icon())
+    apply_style(app)
     translations = Translations()
     market = Market(stocks=STOCKS)
     with tempfile.TemporaryDirectory(prefix="stockdesk-selftest-") as folder, \
