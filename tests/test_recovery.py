@@ -61,6 +61,13 @@ def items_committed(db_path: Path) -> int:
     return query(db_path, "SELECT count(*) FROM job_item")[0][0]
 
 
+def job_with(listing: list[dict], **fields: object) -> dict:
+    """The one job of ``jobs list --json`` with these field values. Not by position:
+    jobs started within the same second are not reliably listed newest first."""
+    [job] = [j for j in listing if all(j[k] == v for k, v in fields.items())]
+    return job
+
+
 def kill_hard(process: subprocess.Popen) -> None:
     """SIGKILL, as a power cut: no handler, no ``finally``, no atexit runs."""
     os.kill(process.pid, signal.SIGKILL)
@@ -128,8 +135,9 @@ def test_resume_collects_only_what_is_left_and_the_database_equals_the_market(
                          "--server", simulator.address)
 
     assert done.returncode == 0, done.stderr
-    newest, old = jobs(db_path)
-    assert newest["resumes"] == killed["id"] and newest["status"] == "completed"
+    listing = jobs(db_path)
+    newest, old = job_with(listing, resumes=killed["id"]), job_with(listing, id=killed["id"])
+    assert newest["status"] == "completed"
     assert newest["total_stocks"] == len(codes) - committed == newest["success_count"]
     assert simulator.requests["query_history_k_data_plus"] - asked_before == len(codes) - committed
     resumed_codes = {c for (c,) in query(db_path, "SELECT code FROM job_item WHERE job_id = ?",
@@ -158,16 +166,15 @@ def test_resuming_a_resumed_job_skips_what_the_whole_chain_did(
                  timeout=30, what="2 stocks of the resumed job", alive=process)
         kill_hard(process)
     simulator.faults.latency = 0.0
-    second = jobs(db_path)[0]
-    assert second["status"] == "interrupted" and second["resumes"] == first["id"]
+    second = job_with(jobs(db_path), resumes=first["id"])
+    assert second["status"] == "interrupted"
     left = len(codes) - first["success_count"] - second["success_count"]
 
     done = run_stockdesk("collect", "--resume", second["id"], "--json", "--db", str(db_path),
                          "--server", simulator.address)
 
     assert done.returncode == 0, done.stderr
-    third = jobs(db_path)[0]
-    assert third["resumes"] == second["id"]
+    third = job_with(jobs(db_path), resumes=second["id"])
     assert mismatches(db_path, simulator.market, codes, START, END) == {}
     assert (third["total_stocks"], third["skipped_count"]) == (left, 0)
 
@@ -207,7 +214,7 @@ def big_market() -> Market:
     "joins its results-queue feeder thread, which is blocked writing a day's result "
     "(~1 row per stock) into the full results pipe: the parent that read it is dead and "
     "the worker itself holds the pipe's read end, so no EPIPE ever comes. The worker and "
-    "the resource tracker live on forever (seen in the soak: 4 of 4 kills). Fix: call "
+    "the resource tracker live on forever (in the soak: after every kill). Fix: call "
     "results.cancel_join_thread() when the parent is gone (or on every worker exit)"))
 def test_a_kill_mid_per_date_job_leaves_no_worker_process_behind(
     big_market: Market, db_path: Path
@@ -233,6 +240,27 @@ def test_a_kill_mid_per_date_job_leaves_no_worker_process_behind(
             for child in children:
                 with contextlib.suppress(psutil.NoSuchProcess):
                     child.kill()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "db/joblog.py list_jobs orders by start_time (whole seconds, from the task ID) and then "
+    "by id, whose last part is the starting thread's id: of two jobs started in one second "
+    "(a killed job restarted by a script, a resume right after a refusal) the older is "
+    "listed first whenever its thread id sorts higher, so 'jobs list' and the history "
+    "panel's newest-first order is then arbitrary. Needs an insertion-order tie-break "
+    "(e.g. SQLite's rowid) or sub-second start times"))
+def test_jobs_started_in_the_same_second_are_listed_newest_first(db_path: Path) -> None:
+    database = open_database(db_path)
+    try:
+        log = JobLog(database)
+        second = dt.datetime(2024, 5, 6, 9, 30, 0)
+        request = JobRequest(START, END)
+        older = log.start_job(request, thread_id=900, now=second)
+        log.finish_job(older.id, JobStatus.INTERRUPTED)
+        newer = log.start_job(request, thread_id=100, now=second + dt.timedelta(0, 0, 500_000))
+        assert [job.id for job in log.list_jobs()] == [newer.id, older.id]
+    finally:
+        database.close()
 
 
 # -- (c) two processes, one database --------------------------------------------------------
@@ -267,13 +295,15 @@ def test_a_job_killed_while_running_does_not_block_the_next_collect(
         wait_for(lambda: query(db_path, "SELECT status FROM collection_job") == [("running",)],
                  timeout=30, what="the job row", alive=process)
         kill_hard(process)
+    [(killed_id,)] = query(db_path, "SELECT id FROM collection_job")
     simulator.faults.latency = 0.0
 
     done = run_stockdesk(*collect_args(db_path, simulator, codes[:2]))
 
     assert done.returncode == 0, done.stderr
-    newest, killed = jobs(db_path)
-    assert (newest["status"], killed["status"]) == ("completed", "interrupted")
+    listing = jobs(db_path)
+    assert job_with(listing, id=killed_id)["status"] == "interrupted"
+    assert [j["status"] for j in listing if j["id"] != killed_id] == ["completed"]
     assert mismatches(db_path, simulator.market, codes[:2], START, END) == {}
 
 
