@@ -7,12 +7,12 @@ import time
 
 import pytest
 from PySide6.QtCore import QDate
-from stockdesk.db.database import open_database
-from stockdesk.db.joblog import JobLog
 
 from stockdesk.app import build_main_window
 from stockdesk.core.collector import CollectOptions
 from stockdesk.core.domain import ItemStatus, JobStatus
+from stockdesk.db.database import open_database
+from stockdesk.db.joblog import JobLog
 from stockdesk.simulator import FaultKind
 
 START, END = QDate(2024, 1, 2), QDate(2024, 3, 29)
