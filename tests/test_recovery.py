@@ -209,13 +209,6 @@ def big_market() -> Market:
     return Market(seed=11, stocks=1200, indices=4)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core/parallel.py: a worker whose parent was killed leaves _next_task, but exiting "
-    "joins its results-queue feeder thread, which is blocked writing a day's result "
-    "(~1 row per stock) into the full results pipe: the parent that read it is dead and "
-    "the worker itself holds the pipe's read end, so no EPIPE ever comes. The worker and "
-    "the resource tracker live on forever (in the soak: after every kill). Fix: call "
-    "results.cancel_join_thread() when the parent is gone (or on every worker exit)"))
 def test_a_kill_mid_per_date_job_leaves_no_worker_process_behind(
     big_market: Market, db_path: Path
 ) -> None:
@@ -242,13 +235,6 @@ def test_a_kill_mid_per_date_job_leaves_no_worker_process_behind(
                     child.kill()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "db/joblog.py list_jobs orders by start_time (whole seconds, from the task ID) and then "
-    "by id, whose last part is the starting thread's id: of two jobs started in one second "
-    "(a killed job restarted by a script, a resume right after a refusal) the older is "
-    "listed first whenever its thread id sorts higher, so 'jobs list' and the history "
-    "panel's newest-first order is then arbitrary. Needs an insertion-order tie-break "
-    "(e.g. SQLite's rowid) or sub-second start times"))
 def test_jobs_started_in_the_same_second_are_listed_newest_first(db_path: Path) -> None:
     database = open_database(db_path)
     try:

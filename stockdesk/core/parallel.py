@@ -168,11 +168,15 @@ class SessionPool:
             yield result
 
 
+def _parent_alive() -> bool:
+    parent = multiprocessing.parent_process()
+    return parent is None or parent.is_alive()
+
+
 def _next_task(tasks: Any, stop: ProcessEvent) -> tuple | None:
     """The next task; None when told to stop or when the parent died (killed, crashed),
     so a worker never outlives its job."""
-    parent = multiprocessing.parent_process()
-    while not stop.is_set() and (parent is None or parent.is_alive()):
+    while not stop.is_set() and _parent_alive():
         try:
             return tasks.get(timeout=_POLL * 5)
         except queue.Empty:
@@ -212,3 +216,7 @@ def _serve(options: CollectOptions, request: JobRequest, tasks: Any, results: An
     finally:
         with contextlib.suppress(Exception):
             source.logout()
+        if not _parent_alive():
+            # Nobody reads the results pipe any more: exiting must not wait for the queue's
+            # feeder thread, blocked on a full pipe, to flush what the dead parent never reads.
+            results.cancel_join_thread()

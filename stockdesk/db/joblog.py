@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, literal_column, select
 from sqlalchemy.orm import Session
 
 from stockdesk.core.domain import (
@@ -137,9 +137,13 @@ class JobLog:
             )
 
     def list_jobs(self, limit: int | None = None) -> list[JobRecord]:
-        """Jobs, newest first."""
+        """Jobs, newest first.
+
+        Start times have whole seconds and the ID's last part is a thread id, so jobs started
+        in one second are told apart by SQLite's rowid: the order they were logged in.
+        """
         query = select(CollectionJobRow).order_by(
-            CollectionJobRow.start_time.desc(), CollectionJobRow.id.desc()
+            CollectionJobRow.start_time.desc(), literal_column("collection_job.rowid").desc()
         )
         with self._db.reading() as session:
             return [_record(row) for row in session.scalars(query.limit(limit))]
