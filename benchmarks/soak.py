@@ -48,22 +48,12 @@ from typing import Any
 import psutil
 
 from stockdesk.simulator import FaultKind, FaultPlan, Market, SimulatorServer
-from stockdesk.simulator.bars import K_FIELDS
-
-DB_COLUMNS = (
-    "code", "date", "adjustflag", "open", "high", "low", "close", "preclose", "volume",
-    "amount", "turn", "tradestatus", "pct_chg", "pe_ttm", "pb_mrq", "ps_ttm", "pcf_ncf_ttm",
-    "is_st",
+from stockdesk.simulator.audit import (
+    DB_COLUMNS,
+    JOB_COUNTERS,
+    expected_rows,
+    item_counts,
 )
-"""``daily_bar`` columns as DESIGN §4 names them; spelled out so the check does not lean
-on the app's own definitions."""
-_FIELD_OF_COLUMN = {"pct_chg": "pctChg", "pe_ttm": "peTTM", "pb_mrq": "pbMRQ",
-                    "ps_ttm": "psTTM", "pcf_ncf_ttm": "pcfNcfTTM", "is_st": "isST"}
-_WIRE_POSITION = [K_FIELDS.index(_FIELD_OF_COLUMN.get(c, c)) for c in DB_COLUMNS]
-_TEXT = frozenset({"code", "date", "adjustflag"})
-_INTEGER = frozenset({"volume", "tradestatus", "is_st"})
-_COUNTERS = ("processed_stocks", "success_count", "failed_count", "skipped_count",
-             "collected_count")
 
 JOBS_TIMEOUT = 60.0
 """Seconds ``stockdesk jobs list`` may take."""
@@ -90,22 +80,6 @@ class Figures:
 
 
 # -- the expected data ------------------------------------------------------------------
-
-
-def _value(column: str, text: str) -> object:
-    if text == "":
-        return None
-    if column in _TEXT:
-        return text
-    if column in _INTEGER:
-        return int(text) if text.lstrip("-").isdigit() else int(float(text))
-    return float(text)
-
-
-def expected_rows(market: Market, code: str, start: dt.date, end: dt.date) -> list[tuple]:
-    """The market's unadjusted rows of ``code`` as ``daily_bar`` should hold them."""
-    return [tuple(_value(c, wire[p]) for c, p in zip(DB_COLUMNS, _WIRE_POSITION, strict=True))
-            for wire in market.bars(code, start, end, "3")]
 
 
 def universe(market: Market, start: dt.date, end: dt.date) -> list[str]:
@@ -263,9 +237,9 @@ def run_until_clean(args: argparse.Namespace, db: Path, server: SimulatorServer,
         if killed and job["status"] != "interrupted":
             figures.problems.append(f"killed job {job['id']} shows as {job['status']}")
         counts = item_counts(db, job["id"])
-        if {k: job[k] for k in _COUNTERS} != counts:
+        if {k: job[k] for k in JOB_COUNTERS} != counts:
             figures.problems.append(f"job {job['id']} ({job['status']}) counters "
-                                    f"{ {k: job[k] for k in _COUNTERS} } != its items {counts}")
+                                    f"{ {k: job[k] for k in JOB_COUNTERS} } != its items {counts}")
         print(f"run {number:2d}: {what:8s} {job['id']} {job['status']:<11} "
               f"{job['processed_stocks']}/{job['total_stocks']} ok {job['success_count']} "
               f"failed {job['failed_count']} skipped {job['skipped_count']} "
@@ -284,25 +258,6 @@ def run_until_clean(args: argparse.Namespace, db: Path, server: SimulatorServer,
 
 def work_file(db: Path, name: str) -> Path:
     return db.parent / name
-
-
-def query(db: Path, sql: str, *params: object) -> list[tuple]:
-    with contextlib.closing(sqlite3.connect(db, timeout=10)) as connection:
-        return connection.execute(sql, params).fetchall()
-
-
-def item_counts(db: Path, job_id: str) -> dict[str, int]:
-    """The job's counters recomputed from its ``job_item`` rows."""
-    per = {status: (count, rows) for status, count, rows in query(
-        db, "SELECT status, count(*), coalesce(sum(rows), 0) FROM job_item WHERE job_id = ? "
-            "GROUP BY status", job_id)}
-    return {
-        "processed_stocks": sum(count for count, _ in per.values()),
-        "success_count": per.get("success", (0, 0))[0],
-        "failed_count": per.get("failed", (0, 0))[0],
-        "skipped_count": per.get("skipped", (0, 0))[0],
-        "collected_count": per.get("success", (0, 0))[1],
-    }
 
 
 @dataclass
@@ -334,7 +289,7 @@ def check_database(db: Path, market: Market, start: dt.date, end: dt.date,
             "SELECT count(*) FROM (SELECT 1 FROM daily_bar GROUP BY code, date, adjustflag "
             "HAVING count(*) > 1)").fetchone()[0]
         job_rows = connection.execute(
-            f"SELECT id, status, {', '.join(_COUNTERS)} FROM collection_job").fetchall()
+            f"SELECT id, status, {', '.join(JOB_COUNTERS)} FROM collection_job").fetchall()
         success_rows = dict(connection.execute(
             "SELECT code || ' ' || job_id, rows FROM job_item WHERE status = 'success'"
         ).fetchall())
@@ -364,7 +319,7 @@ def check_database(db: Path, market: Market, start: dt.date, end: dt.date,
         if status == "running":
             figures.problems.append(f"job {job_id} is still running")
         counts = item_counts(db, job_id)
-        if dict(zip(_COUNTERS, counters, strict=True)) != counts:
+        if dict(zip(JOB_COUNTERS, counters, strict=True)) != counts:
             figures.problems.append(f"job {job_id} ({status}) counters disagree with its items")
     for key, rows in success_rows.items():
         code = key.split(" ")[0]

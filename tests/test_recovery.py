@@ -21,11 +21,9 @@ import psutil
 import pytest
 from recovery_helpers import (
     PROCESS_TIMEOUT,
-    item_counts,
     job_counts,
     jobs,
     mismatches,
-    query,
     run_stockdesk,
     started,
     wait_for,
@@ -38,6 +36,7 @@ from stockdesk.core.listener import JobListener
 from stockdesk.db.database import Database, open_database
 from stockdesk.db.joblog import JobLog
 from stockdesk.simulator import Market, SimulatorServer
+from stockdesk.simulator.audit import item_counts, query
 
 START, END = dt.date(2024, 1, 1), dt.date(2024, 6, 30)
 BUSY_MESSAGE = "已有采集任务正在运行，请等待完成后再启动新任务"
