@@ -39,7 +39,7 @@ NETWORK_ERROR_CODES = frozenset({
 """Codes after which the connection is suspect and a retry may succeed."""
 
 LOST_CONNECTION_CODES = frozenset({
-    "10002001", "10002002", "10002004", "10002005", "10002007", "10002008",
+    "10002001", "10002004", "10002005", "10002007", "10002008",
 })
 """Codes of a request cut off by the network (reset, closed, no answer), not refused."""
 
