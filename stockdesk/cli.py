@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_argument("--resume", metavar="ID",
                          help="continue a job with only the stocks it has not done")
     collect.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
+    collect.add_argument("--outage-timeout", type=float, default=600.0, metavar="SECONDS",
+                         help="how long to wait for a server that goes away mid-job before "
+                              "the job fails (default 600)")
     collect.add_argument("--sessions", type=int, default=1, choices=range(1, MAX_SESSIONS + 1),
                          metavar="N", help="parallel baostock sessions, 1 (default, polite) "
                                            f"to {MAX_SESSIONS}")
@@ -140,7 +143,8 @@ def _collect(args: argparse.Namespace, database: Database, server: str | None,
     request = _request(args, JobLog(database), stderr)
     cancel = threading.Event()
     collector = Collector(database, CollectOptions(server=server, timeout=args.timeout,
-                                                   sessions=args.sessions))
+                                                   sessions=args.sessions,
+                                                   outage_timeout=args.outage_timeout))
     reporter = ProgressReporter(stderr)
     with _cancel_on_interrupt(cancel, stderr):
         try:

@@ -105,6 +105,34 @@ def test_an_unreachable_server_fails_the_job_and_names_it(db_file):
     assert code == 1 and job["status"] == "failed" and "127.0.0.1:9" in job["error_message"]
 
 
+class _GoesAwayAfterThePlan(io.StringIO):
+    """A stderr that takes the server away when the job has planned (``共 N 只股票``)."""
+
+    def __init__(self, server):
+        super().__init__()
+        self.server = server
+
+    def write(self, text):
+        if text.startswith("共 "):
+            self.server.pause()
+        return super().write(text)
+
+
+def test_outage_timeout_bounds_the_wait_for_a_server_gone_mid_job(simulator, db_file):
+    out, err = io.StringIO(), _GoesAwayAfterThePlan(simulator)
+    argv = ["collect", "--start", START, "--end", END, "--codes",
+            ",".join(listed_codes(simulator.market, 3)), "--json", "--db", db_file,
+            "--server", simulator.address, "--timeout", "0.5", "--outage-timeout", "0.5"]
+    try:
+        code = cli.run(cli.build_parser().parse_args(argv), stdout=out, stderr=err)
+    finally:
+        simulator.resume()
+    job = json.loads(out.getvalue())
+    assert code == 1 and job["status"] == "failed"
+    assert simulator.address in job["error_message"] and "中断超过" in job["error_message"]
+    assert f"服务器 {simulator.address} 暂时无法连接" in err.getvalue()
+
+
 def test_a_second_collect_while_a_job_runs_exits_3(simulator, db_file):
     database = open_database(db_file)
     holding, release = threading.Event(), threading.Event()

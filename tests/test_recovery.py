@@ -14,7 +14,8 @@ import signal
 import sqlite3
 import subprocess
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psutil
@@ -36,7 +37,7 @@ from stockdesk.core.listener import JobListener
 from stockdesk.db.database import Database, open_database
 from stockdesk.db.joblog import JobLog
 from stockdesk.simulator import Market, SimulatorServer
-from stockdesk.simulator.audit import item_counts, query
+from stockdesk.simulator.audit import expected_rows, item_counts, query, stored_rows
 
 START, END = dt.date(2024, 1, 1), dt.date(2024, 6, 30)
 BUSY_MESSAGE = "已有采集任务正在运行，请等待完成后再启动新任务"
@@ -292,27 +293,65 @@ def test_a_job_killed_while_running_does_not_block_the_next_collect(
     assert mismatches(db_path, simulator.market, codes[:2], START, END) == {}
 
 
-# -- (e) the server goes away mid-job -------------------------------------------------------
+# -- (e) the server goes away mid-job and comes back ---------------------------------------
+
+JUNE = dt.date(2024, 6, 1)
+"""Universe ``all`` from here to END: fewer trading days than stocks, so by-date can be chosen."""
+
+OUTAGE_OPTIONS = {"timeout": 0.5, "backoff": 0.05, "outage_backoff": 0.2,
+                  "outage_backoff_max": 0.5}
+"""Small waits, so that a test's outage lasts about a second (the defaults: 1 s to 30 s)."""
+
+PATHS = {
+    "per-stock": {},
+    "two-sessions": {"sessions": 2, "requests_per_second": 0},
+    "per-date": {"per_date_min_stocks": 10},
+}
+"""The three ways a job fetches: stock by stock in this process, stock by stock in two
+worker processes, and by date in a worker process."""
 
 
-class _AfterItems(JobListener):
-    """Runs ``action`` once, when the job has finished ``count`` stocks."""
+class _Outage(JobListener):
+    """Takes the server away once the job is under way, and keeps what the job says.
 
-    def __init__(self, count: int, action: object) -> None:
-        self.count, self.action, self.seen = count, action, 0
+    The server goes when the third stock is done or, fetching by date (where stocks are
+    done only on their last day), at the first line about a stored day. ``on_wait`` runs
+    with the count of lines so far that say the job waits for the server.
+    """
+
+    def __init__(self, server: SimulatorServer, on_wait: Callable[[int], None]) -> None:
+        self.server, self.on_wait = server, on_wait
+        self.done = 0
+        self.gone_at: float | None = None
+        self.waits: list[str] = []
+        self.back_at: list[float] = []
 
     def item_finished(self, item: object) -> None:
-        self.seen += 1
-        if self.seen == self.count:
-            self.action()  # type: ignore[operator]
+        self.done += 1
+        if self.done == 3:
+            self._take_away()
+
+    def message(self, text: str) -> None:
+        if text.startswith("按日期采集"):
+            self._take_away()
+        elif "等待其恢复" in text:
+            self.waits.append(text)
+            self.on_wait(len(self.waits))
+        elif "已恢复" in text:
+            self.back_at.append(time.monotonic())
+
+    def _take_away(self) -> None:
+        if self.gone_at is None:
+            self.gone_at = time.monotonic()
+            self.server.pause()
 
 
 def _run_bounded(collector: Collector, request: JobRequest, listener: JobListener,
-                 timeout: float) -> JobRecord:
+                 timeout: float, cancel: threading.Event | None = None) -> JobRecord:
     """Run the job in a thread; a job that does not end within ``timeout`` fails the test."""
     outcome: list[JobRecord] = []
     runner = threading.Thread(target=lambda: outcome.append(collector.run(
-        request, listener=listener)), daemon=True)
+        request, listener=listener, cancel=cancel)), daemon=True)
     runner.start()
     runner.join(timeout)
     assert not runner.is_alive(), f"the job did not end within {timeout} s"
@@ -327,49 +366,113 @@ def database(db_path: Path) -> Iterator[Database]:
     db.close()
 
 
-@pytest.mark.parametrize("comes_back_after", [1.0, None], ids=["comes-back", "stays-away"])
-def test_the_server_going_away_mid_job_ends_the_job_and_keeps_what_was_committed(
-    simulator: SimulatorServer, database: Database, db_path: Path,
-    comes_back_after: float | None,
-) -> None:
-    codes = listed_codes(simulator.market, 10)
-    timers: list[threading.Timer] = []
-
-    def go_away() -> None:
-        simulator.pause()
-        if comes_back_after is not None:
-            timers.append(threading.Timer(comes_back_after, simulator.resume))
-            timers[-1].start()
-
-    collector = Collector(database, CollectOptions(server=simulator.address, timeout=0.5,
-                                                   backoff=0.2))
+def _outage_job(simulator: SimulatorServer, database: Database, path: str,
+                listener: _Outage, cancel: threading.Event | None = None,
+                **options: float) -> JobRecord:
+    """Collect the market for June through ``path``; the server is back afterwards."""
+    collector = Collector(database, CollectOptions(
+        server=simulator.address, **{**OUTAGE_OPTIONS, **PATHS[path], **options}))
     try:
-        job = _run_bounded(collector, JobRequest(START, END, universe="codes",
-                                                       codes=tuple(codes)),
-                                 _AfterItems(3, go_away), timeout=60)
+        job = _run_bounded(collector, JobRequest(JUNE, END), listener, timeout=60,
+                           cancel=cancel)
     finally:
-        for timer in timers:
-            timer.cancel()
         simulator.resume()
+    assert job.strategy == ("per-date" if path == "per-date" else "per-stock")
+    assert listener.gone_at is not None, "the server must go away mid-job"
+    return job
 
-    assert job.status in (JobStatus.COMPLETED, JobStatus.FAILED)
-    if job.status is JobStatus.FAILED:
-        assert simulator.address in job.error_message
-    stored = JobLog(database).get_job(job.id)
-    assert stored.status == job.status and stored.end_time is not None
+
+def _codes(db_path: Path, job_id: str, status: str) -> list[str]:
+    return [c for (c,) in query(db_path, "SELECT code FROM job_item WHERE job_id = ? "
+                                         "AND status = ?", job_id, status)]
+
+
+def _wrong_rows(db_path: Path, market: Market) -> list[tuple]:
+    """Stored rows that are not the market's (by date a job keeps days of unfinished
+    stocks, so rows are checked one by one, not stock by stock)."""
+    stored = query(db_path, "SELECT DISTINCT code FROM daily_bar")
+    right = {row for (code,) in stored for row in expected_rows(market, code, JUNE, END)}
+    return [row for (code,) in stored for row in stored_rows(db_path, code, JUNE, END)
+            if row not in right]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_an_outage_mid_job_is_waited_out_and_every_stock_is_stored(
+    simulator: SimulatorServer, database: Database, db_path: Path, path: str
+) -> None:
+    back: list[float] = []
+
+    def come_back(waits: int) -> None:
+        if waits == 3:  # the job has tried the server three times: a real outage
+            back.append(time.monotonic())
+            simulator.resume()
+
+    outage = _Outage(simulator, come_back)
+    job = _outage_job(simulator, database, path, outage)
+
+    assert job.status is JobStatus.COMPLETED, job.error_message
+    assert job.total_stocks > 40
+    assert (job.success_count, job.failed_count) == (job.total_stocks, 0)
+    assert simulator.address in outage.waits[0]
+    noticed = outage.back_at[0] - back[0]
+    assert noticed < OUTAGE_OPTIONS["outage_backoff_max"] + 1.0, f"back after {noticed:.2f} s"
+    items = JobLog(database).items(job.id)
+    assert {item.attempts for item in items} == {1}, "the outage is not a failed attempt"
     counts = item_counts(db_path, job.id)
-    assert {k: getattr(stored, k) for k in counts} == counts
-    succeeded = [c for (c,) in query(db_path, "SELECT code FROM job_item WHERE job_id = ? "
-                                              "AND status = 'success'", job.id)]
-    assert set(codes[:3]) <= set(succeeded), "stocks committed before the outage are kept"
-    assert mismatches(db_path, simulator.market, succeeded, START, END) == {}
-    failed = [c for c in codes if c not in succeeded]
-    assert query(db_path, f"SELECT count(*) FROM daily_bar WHERE code IN "
-                          f"({','.join('?' * len(failed)) or 'NULL'})", *failed) == [(0,)]
-    if comes_back_after is None:
-        assert job.failed_count + (job.total_stocks - job.processed_stocks) > 0
-    else:
-        assert job.success_count > 3, "stocks after the server came back are collected"
+    assert {k: getattr(job, k) for k in counts} == counts
+    assert mismatches(db_path, simulator.market, [i.code for i in items], JUNE, END) == {}
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_an_outage_longer_than_the_budget_fails_the_job_naming_the_server(
+    simulator: SimulatorServer, database: Database, db_path: Path, path: str
+) -> None:
+    outage = _Outage(simulator, on_wait=lambda _waits: None)
+    job = _outage_job(simulator, database, path, outage, outage_timeout=1.0)
+    ended = time.monotonic()
+
+    assert job.status is JobStatus.FAILED
+    assert simulator.address in job.error_message and "中断超过" in job.error_message
+    assert outage.gone_at is not None
+    assert 1.0 <= ended - outage.gone_at < 1.0 + OUTAGE_OPTIONS["timeout"] + 2.0
+    logged = JobLog(database).get_job(job.id)
+    assert (logged.status, logged.error_message) == (job.status, job.error_message)
+    counts = item_counts(db_path, job.id)
+    assert {k: getattr(logged, k) for k in counts} == counts
+    succeeded = _codes(db_path, job.id, "success")
+    assert mismatches(db_path, simulator.market, succeeded, JUNE, END) == {}
+    assert _wrong_rows(db_path, simulator.market) == []
+    if path != "per-date":
+        assert len(succeeded) >= 3, "stocks committed before the outage are kept"
+        others = query(db_path, "SELECT count(*) FROM daily_bar WHERE code NOT IN "
+                                f"({','.join('?' * len(succeeded))})", *succeeded)
+        assert others == [(0,)]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_cancel_while_waiting_for_the_server_ends_the_job_quickly(
+    simulator: SimulatorServer, database: Database, db_path: Path, path: str
+) -> None:
+    cancel = threading.Event()
+    cancelled_at: list[float] = []
+
+    def cancel_now() -> None:
+        cancelled_at.append(time.monotonic())
+        cancel.set()
+
+    def cancel_soon(waits: int) -> None:
+        if waits == 1:  # from another thread, once the job is well into a 30 s wait
+            threading.Timer(0.3, cancel_now).start()
+
+    outage = _Outage(simulator, cancel_soon)
+    job = _outage_job(simulator, database, path, outage, cancel=cancel,
+                      outage_backoff=30.0, outage_backoff_max=30.0)
+    latency = time.monotonic() - cancelled_at[0]
+
+    assert job.status is JobStatus.CANCELLED
+    assert latency < 1.0, f"cancelled after {latency:.2f} s"
+    assert JobLog(database).get_job(job.id).status is JobStatus.CANCELLED
+    assert _wrong_rows(db_path, simulator.market) == []
 
 
 # -- (f) damaged files and a full disk ------------------------------------------------------

@@ -27,9 +27,16 @@ from stockdesk.core.domain import (
     Progress,
     Security,
 )
-from stockdesk.core.errors import DatabaseError, InputError, LoginError, SourceError
+from stockdesk.core.errors import (
+    DatabaseError,
+    InputError,
+    LoginError,
+    ServerGoneError,
+    SourceError,
+)
 from stockdesk.core.jobcontext import JobCancelled
 from stockdesk.core.listener import JobListener
+from stockdesk.core.outage import OutagePolicy
 from stockdesk.core.per_date import PER_DATE, collect_per_date, prefer_per_date
 from stockdesk.core.per_stock import PER_STOCK, collect_per_stock
 from stockdesk.core.source import BaostockSource
@@ -65,6 +72,18 @@ class CollectOptions:
     """Baostock sessions fetching at once (worker processes), 1 to 4."""
     requests_per_second: float = 25.0
     """Ceiling on requests per second of the worker sessions together."""
+    outage_timeout: float = 600.0
+    """Seconds to wait for a server that went away mid-job before the job fails."""
+    outage_backoff: float = 1.0
+    """First pause between attempts to reach a server that went away, doubled each time."""
+    outage_backoff_max: float = 30.0
+    """Longest such pause: how late, at worst, a server that came back is noticed."""
+
+    @property
+    def outage(self) -> OutagePolicy:
+        """The outage knobs as the source adapter takes them."""
+        return OutagePolicy(timeout=self.outage_timeout, first_wait=self.outage_backoff,
+                            max_wait=self.outage_backoff_max)
 
 
 class Collector:
@@ -89,8 +108,9 @@ class Collector:
             DatabaseError: the database cannot even log the job.
             InputError: the request names codes the server does not know; the job is
                 logged as ``failed`` with the same message and ``job_id`` on the error.
-        Any other failure (login refused, server unreachable, database unusable midway)
-        ends the job as ``failed`` with a user-facing ``error_message``; it is returned.
+        Any other failure (login refused or server unreachable at the start, a server gone
+        mid-job for longer than ``outage_timeout``, database unusable midway) ends the job
+        as ``failed`` with a user-facing ``error_message``; it is returned.
         """
         joblog = JobLog(self._database)
         job = joblog.start_job(request, thread_id=thread_id)
@@ -109,7 +129,7 @@ class Collector:
             bad_input.job_id = job.id
             self._finish(joblog, job, JobStatus.FAILED, str(bad_input))
             raise
-        except (LoginError, SourceError, DatabaseError) as failure:
+        except (LoginError, SourceError, ServerGoneError, DatabaseError) as failure:
             status, error = JobStatus.FAILED, str(failure)
         except Exception as bug:
             # Log the truth before the crash handler shows it: the job did not finish.
@@ -163,7 +183,8 @@ class _JobRun:
 
     def execute(self) -> None:
         source = BaostockSource(self.options.server, timeout=self.options.timeout,
-                                cancel=self.cancel)
+                                cancel=self.cancel, outage=self.options.outage,
+                                say=self.listener.message)
         try:
             self._login(source)
             stocks, calendar = self._plan(source)
@@ -179,6 +200,7 @@ class _JobRun:
             source.logout()
 
     def _login(self, source: BaostockSource) -> None:
+        """The job's first login: a server that does not answer now is not waited for."""
         self.listener.message(f"正在登录 {source.server} ...")
         try:
             source.login()

@@ -55,4 +55,25 @@ class SourceError(StockDeskError):
 
 
 class LoginError(SourceError):
-    """The server refused the login or could not be reached: the job cannot go on."""
+    """The server refused the login or could not be reached.
+
+    At the start of a job this ends it; mid-job the source waits the server out first.
+
+    Attributes:
+        reason: the cause alone, without the advice of the full message, for the lines
+            that report a wait.
+    """
+
+    def __init__(self, message: str, *, code: str = "", retryable: bool = True,
+                 reason: str = "") -> None:
+        super().__init__(message, code=code, retryable=retryable)
+        self.reason = reason or message
+
+
+class ServerGoneError(StockDeskError):
+    """The server went away mid-job and did not come back within the outage budget.
+
+    Not a :class:`SourceError`: the retry loops catch those per stock or per day, and
+    would record the outage against one stock and then wait it out again for the next.
+    This one passes them by and ends the job as ``failed``.
+    """

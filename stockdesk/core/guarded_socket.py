@@ -16,8 +16,11 @@ shim whose ``socket`` is :class:`GuardedSocket`. Nothing else of the library is 
 
 from __future__ import annotations
 
+import errno
 import importlib
 import logging
+import os
+import select
 import socket
 import threading
 import time
@@ -26,7 +29,13 @@ import types
 log = logging.getLogger(__name__)
 
 _POLL = 0.2
-"""Longest single wait inside ``recv``, so that a cancel is seen within this time."""
+"""Longest single wait inside ``connect`` or ``recv``, so that a cancel is seen within this
+time."""
+_CONNECTING = frozenset({
+    errno.EINPROGRESS, errno.EALREADY, errno.EWOULDBLOCK,
+    getattr(errno, "WSAEWOULDBLOCK", errno.EWOULDBLOCK),
+})
+"""``connect_ex`` results that mean "still connecting" (Windows says WSAEWOULDBLOCK)."""
 
 
 class RequestFailure(OSError):
@@ -57,19 +66,43 @@ class GuardedSocket(socket.socket):
     """A TCP socket whose ``recv`` obeys :data:`GUARD` (deadline, EOF, cancel)."""
 
     _deadline = 0.0
+    _refused: RequestFailure | None = None
 
     def connect(self, address) -> None:
-        """Connect within the request timeout instead of the OS's minutes."""
-        self.settimeout(GUARD.timeout)
-        GUARD.last_failure = None
+        """Connect within the request timeout instead of the OS's minutes, and give up
+        within ~0.2 s of a cancel: a server gone dark mid-job is reconnected to in a loop
+        (a silent network can hold every attempt for the whole timeout).
+
+        The client ignores a failed connect and sends on the socket anyway; the failure
+        is kept so that :meth:`send` reports it instead of a broken pipe.
+        """
+        GUARD.last_failure = self._refused = None
+        deadline = time.monotonic() + GUARD.timeout
+        self.setblocking(False)
         try:
-            super().connect(address)
-        except OSError as error:
-            GUARD.last_failure = RequestFailure("connect", str(error))
-            raise
+            result = self.connect_ex(address)
+            while result in _CONNECTING:
+                cancel = GUARD.cancel
+                if cancel is not None and cancel.is_set():
+                    self._refuse("cancelled", "已取消")
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self._refuse("connect", f"{GUARD.timeout:g} 秒内连不上服务器")
+                _, writable, broken = select.select([], [self], [self], min(remaining, _POLL))
+                if writable or broken:
+                    result = self.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if result == errno.ECONNREFUSED:
+                self._refuse("connect", "服务器拒绝连接")
+            if result:
+                self._refuse("connect", f"连接失败：{OSError(result, os.strerror(result))}")
+        finally:
+            self.settimeout(GUARD.timeout)
 
     def send(self, data, flags: int = 0) -> int:
         """Send the whole request and start its deadline."""
+        if self._refused is not None:
+            GUARD.last_failure = self._refused
+            raise self._refused
         GUARD.last_failure = None
         self._deadline = time.monotonic() + GUARD.timeout
         self.settimeout(GUARD.timeout)
@@ -103,6 +136,12 @@ class GuardedSocket(socket.socket):
         failure = RequestFailure(kind, message)
         GUARD.last_failure = failure
         raise failure
+
+    def _refuse(self, kind: str, message: str) -> None:
+        """Fail the connect, and every later send on this socket, with the same reason."""
+        self._refused = RequestFailure(kind, message)
+        GUARD.last_failure = self._refused
+        raise self._refused
 
 
 def install() -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stockdesk.core.domain import JobRequest, Security
-from stockdesk.core.errors import SourceError
+from stockdesk.core.errors import ServerGoneError, SourceError
 from stockdesk.core.jobcontext import JobCancelled
 
 if TYPE_CHECKING:
@@ -42,7 +42,8 @@ _JOIN = 2.0
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """What a worker sends back: ``kind`` is ``day``, ``stock``, ``message`` or ``error``."""
+    """What a worker sends back: ``kind`` is ``day``, ``stock``, ``message``, ``gone`` (the
+    server stayed away too long) or ``error``."""
 
     kind: str
     key: int
@@ -136,6 +137,7 @@ class SessionPool:
 
         Raises:
             JobCancelled: the job's cancel flag was set (the workers are told at once).
+            ServerGoneError: a worker waited for the server longer than the job allows.
             SourceError: every worker process died.
         """
         while True:
@@ -154,6 +156,8 @@ class SessionPool:
             if result.kind == "message":
                 self.on_message(result.payload)
                 continue
+            if result.kind == "gone":
+                raise ServerGoneError(result.payload)
             if result.kind == "error":
                 raise SourceError(f"采集进程出错：{result.payload}", code="worker")
             self.pending -= 1
@@ -191,13 +195,15 @@ def _serve(options: CollectOptions, request: JobRequest, tasks: Any, results: An
     from stockdesk.core.per_stock import fetch_stock
     from stockdesk.core.source import BaostockSource
 
-    source = BaostockSource(options.server, timeout=options.timeout, cancel=stop)
-
     def pause(seconds: float) -> None:
         pace.hold(seconds, stop)
 
     def say(text: str) -> None:
         results.put(Result("message", 0, text))
+
+    # The job's own login proved the server; from here on an outage is waited out.
+    source = BaostockSource(options.server, timeout=options.timeout, cancel=stop,
+                            outage=options.outage, say=say)
 
     try:
         while (task := _next_task(tasks, stop)) is not None:
@@ -211,6 +217,8 @@ def _serve(options: CollectOptions, request: JobRequest, tasks: Any, results: An
             results.put(Result(kind, key, payload))
     except JobCancelled:
         pass
+    except ServerGoneError as gone:
+        results.put(Result("gone", 0, str(gone)))
     except Exception as bug:  # tell the parent instead of dying silently
         results.put(Result("error", 0, repr(bug)))
     finally:

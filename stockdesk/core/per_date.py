@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from stockdesk.core.checks import DataCheckError, TradingCalendar
 from stockdesk.core.domain import AdjustFlag, Bar, ItemResult, ItemStatus, JobRequest, Security
-from stockdesk.core.errors import SourceError
+from stockdesk.core.errors import ServerGoneError, SourceError
 from stockdesk.core.jobcontext import JobCancelled, JobContext
 from stockdesk.core.parallel import SessionPool
 from stockdesk.core.source import BaostockSource
@@ -129,7 +129,7 @@ class _DayRun:
                     last_message = time.monotonic()
                     run.listener.message(
                         f"按日期采集：第 {position + 1}/{len(days)} 个交易日 {day}")
-        except JobCancelled:
+        except (JobCancelled, ServerGoneError):
             self._commit()  # what was fetched is kept, and so are the stocks it completes
             raise
         self._commit()

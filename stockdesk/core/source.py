@@ -3,6 +3,9 @@
 baostock's client has one global socket per process (DESIGN §7), so one
 :class:`BaostockSource` is live per process at a time. After any network failure the
 socket may hold half a reply, so the next request first reconnects and logs in again.
+Given an :class:`OutagePolicy`, a server that cannot be logged in to again is waited for
+(:mod:`~stockdesk.core.outage`), so every fetching path of a job, in this process or in
+a worker, rides out an outage the same way.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import baostock as bs
@@ -22,6 +25,7 @@ from stockdesk.core.bars import K_FIELDS_PARAM, BarParser, MalformedRowError
 from stockdesk.core.domain import Bar, Security
 from stockdesk.core.errors import InputError, LoginError, SourceError
 from stockdesk.core.guarded_socket import GUARD
+from stockdesk.core.outage import OutagePolicy, wait_for_server
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,11 @@ NETWORK_ERROR_CODES = frozenset({
     "10002008", "10004001", "10004002", "10004003", "10004019", "10005001",
 })
 """Codes after which the connection is suspect and a retry may succeed."""
+
+LOST_CONNECTION_CODES = frozenset({
+    "10002001", "10002004", "10002005", "10002007", "10002008",
+})
+"""Codes of a request cut off by the network (reset, closed, no answer), not refused."""
 
 _MESSAGES = {
     "10001001": "尚未登录服务器",
@@ -87,6 +96,9 @@ class BaostockSource:
         server: ``HOST:PORT``; None means the public server.
         timeout: the longest any one request (including each page) may take, seconds.
         cancel: when set, a waiting request gives up within ~0.2 s.
+        outage: how to wait for a server that went away, when a request must log in
+            again (an explicit :meth:`login` never waits); None fails such requests at once.
+        say: where the lines that report such a wait go.
     """
 
     def __init__(
@@ -95,11 +107,15 @@ class BaostockSource:
         *,
         timeout: float = 10.0,
         cancel: threading.Event | None = None,
+        outage: OutagePolicy | None = None,
+        say: Callable[[str], None] | None = None,
     ) -> None:
         self.server = server or PUBLIC_SERVER
         self._host, self._port = parse_server(self.server)
         self._timeout = timeout
         self._cancel = cancel
+        self._outage = outage
+        self._say = say or log.info
         self._logged_in = False
         self.requests = 0
         """Requests sent in this session, pages included, for the benchmarks."""
@@ -125,23 +141,23 @@ class BaostockSource:
         try:
             result = bs.login()
         except Exception as error:  # the client raises on odd replies; the session is dead
-            raise LoginError(f"登录服务器 {self.server} 失败：{error}", code="10001003") from None
+            raise LoginError(f"登录服务器 {self.server} 失败：{error}", code="10001003",
+                             reason=f"登录失败：{error}") from None
         if result.error_code != "0":
             failure = GUARD.last_failure
             if failure is not None and failure.kind == "cancelled":
                 raise LoginError("已取消", code="cancelled", retryable=False)
             if failure is not None or result.error_code in NETWORK_ERROR_CODES:
-                reason = failure or describe_error(result.error_code, result.error_msg)
+                reason = str(failure or describe_error(result.error_code, result.error_msg))
                 raise LoginError(
                     f"无法连接 baostock 服务器 {self.server}：{reason}。"
                     "请检查网络，或使用演示模式 --demo",
-                    code=result.error_code,
+                    code=result.error_code, reason=reason,
                 )
+            reason = describe_error(result.error_code, result.error_msg)
             raise LoginError(
-                f"服务器 {self.server} 拒绝登录："
-                f"{describe_error(result.error_code, result.error_msg)}",
-                code=result.error_code,
-                retryable=False,
+                f"服务器 {self.server} 拒绝登录：{reason}",
+                code=result.error_code, retryable=False, reason=f"拒绝登录：{reason}",
             )
         self._logged_in = True
 
@@ -227,12 +243,45 @@ class BaostockSource:
     ) -> tuple[list[str], list[list[str]]]:
         """Run one query and read all its pages, or raise SourceError.
 
+        A request the network cut off is followed at once by a new login: when that finds
+        the server away and waits until it is back, the request is sent once more, so
+        the outage is not counted against the stock as a failed attempt.
+        """
+        self._log_in_again()
+        try:
+            return self._ask(query, *args, **kwargs)
+        except SourceError as failure:
+            cut_off = self._outage is not None and failure.code in LOST_CONNECTION_CODES
+            if not cut_off or not self._log_in_again():
+                raise
+        return self._ask(query, *args, **kwargs)
+
+    def _log_in_again(self) -> bool:
+        """Log in if the session was lost; True when the server was away and came back.
+
+        Raises:
+            ServerGoneError: the server stayed away longer than the outage policy allows.
+            LoginError: no policy, or cancelled.
+        """
+        if self._logged_in:
+            return False
+        try:
+            self.login()
+        except LoginError as failure:
+            if self._outage is None or failure.code == "cancelled":
+                raise
+            wait_for_server(self.login, failure, server=self.server, policy=self._outage,
+                            cancel=self._cancel, say=self._say)
+            return True
+        return False
+
+    def _ask(self, query: Any, *args: Any, **kwargs: Any) -> tuple[list[str], list[list[str]]]:
+        """Send one query on the live session and read every page of its reply.
+
         A failure while fetching page 2 or later leaves the client holding the earlier
         pages with ``error_code == "0"``; :func:`_read_pages` catches that case, so a
         truncated history is never mistaken for a complete one.
         """
-        if not self._logged_in:
-            self.login()
         self.requests += 1
         try:
             result = query(*args, **kwargs)

@@ -123,6 +123,39 @@ def test_an_unreachable_server_is_named_in_the_message():
         pass
     assert time.monotonic() - began < TIMEOUT + 1.0
     assert address in str(failure.value) and "--demo" in str(failure.value)
+    assert "拒绝连接" in str(failure.value), "the refused connect, not the send after it"
+
+
+@pytest.fixture
+def unanswered_address():
+    """An address whose connects hang: a listener that never accepts, its backlog full.
+
+    Like a server gone dark behind a silent network, not one that refuses at once.
+    """
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        with socket.create_connection(listener.getsockname(), timeout=TIMEOUT):
+            yield "{}:{}".format(*listener.getsockname())
+
+
+def test_a_connect_that_hangs_gives_up_at_the_timeout(unanswered_address):
+    began = time.monotonic()
+    with pytest.raises(LoginError, match="连不上"), \
+            BaostockSource(unanswered_address, timeout=TIMEOUT):
+        pass
+    assert TIMEOUT <= time.monotonic() - began < TIMEOUT + 1.0
+
+
+def test_cancel_ends_a_connect_that_hangs_quickly(unanswered_address):
+    cancel = threading.Event()
+    threading.Timer(0.2, cancel.set).start()
+    began = time.monotonic()
+    with pytest.raises(LoginError) as failure, \
+            BaostockSource(unanswered_address, timeout=30, cancel=cancel):
+        pass
+    assert failure.value.code == "cancelled"
+    assert time.monotonic() - began < 1.0
 
 
 def test_cancel_ends_a_hanging_request_quickly(simulator):
