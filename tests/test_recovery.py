@@ -470,7 +470,9 @@ def test_cancel_while_waiting_for_the_server_ends_the_job_quickly(
     latency = time.monotonic() - cancelled_at[0]
 
     assert job.status is JobStatus.CANCELLED
-    assert latency < 1.0, f"cancelled after {latency:.2f} s"
+    # The window's promise is 2 s (idle: 0.4 s; worker processes must exit too, slower on a
+    # busy machine).
+    assert latency < 2.0, f"cancelled after {latency:.2f} s"
     assert JobLog(database).get_job(job.id).status is JobStatus.CANCELLED
     assert _wrong_rows(db_path, simulator.market) == []
 
