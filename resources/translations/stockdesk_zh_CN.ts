@@ -198,97 +198,97 @@
       <translation>开始日期晚于结束日期。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="124" />
+      <location filename="../../stockdesk/ui/job_form.py" line="126" />
       <source>Not valid stock codes: {codes}. Use codes such as sh.600000, sz.000001, 600000 or 600000.SH.</source>
       <translation>以下不是有效的股票代码：{codes}。请使用 sh.600000、sz.000001、600000 或 600000.SH 这样的代码。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="129" />
+      <location filename="../../stockdesk/ui/job_form.py" line="131" />
       <source>Paste at least one stock code.</source>
       <translation>请至少输入一个股票代码。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="168" />
+      <location filename="../../stockdesk/ui/job_form.py" line="170" />
       <source>Collection</source>
       <translation>采集</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="169" />
+      <location filename="../../stockdesk/ui/job_form.py" line="171" />
       <source>Dates</source>
       <translation>日期</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="169" />
+      <location filename="../../stockdesk/ui/job_form.py" line="171" />
       <source>Stocks</source>
       <translation>股票</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="169" />
+      <location filename="../../stockdesk/ui/job_form.py" line="171" />
       <source>Codes</source>
       <translation>代码列表</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="169" />
+      <location filename="../../stockdesk/ui/job_form.py" line="171" />
       <source>Prices</source>
       <translation>复权类型</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="172" />
+      <location filename="../../stockdesk/ui/job_form.py" line="174" />
       <source>to</source>
       <translation>至</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="174" />
+      <location filename="../../stockdesk/ui/job_form.py" line="176" />
       <source>All A-shares</source>
       <translation>全部 A 股</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="174" />
+      <location filename="../../stockdesk/ui/job_form.py" line="176" />
       <source>CSI 300 (HS300)</source>
       <translation>沪深300</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="174" />
+      <location filename="../../stockdesk/ui/job_form.py" line="176" />
       <source>SSE 50 (SZ50)</source>
       <translation>上证50</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="175" />
+      <location filename="../../stockdesk/ui/job_form.py" line="177" />
       <source>CSI 500 (ZZ500)</source>
       <translation>中证500</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="175" />
+      <location filename="../../stockdesk/ui/job_form.py" line="177" />
       <source>Pasted codes</source>
       <translation>指定代码</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="179" />
+      <location filename="../../stockdesk/ui/job_form.py" line="181" />
       <source>Unadjusted</source>
       <translation>不复权</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="179" />
+      <location filename="../../stockdesk/ui/job_form.py" line="181" />
       <source>Forward adjusted</source>
       <translation>前复权</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="180" />
+      <location filename="../../stockdesk/ui/job_form.py" line="182" />
       <source>Backward adjusted</source>
       <translation>后复权</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="184" />
+      <location filename="../../stockdesk/ui/job_form.py" line="186" />
       <source>Codes separated by spaces, commas or new lines, e.g. sh.600000 000001.SZ</source>
       <translation>用空格、逗号或换行分隔，例如 sh.600000 000001.SZ</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="186" />
+      <location filename="../../stockdesk/ui/job_form.py" line="188" />
       <source>Start</source>
       <translation>开始</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="187" />
+      <location filename="../../stockdesk/ui/job_form.py" line="189" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
