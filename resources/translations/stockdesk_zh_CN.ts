@@ -120,72 +120,72 @@
   <context>
     <name>HistoryPanel</name>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="170" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="174" />
       <source>Export failed stocks</source>
       <translation>导出失败股票</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="170" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="174" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="272" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="276" />
       <source>Select an interrupted, cancelled or failed job to continue it.</source>
       <translation>请选择一个已中断、已取消或失败的任务来继续它。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="274" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="278" />
       <source>This job is still running.</source>
       <translation>该任务仍在运行。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="276" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="280" />
       <source>This job collected every stock; nothing is left to continue.</source>
       <translation>该任务已采集全部股票，没有需要继续的内容。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="278" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="282" />
       <source>Start a new job with only the stocks this job has not done.</source>
       <translation>启动一个新任务，只采集该任务尚未完成的股票。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="293" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="297" />
       <source>Select a job to see its failed stocks.</source>
       <translation>选择一个任务以查看其失败的股票。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="296" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="300" />
       <source>Failed stocks of {id}: {count}</source>
       <translation>任务 {id} 的失败股票：{count} 只</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="307" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="311" />
       <source>Job history</source>
       <translation>任务历史</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="308" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="312" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="309" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="313" />
       <source>Resume</source>
       <translation>继续任务</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="311" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="315" />
       <source>Copy</source>
       <translation>复制</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="312" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="316" />
       <source>Export CSV…</source>
       <translation>导出 CSV…</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="313" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="317" />
       <source>Retry failed</source>
       <translation>重试失败股票</translation>
     </message>

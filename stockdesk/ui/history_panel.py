@@ -135,9 +135,13 @@ class HistoryPanel(QWidget):
     # --- Public interface --------------------------------------------------------------
 
     def refresh(self, select_id: str | None = None) -> None:
-        """Reload the job list; keep (or move to ``select_id``) the selected job."""
-        if select_id is None and self._selected is not None:
-            select_id = self._selected.id
+        """Reload the job list; keep (or move to ``select_id``) the selected job.
+
+        The selected row counts, not the job whose details were last read: a refresh
+        that comes before they arrive (a job starting) would otherwise drop them.
+        """
+        if select_id is None and (row_job := self._row_job()) is not None:
+            select_id = row_job.id
         self._wanted_id = select_id
         job_log = self._job_log
         self._runner.submit(

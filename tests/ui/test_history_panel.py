@@ -119,3 +119,12 @@ def test_resume_requests_the_old_request_marked_as_resuming_it(qtbot, job_log):
     assert (request.universe, request.adjustflag) == ("hs300", AdjustFlag.FORWARD)
     assert (request.start_date, request.end_date) == (dt.date(2024, 1, 2), dt.date(2024, 6, 11))
     runner.wait()
+
+
+def test_a_refresh_before_the_selected_job_is_read_keeps_the_selection(qtbot, job_log):
+    panel, runner = build(qtbot, job_log)
+    panel.select_job(OLD)
+    panel.refresh()  # as when a job starts: its details are not read yet
+    qtbot.waitUntil(lambda: panel.failuresModel.rowCount() == 2, timeout=3000)
+    assert panel.selected_job().id == OLD
+    runner.wait()
