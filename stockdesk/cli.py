@@ -33,8 +33,8 @@ from stockdesk.core.errors import (
 from stockdesk.core.listener import JobListener
 from stockdesk.core.parallel import MAX_SESSIONS
 from stockdesk.core.request import build_request, parse_date
+from stockdesk.core.resume import resume_request
 from stockdesk.core.source import parse_server
-from stockdesk.core.taskid import is_task_id
 from stockdesk.db.database import Database, open_database
 from stockdesk.db.joblog import JobLog
 
@@ -166,18 +166,7 @@ def _collect(args: argparse.Namespace, database: Database, server: str | None,
 def _request(args: argparse.Namespace, joblog: JobLog, stderr: TextIO) -> JobRequest:
     """The request from ``--resume ID`` or from the dates, universe and adjust type."""
     if args.resume:
-        if not is_task_id(args.resume):
-            raise InputError(f"任务 ID 格式错误：{args.resume}")
-        previous = joblog.get_job(args.resume)
-        original = joblog.get_request(args.resume)
-        if previous is None or original is None:
-            raise InputError(f"没有找到任务：{args.resume}")
-        if previous.status is JobStatus.RUNNING:
-            raise InputError(f"任务 {args.resume} 仍在运行，无法继续")
-        if previous.status is JobStatus.COMPLETED and previous.failed_count == 0:
-            raise InputError(f"任务 {args.resume} 已全部完成，无需继续")
-        return JobRequest(original.start_date, original.end_date, original.adjustflag,
-                          original.universe, original.codes, resumes=args.resume)
+        return resume_request(joblog, args.resume)
     if not args.start or not args.end:
         raise InputError("请用 --start 和 --end 指定日期范围（YYYY-MM-DD），或用 --resume 继续任务")
     checked = build_request(

@@ -57,105 +57,135 @@
   <context>
     <name>HistoryModel</name>
     <message>
-      <location filename="../../stockdesk/ui/history_model.py" line="34" />
+      <location filename="../../stockdesk/ui/history_model.py" line="36" />
       <source>Task ID</source>
       <translation>任务 ID</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_model.py" line="34" />
+      <location filename="../../stockdesk/ui/history_model.py" line="36" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_model.py" line="34" />
+      <location filename="../../stockdesk/ui/history_model.py" line="36" />
       <source>Date range</source>
       <translation>日期范围</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_model.py" line="34" />
+      <location filename="../../stockdesk/ui/history_model.py" line="36" />
       <source>Stocks</source>
       <translation>股票</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_model.py" line="35" />
+      <location filename="../../stockdesk/ui/history_model.py" line="37" />
       <source>Succeeded</source>
       <translation>成功</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_model.py" line="35" />
+      <location filename="../../stockdesk/ui/history_model.py" line="37" />
       <source>Failed</source>
       <translation>失败</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_model.py" line="35" />
+      <location filename="../../stockdesk/ui/history_model.py" line="37" />
       <source>Skipped</source>
       <translation>跳过</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_model.py" line="35" />
+      <location filename="../../stockdesk/ui/history_model.py" line="37" />
       <source>Rows</source>
       <translation>行数</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_model.py" line="36" />
+      <location filename="../../stockdesk/ui/history_model.py" line="38" />
       <source>Started</source>
       <translation>开始时间</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_model.py" line="36" />
+      <location filename="../../stockdesk/ui/history_model.py" line="38" />
       <source>Ended</source>
       <translation>结束时间</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_model.py" line="36" />
+      <location filename="../../stockdesk/ui/history_model.py" line="38" />
       <source>Duration</source>
       <translation>耗时</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_model.py" line="38" />
+      <source>Continues</source>
+      <translation>继续自</translation>
     </message>
   </context>
   <context>
     <name>HistoryPanel</name>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="159" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="174" />
       <source>Export failed stocks</source>
       <translation>导出失败股票</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="159" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="174" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="242" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="276" />
+      <source>Select an interrupted, cancelled or failed job to continue it.</source>
+      <translation>请选择一个已中断、已取消或失败的任务来继续它。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_panel.py" line="278" />
+      <source>This job is still running.</source>
+      <translation>该任务仍在运行。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_panel.py" line="280" />
+      <source>This job collected every stock; nothing is left to continue.</source>
+      <translation>该任务已采集全部股票，没有需要继续的内容。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_panel.py" line="282" />
+      <source>Start a new job with only the stocks this job has not done.</source>
+      <translation>启动一个新任务，只采集该任务尚未完成的股票。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_panel.py" line="297" />
       <source>Select a job to see its failed stocks.</source>
       <translation>选择一个任务以查看其失败的股票。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="245" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="300" />
       <source>Failed stocks of {id}: {count}</source>
       <translation>任务 {id} 的失败股票：{count} 只</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="256" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="311" />
       <source>Job history</source>
       <translation>任务历史</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="257" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="312" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="258" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="313" />
+      <source>Resume</source>
+      <translation>继续任务</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/history_panel.py" line="315" />
       <source>Copy</source>
       <translation>复制</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="259" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="316" />
       <source>Export CSV…</source>
       <translation>导出 CSV…</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/history_panel.py" line="260" />
+      <location filename="../../stockdesk/ui/history_panel.py" line="317" />
       <source>Retry failed</source>
       <translation>重试失败股票</translation>
     </message>
@@ -168,97 +198,97 @@
       <translation>开始日期晚于结束日期。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="124" />
+      <location filename="../../stockdesk/ui/job_form.py" line="126" />
       <source>Not valid stock codes: {codes}. Use codes such as sh.600000, sz.000001, 600000 or 600000.SH.</source>
       <translation>以下不是有效的股票代码：{codes}。请使用 sh.600000、sz.000001、600000 或 600000.SH 这样的代码。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="129" />
+      <location filename="../../stockdesk/ui/job_form.py" line="131" />
       <source>Paste at least one stock code.</source>
       <translation>请至少输入一个股票代码。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="168" />
+      <location filename="../../stockdesk/ui/job_form.py" line="170" />
       <source>Collection</source>
       <translation>采集</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="169" />
+      <location filename="../../stockdesk/ui/job_form.py" line="171" />
       <source>Dates</source>
       <translation>日期</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="169" />
+      <location filename="../../stockdesk/ui/job_form.py" line="171" />
       <source>Stocks</source>
       <translation>股票</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="169" />
+      <location filename="../../stockdesk/ui/job_form.py" line="171" />
       <source>Codes</source>
       <translation>代码列表</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="169" />
+      <location filename="../../stockdesk/ui/job_form.py" line="171" />
       <source>Prices</source>
       <translation>复权类型</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="172" />
+      <location filename="../../stockdesk/ui/job_form.py" line="174" />
       <source>to</source>
       <translation>至</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="174" />
+      <location filename="../../stockdesk/ui/job_form.py" line="176" />
       <source>All A-shares</source>
       <translation>全部 A 股</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="174" />
+      <location filename="../../stockdesk/ui/job_form.py" line="176" />
       <source>CSI 300 (HS300)</source>
       <translation>沪深300</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="174" />
+      <location filename="../../stockdesk/ui/job_form.py" line="176" />
       <source>SSE 50 (SZ50)</source>
       <translation>上证50</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="175" />
+      <location filename="../../stockdesk/ui/job_form.py" line="177" />
       <source>CSI 500 (ZZ500)</source>
       <translation>中证500</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="175" />
+      <location filename="../../stockdesk/ui/job_form.py" line="177" />
       <source>Pasted codes</source>
       <translation>指定代码</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="179" />
+      <location filename="../../stockdesk/ui/job_form.py" line="181" />
       <source>Unadjusted</source>
       <translation>不复权</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="179" />
+      <location filename="../../stockdesk/ui/job_form.py" line="181" />
       <source>Forward adjusted</source>
       <translation>前复权</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="180" />
+      <location filename="../../stockdesk/ui/job_form.py" line="182" />
       <source>Backward adjusted</source>
       <translation>后复权</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="184" />
+      <location filename="../../stockdesk/ui/job_form.py" line="186" />
       <source>Codes separated by spaces, commas or new lines, e.g. sh.600000 000001.SZ</source>
       <translation>用空格、逗号或换行分隔，例如 sh.600000 000001.SZ</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="186" />
+      <location filename="../../stockdesk/ui/job_form.py" line="188" />
       <source>Start</source>
       <translation>开始</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="187" />
+      <location filename="../../stockdesk/ui/job_form.py" line="189" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
@@ -266,104 +296,104 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="324" />
+      <location filename="../../stockdesk/ui/main_window.py" line="329" />
       <source>Open &amp;Log Folder</source>
       <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="151" />
+      <location filename="../../stockdesk/ui/main_window.py" line="153" />
       <source>A job is running</source>
       <translation>任务正在运行</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="152" />
+      <location filename="../../stockdesk/ui/main_window.py" line="154" />
       <source>A collection job is still running. Cancel it and close the window? Stocks already collected are kept.</source>
       <translation>采集任务仍在运行。要取消任务并关闭窗口吗？已采集的股票数据会保留。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="188" />
+      <location filename="../../stockdesk/ui/main_window.py" line="190" />
       <source>Cancelling the job, then closing…</source>
       <translation>正在取消任务，完成后关闭窗口…</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="215" />
+      <location filename="../../stockdesk/ui/main_window.py" line="217" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="265" />
+      <location filename="../../stockdesk/ui/main_window.py" line="271" />
       <source>Could not read the job log: {error}</source>
       <translation>无法读取任务记录：{error}</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="272" />
+      <location filename="../../stockdesk/ui/main_window.py" line="278" />
       <source>{status}: {success} succeeded, {failed} failed, {skipped} skipped, {rows} rows.</source>
       <translation>{status}：成功 {success} 只，失败 {failed} 只，跳过 {skipped} 只，共 {rows} 行。</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="281" />
+      <location filename="../../stockdesk/ui/main_window.py" line="287" />
       <source>Collection job ended</source>
       <translation>采集任务已结束</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="286" />
+      <location filename="../../stockdesk/ui/main_window.py" line="292" />
       <source>The job failed: {error}</source>
       <translation>任务失败：{error}</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="289" />
+      <location filename="../../stockdesk/ui/main_window.py" line="295" />
       <source>The baostock server cannot be reached. Check the network connection and try again, or try StockDesk offline with the built-in demo market.
 Details: {error}</source>
       <translation>无法连接 baostock 服务器。请检查网络连接后重试，或使用内置的演示行情离线体验 StockDesk。
 详细信息：{error}</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="292" />
+      <location filename="../../stockdesk/ui/main_window.py" line="298" />
       <source>Open the demo</source>
       <translation>打开演示</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="316" />
+      <location filename="../../stockdesk/ui/main_window.py" line="326" />
       <source>StockDesk — A-share daily history</source>
       <translation>StockDesk — A 股日线历史采集</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="318" />
+      <location filename="../../stockdesk/ui/main_window.py" line="328" />
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="319" />
+      <location filename="../../stockdesk/ui/main_window.py" line="330" />
       <source>&amp;Quit</source>
       <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="320" />
+      <location filename="../../stockdesk/ui/main_window.py" line="331" />
       <source>&amp;Language</source>
       <translation>语言(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="321" />
+      <location filename="../../stockdesk/ui/main_window.py" line="332" />
       <source>Stocks of the current job</source>
       <translation>当前任务的股票</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="322" />
+      <location filename="../../stockdesk/ui/main_window.py" line="333" />
       <source>All</source>
       <translation>全部</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="322" />
+      <location filename="../../stockdesk/ui/main_window.py" line="333" />
       <source>Failed</source>
       <translation>失败</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="322" />
+      <location filename="../../stockdesk/ui/main_window.py" line="333" />
       <source>Succeeded</source>
       <translation>成功</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/main_window.py" line="322" />
+      <location filename="../../stockdesk/ui/main_window.py" line="333" />
       <source>Skipped</source>
       <translation>跳过</translation>
     </message>
@@ -455,7 +485,7 @@ Details: {error}</source>
   <context>
     <name>app</name>
     <message>
-      <location filename="../../stockdesk/app.py" line="139" />
+      <location filename="../../stockdesk/app.py" line="146" />
       <source>{count} job(s) were interrupted when StockDesk last stopped: {ids}</source>
       <translation>上次退出时有 {count} 个任务被中断：{ids}</translation>
     </message>

@@ -20,6 +20,8 @@ COL_ROWS = 7
 COL_START = 8
 COL_END = 9
 COL_DURATION = 10
+COL_RESUMES = 11
+"""The job this one continues (Resume), so a chain of resumed jobs can be followed."""
 
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -33,7 +35,7 @@ class HistoryModel(RowsModel[JobRecord]):
         return (
             self.tr("Task ID"), self.tr("Status"), self.tr("Date range"), self.tr("Stocks"),
             self.tr("Succeeded"), self.tr("Failed"), self.tr("Skipped"), self.tr("Rows"),
-            self.tr("Started"), self.tr("Ended"), self.tr("Duration"),
+            self.tr("Started"), self.tr("Ended"), self.tr("Duration"), self.tr("Continues"),
         )
 
     def cell(self, row: JobRecord, column: int) -> Any:
@@ -50,6 +52,8 @@ class HistoryModel(RowsModel[JobRecord]):
         if column == COL_DURATION:
             duration = row.duration
             return format_seconds(duration.total_seconds()) if duration else ""
+        if column == COL_RESUMES:
+            return row.resumes or ""
         counts = {
             COL_TOTAL: row.total_stocks,
             COL_SUCCESS: row.success_count,

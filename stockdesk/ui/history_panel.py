@@ -1,7 +1,8 @@
 """The job log: every job newest first, and the failed stocks of the selected one.
 
 Reads go through the job log API in a background pool (never raw SQL, never on the GUI
-thread); answers that arrive for a job no longer selected are dropped.
+thread); answers that arrive for a job no longer selected are dropped. The panel proposes
+new jobs (Retry failed, Resume) as requests; the window starts them through its one-job gate.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stockdesk.core.domain import JobRecord, JobRequest
+from stockdesk.core.domain import JobRecord, JobRequest, JobStatus
+from stockdesk.core.resume import is_resumable, resume_request
 from stockdesk.ui.background import BackgroundRunner
 from stockdesk.ui.csv_export import export_csv
 from stockdesk.ui.failures_model import FailuresModel
@@ -40,6 +42,8 @@ class JobLogLike(Protocol):
 
     def get_job(self, job_id: str, with_failures: bool = False) -> JobRecord | None: ...
 
+    def get_request(self, job_id: str) -> JobRequest | None: ...
+
 
 JobLogFactory = Callable[[], JobLogLike]
 
@@ -49,10 +53,13 @@ class HistoryPanel(QWidget):
 
     Signals:
         retryRequested(object): a :class:`JobRequest` for the failed stocks of a job.
+        resumeRequested(object): a :class:`JobRequest` that continues the selected job
+            with only the stocks it has not done (``resumes`` set to its ID).
         loadFailed(str): the job log could not be read (user-facing text).
     """
 
     retryRequested = Signal(object)
+    resumeRequested = Signal(object)
     loadFailed = Signal(str)
 
     def __init__(
@@ -78,6 +85,8 @@ class HistoryPanel(QWidget):
         )
         self.failuresLabel = QLabel(objectName="failuresLabel")
         self.refreshButton = QPushButton(objectName="refreshButton")
+        self.resumeButton = QPushButton(objectName="resumeButton")
+        self.resumeButton.setEnabled(False)
         self.copyButton = QPushButton(objectName="copyFailuresButton")
         self.exportButton = QPushButton(objectName="exportFailuresButton")
         self.retryButton = QPushButton(objectName="retryFailedButton")
@@ -90,6 +99,7 @@ class HistoryPanel(QWidget):
         self._historyLabel = QLabel()
         header = QHBoxLayout()
         header.addWidget(self._historyLabel, 1)
+        header.addWidget(self.resumeButton)
         header.addWidget(self.refreshButton)
         history_layout.addLayout(header)
         history_layout.addWidget(self.historyTable)
@@ -116,6 +126,7 @@ class HistoryPanel(QWidget):
             self._on_history_selection_changed
         )
         self.refreshButton.clicked.connect(self._on_refresh_button_clicked)
+        self.resumeButton.clicked.connect(self._on_resume_button_clicked)
         self.copyButton.clicked.connect(self._on_copy_button_clicked)
         self.exportButton.clicked.connect(self._on_export_button_clicked)
         self.retryButton.clicked.connect(self._on_retry_button_clicked)
@@ -124,9 +135,13 @@ class HistoryPanel(QWidget):
     # --- Public interface --------------------------------------------------------------
 
     def refresh(self, select_id: str | None = None) -> None:
-        """Reload the job list; keep (or move to ``select_id``) the selected job."""
-        if select_id is None and self._selected is not None:
-            select_id = self._selected.id
+        """Reload the job list; keep (or move to ``select_id``) the selected job.
+
+        The selected row counts, not the job whose details were last read: a refresh
+        that comes before they arrive (a job starting) would otherwise drop them.
+        """
+        if select_id is None and (row_job := self._row_job()) is not None:
+            select_id = row_job.id
         self._wanted_id = select_id
         job_log = self._job_log
         self._runner.submit(
@@ -181,16 +196,18 @@ class HistoryPanel(QWidget):
         wanted = self._wanted_id
         if wanted and self.select_job(wanted):
             return
+        self._update_resume_button()
         if self._selected is not None:
             self._show_job(None)
 
     @Slot(QItemSelection, QItemSelection)
     def _on_history_selection_changed(self, *_selection: QItemSelection) -> None:
-        rows = self.historyTable.selectionModel().selectedRows(COL_ID)
-        if not rows:
+        self._update_resume_button()
+        row_job = self._row_job()
+        if row_job is None:
             self._show_job(None)
             return
-        job_id = self.historyModel.row_at(rows[0].row()).id
+        job_id = row_job.id
         self._wanted_id = job_id
         job_log = self._job_log
         self._runner.submit(
@@ -226,7 +243,45 @@ class HistoryPanel(QWidget):
         if request is not None:
             self.retryRequested.emit(request)
 
+    @Slot()
+    def _on_resume_button_clicked(self) -> None:
+        job = self._row_job()
+        if job is None or not is_resumable(job):
+            return
+        # The request is read in the pool like every other read; the stocks already done
+        # are left out later by the collector, in the job's own thread.
+        job_id, job_log = job.id, self._job_log
+        self._runner.submit(
+            lambda: resume_request(job_log(), job_id),
+            self.resumeRequested.emit,
+            self.loadFailed.emit,
+        )
+
     # --- Internals ----------------------------------------------------------------------
+
+    def _row_job(self) -> JobRecord | None:
+        """The job of the selected history row as listed, before its failures are read.
+
+        Resume acts on this one, not on :meth:`selected_job`, so it follows the selection
+        at once instead of the job whose failures happened to load last.
+        """
+        rows = self.historyTable.selectionModel().selectedRows(COL_ID)
+        return self.historyModel.row_at(rows[0].row()) if rows else None
+
+    def _update_resume_button(self) -> None:
+        """Enable Resume for a job with stocks left, and say in the tooltip why not else."""
+        job = self._row_job()
+        resumable = job is not None and is_resumable(job)
+        if job is None:
+            tip = self.tr("Select an interrupted, cancelled or failed job to continue it.")
+        elif job.status is JobStatus.RUNNING:
+            tip = self.tr("This job is still running.")
+        elif not resumable:
+            tip = self.tr("This job collected every stock; nothing is left to continue.")
+        else:
+            tip = self.tr("Start a new job with only the stocks this job has not done.")
+        self.resumeButton.setEnabled(resumable)
+        self.resumeButton.setToolTip(tip)
 
     def _show_job(self, job: JobRecord | None) -> None:
         self._selected = job
@@ -255,6 +310,8 @@ class HistoryPanel(QWidget):
     def _retranslate(self) -> None:
         self._historyLabel.setText(self.tr("Job history"))
         self.refreshButton.setText(self.tr("Refresh"))
+        self.resumeButton.setText(self.tr("Resume"))
+        self._update_resume_button()
         self.copyButton.setText(self.tr("Copy"))
         self.exportButton.setText(self.tr("Export CSV…"))
         self.retryButton.setText(self.tr("Retry failed"))

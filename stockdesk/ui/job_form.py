@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from stockdesk.core.codes import split_codes
 from stockdesk.core.domain import AdjustFlag, JobRequest
-from stockdesk.ui.codes import parse_codes
 from stockdesk.ui.dates import default_range
 
 UNIVERSES = ("all", "hs300", "sz50", "zz500", "codes")
@@ -117,7 +117,9 @@ class JobForm(QGroupBox):
         adjust = AdjustFlag(self.adjustCombo.currentData())
         codes: tuple[str, ...] = ()
         if universe == "codes":
-            parsed = parse_codes(self.codesEdit.toPlainText())
+            # The engine's reading, so the window accepts what the command line accepts;
+            # the refusal is worded here, in the user's language.
+            parsed = split_codes(self.codesEdit.toPlainText())
             if parsed.invalid:
                 raise InvalidRequest(
                     self.tr(

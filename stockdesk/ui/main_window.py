@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self.controller.jobFinished.connect(self._on_controller_job_finished)
         self.controller.busyChanged.connect(self._on_controller_busy_changed)
         self.historyPanel.retryRequested.connect(self._on_history_retry_requested)
+        self.historyPanel.resumeRequested.connect(self._on_history_resume_requested)
         self.historyPanel.loadFailed.connect(self._on_history_load_failed)
         self.noticeBar.actionTriggered.connect(self.demoRequested)
 
@@ -259,6 +260,10 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_history_retry_requested(self, request: JobRequest) -> None:
+        self.start_job(request)
+
+    @Slot(object)
+    def _on_history_resume_requested(self, request: JobRequest) -> None:
         self.start_job(request)
 
     @Slot(str)

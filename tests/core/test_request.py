@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from stockdesk.core.codes import normalize_code, parse_codes
+from stockdesk.core.codes import ParsedCodes, normalize_code, parse_codes, split_codes
 from stockdesk.core.errors import InputError
 from stockdesk.core.request import build_request, parse_date
 
@@ -36,6 +36,13 @@ def test_codes_are_normalised_and_bad_ones_named():
     with pytest.raises(InputError, match="abc、12345"):
         parse_codes("600000 abc 12345")
     assert normalize_code("830799") == "bj.830799"
+
+
+def test_split_codes_hands_back_what_is_not_a_code_without_refusing():
+    assert split_codes("600000 abc\n 600000.SH 12345、") == ParsedCodes(
+        ("sh.600000",), ("abc", "12345"))
+    assert split_codes(["  ", "sz.000001"]) == ParsedCodes(("sz.000001",), ())
+    assert split_codes(" \n ") == ParsedCodes((), ())
 
 
 def test_codes_make_a_codes_universe():

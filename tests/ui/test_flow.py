@@ -14,6 +14,7 @@ from stockdesk.core.domain import ItemStatus, JobStatus
 from stockdesk.db.database import open_database
 from stockdesk.db.joblog import JobLog
 from stockdesk.simulator import FaultKind
+from stockdesk.ui.history_model import COL_RESUMES
 
 START, END = QDate(2024, 1, 2), QDate(2024, 3, 29)
 JOB_TIMEOUT_MS = 30_000
@@ -33,6 +34,9 @@ def make_window(qtbot, simulator, database, settings):
         window = build_main_window(database=database, server=simulator.address, demo=False,
                                    settings=settings, options=FAST)
         qtbot.addWidget(window)
+        # A test that fails while its job runs leaves the job running when qtbot closes
+        # the window; the close question would then wait for a click for ever.
+        window.ask_cancel_running_job = lambda: True
         windows.append(window)
         window.show()
         window.form.startDateEdit.setDate(START)
@@ -170,3 +174,90 @@ def test_unreachable_server_offers_the_demo(qtbot, make_window, simulator):
     assert record.status == JobStatus.FAILED
     assert window.noticeBar.actionButton.isVisible()
     assert "cannot be reached" in window.noticeBar.text()
+
+
+def select_in_history(qtbot, window, job_id):
+    """Select ``job_id`` in the history once it is listed and wait until it is shown."""
+    history = window.historyPanel
+    qtbot.waitUntil(lambda: history.historyModel.row_of(job_id) >= 0, timeout=5000)
+    history.select_job(job_id)
+
+    def shown() -> bool:
+        job = history.selected_job()
+        return job is not None and job.id == job_id
+
+    qtbot.waitUntil(shown, timeout=5000)
+
+
+def test_resume_of_a_cancelled_job_stores_only_the_missing_stocks(
+    qtbot, make_window, simulator, simulator_market, database
+):
+    codes = [stock.code for stock in simulator_market.stocks()[:6]]
+    done, missing = codes[:3], codes[3:]
+    for code in missing:  # each of these hangs until the collector's 1 s timeout
+        simulator.faults.add(FaultKind.HANG, method="query_history_k_data_plus", code=code,
+                             times=None)
+    window = make_window()
+    choose_codes(window, codes)
+    with qtbot.waitSignal(window.controller.jobFinished, timeout=JOB_TIMEOUT_MS) as finished:
+        window.form.startButton.click()
+        qtbot.waitUntil(lambda: window.resultsModel.total_count() == len(done),
+                        timeout=JOB_TIMEOUT_MS)
+        window.form.cancelButton.click()
+    cancelled = finished.args[0]
+    assert cancelled.status == JobStatus.CANCELLED
+    log = JobLog(database)
+    assert sorted(log.done_codes(cancelled.id)) == sorted(done)
+
+    simulator.faults.clear()
+    history = window.historyPanel
+    select_in_history(qtbot, window, cancelled.id)
+    assert history.resumeButton.isEnabled()
+    with qtbot.waitSignal(window.controller.jobFinished, timeout=JOB_TIMEOUT_MS) as finished:
+        history.resumeButton.click()
+    resumed = finished.args[0]
+    assert resumed.status == JobStatus.COMPLETED and resumed.resumes == cancelled.id
+    assert (resumed.total_stocks, resumed.success_count) == (len(missing), len(missing))
+    assert sorted(item.code for item in log.items(resumed.id)) == sorted(missing)
+    assert log.get_request(resumed.id).codes == tuple(codes)
+    listed = log.list_jobs()
+    assert [job.id for job in listed[:2]] == [resumed.id, cancelled.id]
+    qtbot.waitUntil(lambda: history.historyModel.row_of(resumed.id) == 0, timeout=5000)
+    assert history.historyModel.index(0, COL_RESUMES).data() == cancelled.id
+
+
+def test_resume_is_disabled_for_a_job_that_collected_everything(qtbot, make_window,
+                                                                simulator_market):
+    window = make_window()
+    choose_codes(window, [stock.code for stock in simulator_market.stocks()[:2]])
+    record = run_job(qtbot, window)
+    assert record.status == JobStatus.COMPLETED and record.failed_count == 0
+    history = window.historyPanel
+    select_in_history(qtbot, window, record.id)
+    assert not history.resumeButton.isEnabled()
+    assert "nothing is left" in history.resumeButton.toolTip()
+    history.historyTable.clearSelection()
+    assert not history.resumeButton.isEnabled()
+    assert "Select" in history.resumeButton.toolTip()
+
+
+def test_resume_while_a_job_runs_is_refused_like_start(qtbot, make_window, simulator,
+                                                       simulator_market, database, chinese):
+    simulator.faults.add(FaultKind.HANG, method="query_history_k_data_plus", times=None)
+    window = make_window()
+    choose_codes(window, [stock.code for stock in simulator_market.stocks()[:5]])
+    with qtbot.waitSignal(window.controller.jobFinished, timeout=JOB_TIMEOUT_MS) as finished:
+        window.form.startButton.click()
+        qtbot.waitUntil(window.controller.is_busy, timeout=JOB_TIMEOUT_MS)
+        window.form.cancelButton.click()
+    cancelled = finished.args[0]
+    with qtbot.waitSignal(window.controller.jobStarted, timeout=JOB_TIMEOUT_MS) as started:
+        window.form.startButton.click()
+    select_in_history(qtbot, window, cancelled.id)
+    with qtbot.waitSignal(window.controller.refused, timeout=5000):
+        window.historyPanel.resumeButton.click()
+    assert window.noticeBar.text() == "已有采集任务正在运行，请等待完成后再启动新任务"
+    assert window.historyPanel.resumeButton.text() == "继续任务"
+    with qtbot.waitSignal(window.controller.jobFinished, timeout=2500):
+        window.form.cancelButton.click()
+    assert {job.id for job in JobLog(database).list_jobs()} == {cancelled.id, started.args[0]}

@@ -87,3 +87,44 @@ def test_refresh_button_reloads_and_keeps_the_selection(qtbot, job_log):
     qtbot.waitUntil(lambda: panel.failuresModel.rowCount() == 2, timeout=3000)
     assert panel.selected_job().id == OLD
     runner.wait()
+
+
+def test_resume_follows_the_selected_job_and_says_why_not(qtbot, job_log):
+    panel, runner = build(qtbot, job_log)
+    running = "historical_collection_20240614_090000_44"
+    job_log.put(make_job(running, status=JobStatus.RUNNING, end_time=None))
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.historyModel.rowCount() == 3, timeout=3000)
+    button = panel.resumeButton
+    assert not button.isEnabled() and "Select" in button.toolTip()
+    cases = ((NEW, True, "only the stocks"), (OLD, True, "only the stocks"),
+             (running, False, "still running"))
+    for job_id, enabled, tip in cases:
+        panel.select_job(job_id)
+        assert (button.isEnabled(), tip in button.toolTip()) == (enabled, True), job_id
+    job_log.put(make_job(OLD))  # the same job, now without failures
+    panel.refresh(select_id=OLD)
+    qtbot.waitUntil(lambda: "nothing is left" in button.toolTip(), timeout=3000)
+    assert not button.isEnabled()
+    runner.wait()
+
+
+def test_resume_requests_the_old_request_marked_as_resuming_it(qtbot, job_log):
+    panel, runner = build(qtbot, job_log)
+    panel.select_job(NEW)
+    with qtbot.waitSignal(panel.resumeRequested, timeout=3000) as resume:
+        panel.resumeButton.click()
+    request = resume.args[0]
+    assert request.resumes == NEW
+    assert (request.universe, request.adjustflag) == ("hs300", AdjustFlag.FORWARD)
+    assert (request.start_date, request.end_date) == (dt.date(2024, 1, 2), dt.date(2024, 6, 11))
+    runner.wait()
+
+
+def test_a_refresh_before_the_selected_job_is_read_keeps_the_selection(qtbot, job_log):
+    panel, runner = build(qtbot, job_log)
+    panel.select_job(OLD)
+    panel.refresh()  # as when a job starts: its details are not read yet
+    qtbot.waitUntil(lambda: panel.failuresModel.rowCount() == 2, timeout=3000)
+    assert panel.selected_job().id == OLD
+    runner.wait()

@@ -9,6 +9,7 @@ from stockdesk.ui.history_model import (
     COL_END,
     COL_ID,
     COL_RANGE,
+    COL_RESUMES,
     COL_STATUS,
     HistoryModel,
 )
@@ -29,7 +30,7 @@ def test_failures_model(qtmodeltester):
 def test_history_model(qtmodeltester):
     model = HistoryModel()
     running = make_job("historical_collection_20240612_110000_1", status=JobStatus.RUNNING,
-                       end_time=None)
+                       end_time=None, resumes=JOB_ID)
     model.set_rows([running, make_job(JOB_ID)])
     qtmodeltester.check(model)
     assert model.index(1, COL_ID).data() == JOB_ID
@@ -37,6 +38,8 @@ def test_history_model(qtmodeltester):
     assert model.index(1, COL_RANGE).data() == "2024-01-02 ~ 2024-06-11"
     assert model.index(1, COL_DURATION).data() == "0:03:05"
     assert model.index(0, COL_END).data() == ""
+    assert model.index(0, COL_RESUMES).data() == JOB_ID
+    assert model.index(1, COL_RESUMES).data() == ""
     assert model.row_of(JOB_ID) == 1
     assert model.row_of("nope") == -1
     assert isinstance(model.row_at(0).start_time, dt.datetime)

@@ -78,6 +78,14 @@ class FakeJobLog:
                 copy.failed_details = list(self.failures[job_id])
             return copy
 
+    def get_request(self, job_id: str) -> JobRequest | None:
+        with self.lock:
+            job = self.jobs.get(job_id)
+            if job is None:
+                return None
+            return JobRequest(job.start_date, job.end_date, job.adjustflag, job.universe,
+                              resumes=job.resumes)
+
 
 class FakeCollector:
     """Plays a scripted job through a listener, honouring cancel like the real collector.
