@@ -37,6 +37,9 @@ def make_window(qtbot, settings, job_log):
         window = MainWindow(collector_factory=lambda: collector, job_log=lambda: job_log,
                             settings=settings, demo=demo, now=lambda: NOW)
         qtbot.addWidget(window)
+        # A test that fails while its job runs leaves the job running when qtbot closes
+        # the window; the close question would then wait for a click for ever.
+        window.ask_cancel_running_job = lambda: True
         windows.append(window)
         window.show()
         return window
