@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import fields
+from typing import TypeVar
 
 from sqlalchemy import exists, literal_column, select
 from sqlalchemy.orm import Session
@@ -27,6 +29,8 @@ from stockdesk.db import tally
 from stockdesk.db.database import Database
 from stockdesk.db.models import CollectionJobRow, JobItemRow
 from stockdesk.db.owner import Owner, is_alive
+
+_Value = TypeVar("_Value", JobRecord, ItemResult)
 
 
 def interrupted_message(row: CollectionJobRow) -> str:
@@ -248,38 +252,19 @@ def _items(session: Session, job_id: str, status: ItemStatus | None) -> list[Ite
     if status is not None:
         query = query.where(JobItemRow.status == status)
     return [
-        ItemResult(
-            code=row.code,
-            name=row.name or "",
-            status=ItemStatus(row.status),
-            rows=row.rows,
-            attempts=row.attempts,
-            error_code=row.error_code,
-            error_message=row.error_message,
-            finished_at=row.finished_at,
-        )
+        _copy(row, ItemResult, name=row.name or "", status=ItemStatus(row.status))
         for row in session.scalars(query)
     ]
 
 
 def _record(row: CollectionJobRow) -> JobRecord:
-    return JobRecord(
-        id=row.id,
-        status=JobStatus(row.status),
-        start_date=row.start_date,
-        end_date=row.end_date,
-        adjustflag=AdjustFlag(row.adjustflag),
-        universe=row.universe,
-        start_time=row.start_time,
-        progress=row.progress,
-        total_stocks=row.total_stocks,
-        processed_stocks=row.processed_stocks,
-        success_count=row.success_count,
-        failed_count=row.failed_count,
-        collected_count=row.collected_count,
-        skipped_count=row.skipped_count,
-        end_time=row.end_time,
-        error_message=row.error_message,
-        resumes=row.resumes,
-        strategy=row.strategy,
-    )
+    return _copy(row, JobRecord, status=JobStatus(row.status),
+                 adjustflag=AdjustFlag(row.adjustflag))
+
+
+def _copy(row: object, kind: type[_Value], **converted: object) -> _Value:
+    """A domain value from a row's like-named columns: the domain types keep DESIGN §3's
+    column names, so only the fields that need converting are spelled out."""
+    names = [f.name for f in fields(kind) if f.init and f.name not in converted]
+    return kind(**{name: getattr(row, name) for name in names if hasattr(row, name)},
+                **converted)
