@@ -15,7 +15,7 @@ from PySide6.QtCore import QMutex, QObject, Qt, QThread, QTimer, Signal, Slot
 from stockdesk.core.domain import ItemResult, JobRecord, JobRequest, Progress
 from stockdesk.ui.batcher import BATCH_AGE, BatchApplier
 from stockdesk.ui.labels import job_running_text
-from stockdesk.ui.worker import CollectorFactory, CollectWorker
+from stockdesk.ui.worker import CollectorFactory, CollectWorker, JobEnderFactory
 
 THREAD_STOP_TIMEOUT_MS = 5000
 
@@ -48,11 +48,13 @@ class JobController(QObject):
         factory: CollectorFactory,
         sink: Callable[[Sequence[ItemResult]], None],
         *,
+        job_log: JobEnderFactory,
         gate: QMutex | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._factory = factory
+        self._job_log = job_log
         self._gate = gate if gate is not None else QMutex()
         """Locked while a job runs; pass one gate to several controllers to share it."""
         self._busy = False
@@ -83,7 +85,7 @@ class JobController(QObject):
         self.applier.clear()
         thread = QThread(self)
         thread.setObjectName("collectThread")
-        worker = CollectWorker(self._factory, request)
+        worker = CollectWorker(self._factory, self._job_log, request)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         # Direct: quit() is thread-safe, and the thread must stop as soon as run() returns,
@@ -112,6 +114,16 @@ class JobController(QObject):
         if self._worker is not None:
             self._cancel_requested = time.monotonic()
             self._worker.cancel()
+
+    @Slot(str)
+    def fail(self, reason: str) -> None:
+        """Stop the running job because the program crashed; it is logged ``failed``.
+
+        Returns at once: the job's own thread commits what it has, logs the failure with
+        ``reason`` and then ends as usual (``jobFinished`` carries the failed record).
+        """
+        if self._worker is not None:
+            self._worker.fail(reason)
 
     def shutdown(self, timeout_ms: int = THREAD_STOP_TIMEOUT_MS) -> None:
         """Cancel any job and wait for its thread, so none outlives the window."""

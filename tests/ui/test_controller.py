@@ -33,7 +33,8 @@ def make_controller():
 
     def make(collector, factory=None):
         sink = Sink()
-        controller = JobController(factory or (lambda: collector), sink)
+        log = collector.log if collector is not None else FakeJobLog()
+        controller = JobController(factory or (lambda: collector), sink, job_log=lambda: log)
         controllers.append(controller)
         return controller, sink
 
@@ -111,6 +112,22 @@ def test_cancel_ends_the_job_as_cancelled(qtbot, make_controller):
     assert controller.last_cancel_seconds < 2
 
 
+def test_fail_ends_the_job_as_failed_with_the_reason(qtbot, make_controller):
+    hold = threading.Event()
+    log = FakeJobLog()
+    controller, _sink = make_controller(FakeCollector(log, items=5, hold=hold))
+    controller.fail("ignored: no job runs")
+    with qtbot.waitSignal(controller.jobStarted, timeout=5000):
+        controller.start(REQUEST)
+    with qtbot.waitSignal(controller.jobFinished, timeout=2000) as finished:
+        controller.fail("ZeroDivisionError: division by zero")
+    record = finished.args[0]
+    assert record.status == JobStatus.FAILED
+    assert record.error_message == (
+        "程序出现意外错误，任务已停止：ZeroDivisionError: division by zero")
+    assert log.get_job(record.id).status == JobStatus.FAILED
+
+
 class Emitter(QObject):
     ping = Signal(object)
 
@@ -138,7 +155,9 @@ def test_windows_sharing_a_gate_run_one_job_between_them(qtbot, make_controller)
     """baostock has one socket per process: the app gives all its windows one gate."""
     hold = threading.Event()
     first, _sink = make_controller(FakeCollector(FakeJobLog(), items=2, hold=hold))
-    second = JobController(lambda: FakeCollector(FakeJobLog()), Sink(), gate=first._gate)
+    log = FakeJobLog()
+    second = JobController(lambda: FakeCollector(log), Sink(), job_log=lambda: log,
+                           gate=first._gate)
     with qtbot.waitSignal(first.jobStarted, timeout=5000):
         first.start(REQUEST)
     with qtbot.waitSignal(second.refused, timeout=1000):

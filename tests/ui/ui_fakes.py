@@ -78,6 +78,13 @@ class FakeJobLog:
                 copy.failed_details = list(self.failures[job_id])
             return copy
 
+    def finish_job(self, job_id: str, status: JobStatus, *,
+                   error_message: str | None = None) -> JobRecord:
+        with self.lock:
+            job = self.jobs[job_id]
+            job.status, job.error_message = status, error_message
+            return job.copy()
+
 
 class FakeCollector:
     """Plays a scripted job through a listener, honouring cancel like the real collector.
