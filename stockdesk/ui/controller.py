@@ -83,6 +83,12 @@ class JobController(QObject):
         self._busy = True
         self._cancel_requested = None
         self.applier.clear()
+        # The last job's thread may still be deleting its worker, which needs the GIL while
+        # it holds a Qt lock that moveToThread() below takes with the GIL held: a deadlock,
+        # seen when Start followed a job's end at once. That job is over (the gate was
+        # free), so its thread ends within moments; wait() lets go of the GIL meanwhile.
+        for old_thread, _old_worker in self._threads:
+            old_thread.wait()
         thread = QThread(self)
         thread.setObjectName("collectThread")
         worker = CollectWorker(self._factory, self._job_log, request)
