@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
+import shiboken6
 from PySide6.QtCore import QMutex, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from stockdesk.core.domain import ItemResult, JobRecord, JobRequest, Progress
@@ -60,9 +61,11 @@ class JobController(QObject):
         self._busy = False
         self._worker: CollectWorker | None = None
         self._threads: list[tuple[QThread, CollectWorker]] = []
-        """Threads not yet fully finished, with their workers: Python must keep these
-        references until Qt has deleted the worker in its own thread, or dropping the last
-        one would delete it from the GUI thread at the same time (a crash)."""
+        """Threads not yet fully finished, with their workers. A worker is deleted in the
+        GUI thread once its thread has ended, not with deleteLater in its own thread: there
+        its destructor took a Qt lock, then waited for the GIL, while the GUI thread held
+        the GIL waiting for that lock (connect, disconnect, moveToThread): a deadlock when
+        Start followed a job's end at once."""
         self._cancel_requested: float | None = None
         self.last_cancel_seconds: float | None = None
         """Seconds from the last :meth:`cancel` to the job's end (for measurements)."""
@@ -83,12 +86,6 @@ class JobController(QObject):
         self._busy = True
         self._cancel_requested = None
         self.applier.clear()
-        # The last job's thread may still be deleting its worker, which needs the GIL while
-        # it holds a Qt lock that moveToThread() below takes with the GIL held: a deadlock,
-        # seen when Start followed a job's end at once. That job is over (the gate was
-        # free), so its thread ends within moments; wait() lets go of the GIL meanwhile.
-        for old_thread, _old_worker in self._threads:
-            old_thread.wait()
         thread = QThread(self)
         thread.setObjectName("collectThread")
         worker = CollectWorker(self._factory, self._job_log, request)
@@ -97,7 +94,6 @@ class JobController(QObject):
         # Direct: quit() is thread-safe, and the thread must stop as soon as run() returns,
         # not when the GUI gets round to it (a QThread destroyed while running aborts).
         worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        worker.finished.connect(worker.deleteLater)
         thread.finished.connect(self._on_thread_finished)
         thread.finished.connect(thread.deleteLater)
         worker.itemsFinished.connect(self.applier.enqueue, Qt.ConnectionType.QueuedConnection)
@@ -181,10 +177,13 @@ class JobController(QObject):
     @Slot()
     def _on_thread_finished(self) -> None:
         for entry in list(self._threads):
-            thread, _worker = entry
+            thread, worker = entry
             if thread.isFinished():
-                thread.wait()  # returns once the worker's deferred delete has run
+                thread.wait()
                 self._threads.remove(entry)
+                # Now, with the GIL held; left to Python, a reference cycle through its
+                # buffer would leave it to a garbage collection in any thread.
+                shiboken6.delete(worker)
 
     def threads_alive(self) -> int:
         """Worker threads not yet fully finished (tests wait for 0)."""

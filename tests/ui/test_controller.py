@@ -160,10 +160,11 @@ print("restarted 2000 times")
 
 
 def test_start_right_after_a_job_ends_does_not_deadlock():
-    """Start at once after a job's end: the old thread deleting its worker (needs the GIL)
-    and moveToThread() (holds it) deadlocked. Timing decides: before the fix this child
-    hung in about one run of three, a longer loop of the same kind in four of four. A
-    deadlock holds the GIL, which no pytest timeout can break, so it runs in a child."""
+    """Start at once after a job's end: the old thread deleting its worker (holding a Qt
+    lock, wanting the GIL) and moveToThread() or disconnect() in the GUI thread (holding
+    the GIL, wanting the lock) deadlocked. Timing decides: before the fix this child hung
+    in about one run of three. A deadlock holds the GIL, which no pytest timeout can
+    break, so it runs in a child process."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     script = RESTARTS.format(fakes=str(Path(__file__).parent))
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
