@@ -2,7 +2,8 @@
 # Build the PyInstaller bundle (dist/stockdesk/) on Linux and prove it works.
 #
 # Usage: scripts/build_bundle.sh [--screenshot FILE]
-#   Needs the project's .venv (python3 -m venv .venv && .venv/bin/pip install -e '.[test]').
+#   Needs the project's .venv (python3 -m venv .venv && .venv/bin/pip install -e '.[test]'),
+#   binutils and gcc, and icupkg (Debian: icu-devtools) to cut Qt's ICU data to size.
 #   --screenshot FILE  also save the bundle's window after its self-test (under Xvfb when
 #                      xvfb-run is installed, so the real xcb platform plugin is used).
 # Prints the self-test's line, the bundle's size and the build time; exits non-zero if any
@@ -15,8 +16,12 @@ if [[ "${1:-}" == "--screenshot" ]]; then
     screenshot="$(realpath -m "${2:?--screenshot needs a file}")"
 fi
 
+for tool in readelf strip gcc icupkg; do
+    command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install binutils gcc icu-devtools)" >&2; exit 1; }
+done
+
 SECONDS=0
-.venv/bin/pip install -q 'pyinstaller>=6.10,<7'
+.venv/bin/pip install -q -e '.[bundle]'
 # The .qm translations are built, never committed.
 .venv/bin/python -m stockdesk.ui.translations
 .venv/bin/pyinstaller --noconfirm --clean --log-level WARN stockdesk.spec

@@ -48,10 +48,12 @@ class Session:
 
     ``gate`` is shared by every window: baostock keeps one socket per process, so two jobs
     in one process must not run at the same time whichever window started them.
+    ``crashes``, when given, fails every window's running job on an unhandled exception.
     """
 
     settings: QSettings
     translations: Translations
+    crashes: CrashReporter | None = None
     gate: QMutex = field(default_factory=QMutex)
     databases: list[Database] = field(default_factory=list)
     servers: list[Any] = field(default_factory=list)
@@ -148,6 +150,10 @@ def open_window(
             ).format(count=len(interrupted), ids=", ".join(interrupted))
         )
     window.demoRequested.connect(_DemoSwitch(session, window).apply)
+    if session.crashes is not None:
+        # After a crash the window's state is unknown: its job stops and is logged failed
+        # with the reason, not left to end as "cancelled" when the user closes the window.
+        session.crashes.crashReported.connect(window.controller.fail)
     session.windows.append(window)
     window.show()
     return window
@@ -187,12 +193,13 @@ def run_app(
     app.setWindowIcon(app_icon())
     apply_style(app)
     # A bug in a slot or a thread is logged and shown, not lost on a console nobody sees.
-    logs.install_crash_hooks(CrashReporter(app).report)
+    crashes = CrashReporter(app)
+    logs.install_crash_hooks(crashes.report)
     settings = default_settings()
     translations = Translations()
     language = str(settings.value("ui/language", system_language()))
     translations.install(language if language in LANGUAGES else DEFAULT_LANGUAGE)
-    session = Session(settings, translations)
+    session = Session(settings, translations, crashes=crashes)
     try:
         open_window(session, database=database, server=server, demo=demo)
     except StockDeskError as exc:

@@ -118,6 +118,7 @@ def _check(timeout: float, screenshot: Path | None, crashes: list[str]) -> str:
                 raise SelfTestFailure(f"the {LANGUAGE} translation could not be loaded")
             if QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel":
                 raise SelfTestFailure(f"Qt's own translation qtbase_{LANGUAGE}.qm is missing")
+            _check_collation()
             window = build_main_window(
                 database=database, server=server.address, demo=True, settings=settings,
                 translations=translations, options=CollectOptions(timeout=10.0),
@@ -128,12 +129,26 @@ def _check(timeout: float, screenshot: Path | None, crashes: list[str]) -> str:
                     raise SelfTestFailure(f"unhandled exception: {crashes[0]}")
                 if screenshot is not None:
                     _save_screenshot(window, screenshot)
-                return f"{summary}, {LANGUAGE} translations loaded"
+                return f"{summary}, {LANGUAGE} translations and collation loaded"
             finally:
                 _dispose(app, window)
         finally:
             translations.install("en")
             database.close()
+
+
+PINYIN_ORDER = ("阿里", "李四", "浦发银行", "张三", "中国平安")
+"""Chinese names in pinyin order (a, li, pu, zhang, zhong); code point order differs."""
+
+
+def _check_collation() -> None:
+    """Chinese sorts by pinyin: the Linux bundle ships only part of Qt's ICU locale data."""
+    from PySide6.QtCore import QCollator, QLocale
+
+    collator = QCollator(QLocale("zh_CN"))
+    ordered = tuple(sorted(reversed(PINYIN_ORDER), key=collator.sortKey))
+    if ordered != PINYIN_ORDER:
+        raise SelfTestFailure(f"Chinese collation (ICU data) is missing: {' '.join(ordered)}")
 
 
 def _run_job(app: QApplication, window: MainWindow, database: Database, market: Market,

@@ -10,12 +10,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
+import shiboken6
 from PySide6.QtCore import QMutex, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from stockdesk.core.domain import ItemResult, JobRecord, JobRequest, Progress
 from stockdesk.ui.batcher import BATCH_AGE, BatchApplier
 from stockdesk.ui.labels import job_running_text
-from stockdesk.ui.worker import CollectorFactory, CollectWorker
+from stockdesk.ui.worker import CollectorFactory, CollectWorker, JobEnderFactory
 
 THREAD_STOP_TIMEOUT_MS = 5000
 
@@ -48,19 +49,23 @@ class JobController(QObject):
         factory: CollectorFactory,
         sink: Callable[[Sequence[ItemResult]], None],
         *,
+        job_log: JobEnderFactory,
         gate: QMutex | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._factory = factory
+        self._job_log = job_log
         self._gate = gate if gate is not None else QMutex()
         """Locked while a job runs; pass one gate to several controllers to share it."""
         self._busy = False
         self._worker: CollectWorker | None = None
         self._threads: list[tuple[QThread, CollectWorker]] = []
-        """Threads not yet fully finished, with their workers: Python must keep these
-        references until Qt has deleted the worker in its own thread, or dropping the last
-        one would delete it from the GUI thread at the same time (a crash)."""
+        """Threads not yet fully finished, with their workers. A worker is deleted in the
+        GUI thread once its thread has ended, not with deleteLater in its own thread: there
+        its destructor took a Qt lock, then waited for the GIL, while the GUI thread held
+        the GIL waiting for that lock (connect, disconnect, moveToThread): a deadlock when
+        Start followed a job's end at once."""
         self._cancel_requested: float | None = None
         self.last_cancel_seconds: float | None = None
         """Seconds from the last :meth:`cancel` to the job's end (for measurements)."""
@@ -83,13 +88,12 @@ class JobController(QObject):
         self.applier.clear()
         thread = QThread(self)
         thread.setObjectName("collectThread")
-        worker = CollectWorker(self._factory, request)
+        worker = CollectWorker(self._factory, self._job_log, request)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         # Direct: quit() is thread-safe, and the thread must stop as soon as run() returns,
         # not when the GUI gets round to it (a QThread destroyed while running aborts).
         worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        worker.finished.connect(worker.deleteLater)
         thread.finished.connect(self._on_thread_finished)
         thread.finished.connect(thread.deleteLater)
         worker.itemsFinished.connect(self.applier.enqueue, Qt.ConnectionType.QueuedConnection)
@@ -112,6 +116,16 @@ class JobController(QObject):
         if self._worker is not None:
             self._cancel_requested = time.monotonic()
             self._worker.cancel()
+
+    @Slot(str)
+    def fail(self, reason: str) -> None:
+        """Stop the running job because the program crashed; it is logged ``failed``.
+
+        Returns at once: the job's own thread commits what it has, logs the failure with
+        ``reason`` and then ends as usual (``jobFinished`` carries the failed record).
+        """
+        if self._worker is not None:
+            self._worker.fail(reason)
 
     def shutdown(self, timeout_ms: int = THREAD_STOP_TIMEOUT_MS) -> None:
         """Cancel any job and wait for its thread, so none outlives the window."""
@@ -163,10 +177,13 @@ class JobController(QObject):
     @Slot()
     def _on_thread_finished(self) -> None:
         for entry in list(self._threads):
-            thread, _worker = entry
+            thread, worker = entry
             if thread.isFinished():
-                thread.wait()  # returns once the worker's deferred delete has run
+                thread.wait()
                 self._threads.remove(entry)
+                # Now, with the GIL held; left to Python, a reference cycle through its
+                # buffer would leave it to a garbage collection in any thread.
+                shiboken6.delete(worker)
 
     def threads_alive(self) -> int:
         """Worker threads not yet fully finished (tests wait for 0)."""

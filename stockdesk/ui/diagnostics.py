@@ -36,9 +36,13 @@ class CrashReporter(QObject):
 
     Signals:
         crashed(str): internal; carries a report into the GUI thread.
+        crashReported(str): in the GUI thread, before the dialog: the error's last line
+            (``ZeroDivisionError: division by zero``), so running jobs can be failed
+            while the dialog waits for the user.
     """
 
     crashed = Signal(str)
+    crashReported = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +73,8 @@ class CrashReporter(QObject):
 
     @Slot(str)
     def _on_crashed(self, details: str) -> None:
+        lines = details.strip().splitlines()
+        self.crashReported.emit(lines[-1] if lines else "?")
         if self._showing:  # an error repeating in a timer must not stack up dialogs
             return
         self._showing = True

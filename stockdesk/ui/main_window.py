@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtCore import QByteArray, QEvent, QMutex, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
@@ -22,7 +23,7 @@ from stockdesk.core.domain import ItemStatus, JobRecord, JobRequest, JobStatus
 from stockdesk.ui.background import BackgroundRunner
 from stockdesk.ui.controller import JobController
 from stockdesk.ui.diagnostics import open_log_folder
-from stockdesk.ui.history_panel import HistoryPanel, JobLogFactory
+from stockdesk.ui.history_panel import HistoryPanel, JobLogLike
 from stockdesk.ui.job_form import InvalidRequest, JobForm
 from stockdesk.ui.labels import job_status_text
 from stockdesk.ui.notice_bar import NoticeBar
@@ -30,13 +31,18 @@ from stockdesk.ui.notifier import JobNotifier
 from stockdesk.ui.progress_panel import ProgressPanel
 from stockdesk.ui.results_model import COL_ERROR, ResultsModel
 from stockdesk.ui.table_view import TableView
-from stockdesk.ui.worker import CollectorFactory
+from stockdesk.ui.worker import CollectorFactory, JobEnder
 
 STATUS_FILTERS: tuple[ItemStatus | None, ...] = (
     None, ItemStatus.FAILED, ItemStatus.SUCCESS, ItemStatus.SKIPPED,
 )
 LANGUAGE_NAMES = (("zh_CN", "中文"), ("en", "English"))
 """Each language named in itself, so a user can find theirs whatever is shown."""
+
+
+class WindowJobLog(JobLogLike, JobEnder, Protocol):
+    """What the window needs of the job log: the history's reads, and the end of a job
+    that a crash stopped."""
 
 
 class MainWindow(QMainWindow):
@@ -54,7 +60,7 @@ class MainWindow(QMainWindow):
         self,
         *,
         collector_factory: CollectorFactory,
-        job_log: JobLogFactory,
+        job_log: Callable[[], WindowJobLog],
         settings: QSettings,
         demo: bool = False,
         language: str = "zh_CN",
@@ -74,7 +80,8 @@ class MainWindow(QMainWindow):
         # the window would make a cycle only the garbage collector frees, possibly from a
         # worker thread, which makes Qt delete the widgets at an arbitrary moment.
         self.controller = JobController(
-            collector_factory, self.resultsModel.add_items, gate=gate, parent=self
+            collector_factory, self.resultsModel.add_items, job_log=job_log, gate=gate,
+            parent=self,
         )
         self.notifier = JobNotifier(self)
 

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from stockdesk.core.domain import ItemResult, JobRecord, JobRequest, Progress
+from stockdesk.core.domain import ItemResult, JobRecord, JobRequest, JobStatus, Progress
 from stockdesk.core.errors import JobRunningError, StockDeskError
 from stockdesk.core.listener import JobListener
 from stockdesk.ui.batcher import ItemBuffer
@@ -37,6 +37,22 @@ class CollectorLike(Protocol):
 
 CollectorFactory = Callable[[], CollectorLike]
 """Builds the collector inside the worker thread, so nothing of it is shared across threads."""
+
+
+class JobEnder(Protocol):
+    """What the worker needs of :class:`stockdesk.db.joblog.JobLog`: logging a job's end."""
+
+    def finish_job(
+        self, job_id: str, status: JobStatus, *, error_message: str | None = None
+    ) -> JobRecord: ...
+
+
+JobEnderFactory = Callable[[], JobEnder]
+"""Opens the job log inside the worker thread, like the collector factory."""
+
+CRASH_MESSAGE = "程序出现意外错误，任务已停止：{reason}"
+"""The job log's message for a job stopped by a crash elsewhere in the program; stored in
+Chinese whatever the window's language, like the collector's own messages."""
 
 
 class _Listener(JobListener):
@@ -86,15 +102,27 @@ class CollectWorker(QObject):
     errorOccurred = Signal(str)
     finished = Signal(object)
 
-    def __init__(self, factory: CollectorFactory, request: JobRequest) -> None:
+    def __init__(self, factory: CollectorFactory, job_log: JobEnderFactory,
+                 request: JobRequest) -> None:
         super().__init__()
         self._factory = factory
+        self._job_log = job_log
         self._request = request
         self._cancel = threading.Event()
+        self._failure: str | None = None
         self.buffer = ItemBuffer(self.itemsFinished.emit)
 
     def cancel(self) -> None:
         """Ask the job to stop; thread-safe, the collector checks it between stocks."""
+        self._cancel.set()
+
+    def fail(self, reason: str) -> None:
+        """Stop the job as for :meth:`cancel`, but log it ``failed`` with ``reason``.
+
+        Thread-safe. For a crash elsewhere in the program: the job did not end by the
+        user's choice, and the job log must not say it did.
+        """
+        self._failure = reason  # set before the event, which the worker thread waits on
         self._cancel.set()
 
     @Slot()
@@ -106,6 +134,8 @@ class CollectWorker(QObject):
             record = collector.run(
                 self._request, listener=_Listener(self), cancel=self._cancel
             )
+            if self._failure is not None and record.status == JobStatus.CANCELLED:
+                record = self._log_failure(record, self._failure)
         except JobRunningError:
             self.refused.emit()
         except StockDeskError as exc:
@@ -116,3 +146,18 @@ class CollectWorker(QObject):
         finally:
             self.buffer.flush()
             self.finished.emit(record)
+
+    def _log_failure(self, record: JobRecord, reason: str) -> JobRecord:
+        """Turn the cancelled end the collector logged into ``failed`` with ``reason``.
+
+        Here in the worker thread, so the GUI thread, busy with the crash dialog, never
+        waits for the database. If the database refuses, the job stays ``cancelled`` in the
+        log, which is still true about the work done.
+        """
+        message = CRASH_MESSAGE.format(reason=reason)
+        try:
+            return self._job_log().finish_job(record.id, JobStatus.FAILED,
+                                              error_message=message)
+        except StockDeskError as exc:
+            log.error("could not log %s as failed (%s): %s", record.id, reason, exc)
+            return record

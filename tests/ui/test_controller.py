@@ -1,6 +1,10 @@
 import datetime as dt
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -33,7 +37,8 @@ def make_controller():
 
     def make(collector, factory=None):
         sink = Sink()
-        controller = JobController(factory or (lambda: collector), sink)
+        log = collector.log if collector is not None else FakeJobLog()
+        controller = JobController(factory or (lambda: collector), sink, job_log=lambda: log)
         controllers.append(controller)
         return controller, sink
 
@@ -111,6 +116,62 @@ def test_cancel_ends_the_job_as_cancelled(qtbot, make_controller):
     assert controller.last_cancel_seconds < 2
 
 
+def test_fail_ends_the_job_as_failed_with_the_reason(qtbot, make_controller):
+    hold = threading.Event()
+    log = FakeJobLog()
+    controller, _sink = make_controller(FakeCollector(log, items=5, hold=hold))
+    controller.fail("ignored: no job runs")
+    with qtbot.waitSignal(controller.jobStarted, timeout=5000):
+        controller.start(REQUEST)
+    with qtbot.waitSignal(controller.jobFinished, timeout=2000) as finished:
+        controller.fail("ZeroDivisionError: division by zero")
+    record = finished.args[0]
+    assert record.status == JobStatus.FAILED
+    assert record.error_message == (
+        "程序出现意外错误，任务已停止：ZeroDivisionError: division by zero")
+    assert log.get_job(record.id).status == JobStatus.FAILED
+
+
+RESTARTS = """
+import datetime as dt
+import sys
+from PySide6.QtCore import QEventLoop
+from PySide6.QtWidgets import QApplication
+from stockdesk.core.domain import JobRequest
+from stockdesk.ui.controller import JobController
+sys.path.insert(0, {fakes!r})
+from ui_fakes import FakeJobLog  # as in these tests: without it the deadlock hid
+
+def no_collector():
+    raise RuntimeError("no collector")  # the quickest job there is
+
+app = QApplication([])
+log = FakeJobLog()
+controller = JobController(no_collector, lambda items: None, job_log=lambda: log)
+for _ in range(2000):
+    loop = QEventLoop()
+    controller.jobFinished.connect(loop.quit)
+    assert controller.start(JobRequest(dt.date(2024, 1, 2), dt.date(2024, 1, 5)))
+    loop.exec()
+    controller.jobFinished.disconnect(loop.quit)
+controller.shutdown()
+print("restarted 2000 times")
+"""
+
+
+def test_start_right_after_a_job_ends_does_not_deadlock():
+    """Start at once after a job's end: the old thread deleting its worker (holding a Qt
+    lock, wanting the GIL) and moveToThread() or disconnect() in the GUI thread (holding
+    the GIL, wanting the lock) deadlocked. Timing decides: before the fix this child hung
+    in about one run of three. A deadlock holds the GIL, which no pytest timeout can
+    break, so it runs in a child process."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    script = RESTARTS.format(fakes=str(Path(__file__).parent))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, env=env, check=False)
+    assert "restarted 2000 times" in done.stdout, done.stderr[-2000:]
+
+
 class Emitter(QObject):
     ping = Signal(object)
 
@@ -138,7 +199,9 @@ def test_windows_sharing_a_gate_run_one_job_between_them(qtbot, make_controller)
     """baostock has one socket per process: the app gives all its windows one gate."""
     hold = threading.Event()
     first, _sink = make_controller(FakeCollector(FakeJobLog(), items=2, hold=hold))
-    second = JobController(lambda: FakeCollector(FakeJobLog()), Sink(), gate=first._gate)
+    log = FakeJobLog()
+    second = JobController(lambda: FakeCollector(log), Sink(), job_log=lambda: log,
+                           gate=first._gate)
     with qtbot.waitSignal(first.jobStarted, timeout=5000):
         first.start(REQUEST)
     with qtbot.waitSignal(second.refused, timeout=1000):

@@ -86,6 +86,13 @@ class FakeJobLog:
             return JobRequest(job.start_date, job.end_date, job.adjustflag, job.universe,
                               resumes=job.resumes)
 
+    def finish_job(self, job_id: str, status: JobStatus, *,
+                   error_message: str | None = None) -> JobRecord:
+        with self.lock:
+            job = self.jobs[job_id]
+            job.status, job.error_message = status, error_message
+            return job.copy()
+
 
 class FakeCollector:
     """Plays a scripted job through a listener, honouring cancel like the real collector.
