@@ -10,9 +10,9 @@
     </message>
     <message>
       <location filename="../../stockdesk/ui/diagnostics.py" line="59" />
-      <source>StockDesk ran into an unexpected error. Collected stocks are kept; a running job may have stopped. Please send the log file to support:
+      <source>StockDesk ran into an unexpected error. Collected stocks are kept; a running job was stopped and logged as failed, and can be resumed from the history. Please send the log file to support:
 {path}</source>
-      <translation>StockDesk 遇到意外错误。已采集的股票数据会保留；正在运行的任务可能已停止。请将日志文件发送给技术支持：
+      <translation>StockDesk 遇到意外错误。已采集的股票数据会保留；正在运行的任务已停止并记为失败，可在历史记录中继续。请将日志文件发送给技术支持：
 {path}</translation>
     </message>
     <message>

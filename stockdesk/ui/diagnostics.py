@@ -61,7 +61,8 @@ class CrashReporter(QObject):
         box.setWindowTitle(self.tr("StockDesk: unexpected error"))
         box.setText(self.tr(
             "StockDesk ran into an unexpected error. Collected stocks are kept; a running "
-            "job may have stopped. Please send the log file to support:\n{path}"
+            "job was stopped and logged as failed, and can be resumed from the history. "
+            "Please send the log file to support:\n{path}"
         ).format(path=path))
         box.setDetailedText(details)
         folder = box.addButton(self.tr("Open Log Folder"),
