@@ -85,8 +85,10 @@ class SessionPool:
     """
 
     def __init__(self, options: CollectOptions, request: JobRequest,
-                 cancel: threading.Event) -> None:
-        self.sessions = max(1, min(options.sessions, MAX_SESSIONS))
+                 cancel: threading.Event, *, sessions: int | None = None) -> None:
+        """``sessions`` overrides ``options.sessions`` (still at most :data:`MAX_SESSIONS`)."""
+        wanted = options.sessions if sessions is None else sessions
+        self.sessions = max(1, min(wanted, MAX_SESSIONS))
         self._cancel = cancel
         context = multiprocessing.get_context("spawn")
         self._tasks = context.Queue()
@@ -131,22 +133,28 @@ class SessionPool:
         self._tasks.put(("stock", key, security, expected))
         self.pending += 1
 
-    def next_result(self, block: bool = True) -> Result | None:
-        """The next day or stock result; None when not blocking and none is ready.
+    def next_result(self, block: bool = True, timeout: float | None = None) -> Result | None:
+        """The next day or stock result, or None when none came in time.
+
+        Args:
+            block: False returns at once (None when no result is ready).
+            timeout: seconds to wait at most when blocking; None waits for a result.
 
         Raises:
             JobCancelled: the job's cancel flag was set (the workers are told at once).
             SourceError: every worker process died.
         """
+        deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             if self._cancel.is_set():
                 self._stop.set()
                 raise JobCancelled
+            wait = _POLL if deadline is None else min(_POLL, deadline - time.monotonic())
             try:
-                result = self._results.get(timeout=_POLL) if block else \
+                result = self._results.get(timeout=wait) if block and wait > 0 else \
                     self._results.get_nowait()
             except queue.Empty:
-                if not block:
+                if not block or (deadline is not None and time.monotonic() >= deadline):
                     return None
                 if not any(worker.is_alive() for worker in self._workers):
                     raise SourceError("采集进程意外退出", code="worker") from None

@@ -7,11 +7,13 @@ expected day is stored, and its item is committed with that day's rows. Stocks a
 day or a missing row leaves incomplete are handed back for the per-stock path, so every
 stock ends with an exact outcome.
 
-Days are fetched and parsed by the worker processes of a :class:`SessionPool` (one
-session unless the user asks for more) a few days ahead of the parent, which meanwhile
-writes: fetching and storing overlap. Rows are committed every :data:`COMMIT_ROWS` rows:
-a day touches one index page per stock, so committing a few days at once writes each
-page once for several days. Memory holds a few days' rows, whatever the range.
+Days are fetched and parsed by the worker processes of a :class:`SessionPool` a few days
+ahead of the parent, which meanwhile writes: fetching and storing overlap. Two sessions at
+least: while one waits for the server, the other's reply is being parsed. Each day's rows
+go into a :class:`~stockdesk.db.barstore.BarBatch` (an open transaction) at once and are
+committed every :data:`COMMIT_SECONDS` or :data:`COMMIT_ROWS`: a day touches one index
+page per stock, so committing many days at once writes each page once for all of them.
+Memory holds a few days' rows, whatever the range.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from stockdesk.core.source import BaostockSource
 
 if TYPE_CHECKING:
     from stockdesk.core.collector import CollectOptions
+    from stockdesk.db.barstore import BarBatch
 
 PER_DATE = "per-date"
 GIVE_UP_AFTER = 3
@@ -38,8 +41,14 @@ GIVE_UP_AFTER = 3
 queries, and the remaining stocks go to the per-stock path without more tries."""
 MESSAGE_INTERVAL = 1.0
 """Seconds between "day k of n" messages."""
-COMMIT_ROWS = 40_000
-"""Rows per transaction: ~10 days of the whole market, ~30 MB of tuples."""
+COMMIT_ROWS = 150_000
+"""Most rows per transaction: ~30 days of the whole market, in SQLite's page cache."""
+COMMIT_SECONDS = 1.0
+"""Longest a transaction stays open, waiting included: it holds the write lock (another
+job's start waits for it) and a crash loses what it holds."""
+SESSIONS = 2
+"""Fewest sessions fetching by date: ~243 requests a year, within the shared ceiling on
+requests per second, so the second session costs the server no extra pressure."""
 AHEAD_PER_SESSION = 2
 """Days each session may fetch ahead of the day being stored."""
 
@@ -78,26 +87,29 @@ def collect_per_date(
 ) -> list[Security]:
     """Fetch ``stocks`` day by day; return the stocks left for the per-stock path."""
     source.logout()  # the pool's sessions do the fetching; keep one connection per session
-    with SessionPool(run.options, run.request, run.cancel) as pool:
+    sessions = max(SESSIONS, run.options.sessions)
+    with (SessionPool(run.options, run.request, run.cancel, sessions=sessions) as pool,
+          run.store.batch(run.job.id) as batch):
         pool.on_message = run.listener.message
-        return _DayRun(run, pool, stocks, calendar).collect()
+        return _DayRun(run, pool, batch, stocks, calendar).collect()
 
 
 class _DayRun:
     """Days in calendar order: fetched ahead by the pool, stored and completed in order."""
 
-    def __init__(self, run: JobContext, pool: SessionPool, stocks: Sequence[Security],
-                 calendar: TradingCalendar) -> None:
+    def __init__(self, run: JobContext, pool: SessionPool, batch: BarBatch,
+                 stocks: Sequence[Security], calendar: TradingCalendar) -> None:
         self.run = run
         self.pool = pool
+        self.batch = batch
         self.days = calendar.days
         self.spans = _spans(stocks, calendar, run.request)
         self.ending: dict[int, list[str]] = {}
         for code, span in self.spans.items():
             self.ending.setdefault(span.last, []).append(code)
         self.leftover: list[Security] = []
-        self.rows: list[Bar] = []
         self.done: list[ItemResult] = []
+        """Stocks whose rows are all in the open transaction, to commit with it."""
 
     def collect(self) -> list[Security]:
         run, days = self.run, self.days
@@ -116,8 +128,11 @@ class _DayRun:
                     self.pool.submit_day(submitted, days[submitted])
                     submitted += 1
                 while position not in ready:
-                    result = self.pool.next_result()
-                    ready[result.key] = result.payload
+                    result = self.pool.next_result(timeout=self._commit_due())
+                    if result is None:
+                        self._commit()
+                    else:
+                        ready[result.key] = result.payload
                 bars = ready.pop(position)
                 if bars is None:
                     failed_in_a_row += 1
@@ -141,18 +156,21 @@ class _DayRun:
         return self.pool.sessions * AHEAD_PER_SESSION
 
     def _store_day(self, position: int, day: dt.date, bars: Sequence[Bar]) -> None:
-        self.rows.extend(_keep(bars, self.spans, position, day.isoformat()))
+        self.batch.add(_keep(bars, self.spans, position, day.isoformat()))
         done, incomplete = _finished(self.spans, self.ending.get(position, ()), position)
         self.done.extend(done)
         self.leftover.extend(incomplete)
-        if len(self.rows) >= COMMIT_ROWS:
+        if self.batch.rows >= COMMIT_ROWS or self._commit_due() == 0.0:
             self._commit()
 
+    def _commit_due(self) -> float | None:
+        """Seconds until the open transaction must be committed; None when none is open."""
+        age = self.batch.age()
+        return None if age is None else max(0.0, COMMIT_SECONDS - age)
+
     def _commit(self) -> None:
-        if not self.rows and not self.done:
-            return
-        self.run.store.commit_rows(self.run.job.id, self.rows, self.done)
-        done, self.rows, self.done = self.done, [], []
+        self.batch.commit(self.done)
+        done, self.done = self.done, []
         for item in done:
             self.run.count(item)
 
