@@ -157,6 +157,7 @@ class _JobRun:
         self.started = time.monotonic()
         self.total = self.processed = self.success = self.failed = self.skipped = 0
         self.rows = 0
+        self.work_done: float | None = None
         self._last_report = 0.0
 
     # -- the job ------------------------------------------------------------------------
@@ -299,7 +300,7 @@ class _JobRun:
         self._last_report = now
         self.listener.progress(Progress(
             self.job.id, self.total, self.processed, self.success, self.failed,
-            self.skipped, self.rows, now - self.started,
+            self.skipped, self.rows, now - self.started, self.work_done,
         ))
 
 

@@ -140,14 +140,18 @@ class _DayRun:
                     continue
                 failed_in_a_row = 0
                 self._store_day(position, day, bars)
+                run.work_done = self._work_done(position)
+                run.report_progress()
                 if time.monotonic() - last_message >= MESSAGE_INTERVAL:
                     last_message = time.monotonic()
                     run.listener.message(
                         f"按日期采集：第 {position + 1}/{len(days)} 个交易日 {day}")
+            self._commit()
         except JobCancelled:
             self._commit()  # what was fetched is kept, and so are the stocks it completes
             raise
-        self._commit()
+        finally:
+            run.work_done = None  # the leftovers, if any, are counted in stocks
         if self.leftover:
             run.listener.message(f"{len(self.leftover)} 只股票的按日期数据不完整，改为逐只采集")
         return sorted(self.leftover, key=lambda security: security.code)
@@ -162,6 +166,13 @@ class _DayRun:
         self.leftover.extend(incomplete)
         if self.batch.rows >= COMMIT_ROWS or self._commit_due() == 0.0:
             self._commit()
+
+    def _work_done(self, position: int) -> float:
+        """Finished stocks, plus those still fetched by date in proportion to the days
+        stored: the bar moves day by day instead of jumping to 100% on the last one."""
+        days = (position + 1) / len(self.days)
+        done = self.run.processed + len(self.done) + len(self.spans) * days
+        return done / max(1, self.run.total)
 
     def _commit_due(self) -> float | None:
         """Seconds until the open transaction must be committed; None when none is open."""

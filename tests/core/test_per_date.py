@@ -152,3 +152,22 @@ def test_a_cancelled_per_date_job_counts_nothing_twice_when_run_again(server, op
 
     third = collector.run(JobRequest(START, END))
     assert third.skipped_count == third.total_stocks and third.collected_count == 0
+
+
+def test_progress_moves_day_by_day_though_stocks_finish_together_on_the_last_day(
+        server, open_db):
+    server.faults.latency = 0.03  # days take long enough for several progress reports
+    snapshots = []
+
+    class Snapshots(JobListener):
+        def progress(self, progress):
+            snapshots.append(progress)
+
+    job = Collector(open_db("stockdesk.db"), options(server)).run(
+        JobRequest(START, END), listener=Snapshots())
+
+    assert job.strategy == PER_DATE
+    ahead = [p for p in snapshots if p.percent > p.processed * 100 // p.total]
+    assert ahead and min(p.percent for p in ahead) < 100
+    percents = [p.percent for p in snapshots]
+    assert percents == sorted(percents) and percents[-1] == 100
