@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -110,6 +111,9 @@ class _DayRun:
         self.leftover: list[Security] = []
         self.done: list[ItemResult] = []
         """Stocks whose rows are all in the open transaction, to commit with it."""
+        self.stored = _stored_days(run, self.spans, self.days)
+        """Positions of days every stock expecting them has stored already (a resumed or
+        re-run job): not fetched again."""
 
     def collect(self) -> list[Security]:
         run, days = self.run, self.days
@@ -125,8 +129,12 @@ class _DayRun:
                     self.spans.clear()
                     break
                 while submitted < len(days) and submitted - position < self._ahead():
-                    self.pool.submit_day(submitted, days[submitted])
+                    if submitted not in self.stored:
+                        self.pool.submit_day(submitted, days[submitted])
                     submitted += 1
+                if position in self.stored:
+                    self._store_day(position, day, ())
+                    continue
                 while position not in ready:
                     result = self.pool.next_result(timeout=self._commit_due())
                     if result is None:
@@ -160,6 +168,11 @@ class _DayRun:
         return self.pool.sessions * AHEAD_PER_SESSION
 
     def _store_day(self, position: int, day: dt.date, bars: Sequence[Bar]) -> None:
+        """Store a fetched day's rows, or count a stored day's (``bars`` empty), and finish
+        the stocks whose last day it is."""
+        if position in self.stored:
+            for span in self.spans.values():
+                span.rows += span.first <= position <= span.last
         self.batch.add(_keep(bars, self.spans, position, day.isoformat()))
         done, incomplete = _finished(self.spans, self.ending.get(position, ()), position)
         self.done.extend(done)
@@ -197,6 +210,25 @@ def _spans(
             spans[security.code] = _Span(security, position[expected[0]],
                                          position[expected[-1]])
     return spans
+
+
+def _stored_days(run: JobContext, spans: dict[str, _Span], days: Sequence[dt.date]) -> set[int]:
+    """Positions of the days on which every stock expecting them has a stored row."""
+    if not spans:
+        return set()
+    counts = run.store.stocks_per_day(
+        [(code, days[span.first], days[span.last]) for code, span in spans.items()],
+        run.request.adjustflag,
+    )
+    if not counts:
+        return set()
+    change = [0] * (len(days) + 1)  # expecting stocks per day, by a running sum
+    for span in spans.values():
+        change[span.first] += 1
+        change[span.last + 1] -= 1
+    expecting = list(itertools.accumulate(change))
+    return {position for position, day in enumerate(days)
+            if expecting[position] and counts.get(day) == expecting[position]}
 
 
 def fetch_day(

@@ -39,6 +39,13 @@ UPSERT_BARS = (
 )
 """The hot path: one statement, executed many times by the driver on plain tuples."""
 
+_STOCKS_PER_DAY = (
+    "WITH span(code, first, last) AS (VALUES {values}) "
+    "SELECT bar.date, count(*) FROM span JOIN daily_bar AS bar "
+    "ON bar.code = span.code AND bar.date BETWEEN span.first AND span.last "
+    "AND bar.adjustflag = ? GROUP BY bar.date"
+)
+
 _BAR = DailyBarRow.__table__
 _SECURITY = SecurityRow.__table__
 _SECURITY_FIELDS = tuple(field.name for field in dataclasses.fields(Security))
@@ -113,6 +120,32 @@ class BarStore:
                     for code, count in session.execute(query.where(_BAR.c.code.in_(chunk)))
                 )
             return counts
+
+    def stocks_per_day(
+        self, spans: Sequence[tuple[str, dt.date, dt.date]], adjustflag: str
+    ) -> dict[dt.date, int]:
+        """How many of the stocks have a row stored on each day, counting each stock only
+        within its own ``(code, first, last)`` span; days with none are absent.
+
+        For fetching by date again (a resumed or re-run job): a day that every stock
+        expecting it already has needs no request. Each span is one range seek on the
+        primary-key index, so it costs one index read of the rows in range.
+        """
+        counts: dict[dt.date, int] = {}
+        with self._db.reading() as session:
+            connection = session.connection()
+            for first in range(0, len(spans), _IN_CHUNK):
+                chunk = spans[first : first + _IN_CHUNK]
+                rows = connection.exec_driver_sql(
+                    _STOCKS_PER_DAY.format(values=", ".join(["(?, ?, ?)"] * len(chunk))),
+                    (*(value for code, low, high in chunk
+                       for value in (code, low.isoformat(), high.isoformat())),
+                     str(adjustflag)),
+                )
+                for day, count in rows:
+                    key = dt.date.fromisoformat(day)
+                    counts[key] = counts.get(key, 0) + count
+        return counts
 
     def commit_stocks(
         self, job_id: str, results: Sequence[tuple[ItemResult, Sequence[Bar]]]

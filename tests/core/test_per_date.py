@@ -145,10 +145,13 @@ def test_a_cancelled_per_date_job_counts_nothing_twice_when_run_again(server, op
     assert first.status is JobStatus.CANCELLED and first.collected_count == 0
     assert len(all_rows(database)) > 0
 
+    asked = server.requests[DAY_QUERY]
     again = collector.run(JobRequest(START, END))
     assert again.strategy == PER_DATE
     assert key_rows(database) == market_rows(server.market)
     assert_exact_counts(again, database)
+    days = len(server.market.trading_days(START, END))
+    assert server.requests[DAY_QUERY] - asked < days  # the days stored are not fetched again
 
     third = collector.run(JobRequest(START, END))
     assert third.skipped_count == third.total_stocks and third.collected_count == 0

@@ -65,3 +65,22 @@ def test_the_batch_gives_back_its_page_cache_and_the_write_lock(
     with sqlite3.connect(db.path, timeout=0) as other:  # no lock left behind
         other.execute("BEGIN IMMEDIATE")
         other.rollback()
+
+
+def test_stocks_per_day_counts_each_stock_only_within_its_own_span(
+    log: JobLog, store: BarStore
+) -> None:
+    job = log.start_job(make_request())
+    with store.batch(job.id) as batch:
+        batch.add(make_bars("sh.600000", 5) + make_bars("sz.000001", 3))
+        batch.commit()
+    first = dt.date.fromisoformat(make_bars("sh.600000", 1)[0][1])
+
+    counts = store.stocks_per_day([
+        ("sh.600000", first, first + dt.timedelta(days=3)),
+        ("sz.000001", first + dt.timedelta(days=1), first + dt.timedelta(days=9)),
+    ], "3")
+
+    assert counts == {first: 1, first + dt.timedelta(days=1): 2,
+                      first + dt.timedelta(days=2): 2, first + dt.timedelta(days=3): 1}
+    assert store.stocks_per_day([("sh.600000", first, first)], "1") == {}
