@@ -8,10 +8,11 @@ Fetching by date writes through a :class:`BarBatch` instead: a transaction kept 
 across many days' rows. Each day's ~4,600 rows land one per stock on that stock's own
 page of the ``(code, date, adjustflag)`` index, so a day dirties thousands of pages, and
 every commit writes each dirty page to the WAL (and the checkpoint writes it again): the
-fewer commits, the fewer times each page is written. 150,000-row transactions with a
-64 MB page cache wrote a market-year ~1.4x faster than 40,000-row ones with SQLite's
-default 2 MB cache, and rows wait in SQLite's pages, not as Python tuples (~700 bytes
-each), so memory stays flat however many days a transaction holds.
+fewer commits, the fewer times each page is written. A market-year in ~92,000-row
+transactions with a 32 MB page cache took 5.8-7.2 s of CPU to write, against 9.9-10.7 s
+in 40,000-row ones with SQLite's default 2 MB cache (64 MB of cache did no better). Rows
+wait in SQLite's pages, not as Python tuples (~700 bytes each), so memory stays flat
+however many days a transaction holds.
 """
 
 from __future__ import annotations
@@ -192,7 +193,7 @@ class BarStore:
             return session.scalar(select(func.count()).select_from(_BAR)) or 0
 
 
-BATCH_CACHE_KIB = 65_536
+BATCH_CACHE_KIB = 32_768
 """Page cache of the batch's connection while it writes: holds the index pages a day
 touches (one per stock, ~20 MB for 5,000 stocks) plus the table pages of the open
 transaction. Given back when the batch closes."""
