@@ -161,9 +161,6 @@ def _listed_codes(stocks: int, first_year: int, start: dt.date, end: dt.date) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    from stockdesk.core.per_date import PER_DATE
-    from stockdesk.core.per_date import SESSIONS as PER_DATE_SESSIONS
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stocks", type=int, default=5000)
     parser.add_argument("--years", type=int, default=1)
@@ -229,6 +226,11 @@ def main(argv: list[str] | None = None) -> int:
               f"seconds {desk['seconds']:,.1f}  rows/s {desk['rows'] / desk['seconds']:,.0f}  "
               f"peak {desk['peak_mb']:.0f} MB (+ largest worker {desk['workers_peak_mb']:.0f} MB)")
         print(f"\nspeed-up b over a: {base_seconds / desk['seconds']:.1f}x")
+        # Imported only now: the baseline's figures are taken before baostock (and pandas)
+        # are loaded into this process.
+        from stockdesk.core.per_date import PER_DATE
+        from stockdesk.core.per_date import SESSIONS as PER_DATE_SESSIONS
+
         sessions = args.sessions
         if desk["strategy"] == PER_DATE:  # fetching by date opens at least this many
             sessions = max(sessions, PER_DATE_SESSIONS)
