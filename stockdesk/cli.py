@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "the job fails (default 600)")
     collect.add_argument("--sessions", type=int, default=1, choices=range(1, MAX_SESSIONS + 1),
                          metavar="N", help="parallel baostock sessions, 1 (default, polite) "
-                                           f"to {MAX_SESSIONS}")
+                                           f"to {MAX_SESSIONS}; fetching by date uses at least 2")
     collect.add_argument("--json", action="store_true", help="print the job as one JSON object")
 
     jobs = commands.add_parser("jobs", parents=[common], help="read the job log")

@@ -177,6 +177,7 @@ class _JobRun:
         self.started = time.monotonic()
         self.total = self.processed = self.success = self.failed = self.skipped = 0
         self.rows = 0
+        self.work_done: float | None = None
         self._last_report = 0.0
 
     # -- the job ------------------------------------------------------------------------
@@ -321,7 +322,7 @@ class _JobRun:
         self._last_report = now
         self.listener.progress(Progress(
             self.job.id, self.total, self.processed, self.success, self.failed,
-            self.skipped, self.rows, now - self.started,
+            self.skipped, self.rows, now - self.started, self.work_done,
         ))
 
 

@@ -153,15 +153,26 @@ class Progress:
     rows: int
     elapsed: float
     """Seconds since the job started."""
+    work_done: float | None = None
+    """Share of the job done (0-1) where finished stocks understate it: fetching by date
+    finishes most stocks together on the last day, while days are stored one by one."""
+
+    @property
+    def fraction(self) -> float:
+        """0-1: the share of stocks finished, or :attr:`work_done` when further along."""
+        by_stocks = 1.0 if self.total == 0 else self.processed / self.total
+        return by_stocks if self.work_done is None else max(by_stocks, self.work_done)
 
     @property
     def percent(self) -> int:
-        """0-100, as stored in ``collection_job.progress``."""
-        return 100 if self.total == 0 else int(self.processed * 100 / self.total)
+        """0-100, as shown by the progress bars (integer arithmetic: 29/100 is 29%)."""
+        by_stocks = 100 if self.total == 0 else self.processed * 100 // self.total
+        return by_stocks if self.work_done is None else max(by_stocks, int(self.work_done * 100))
 
     @property
     def eta(self) -> float | None:
-        """Seconds left at the average pace so far, None before the first stock."""
-        if self.processed == 0 or self.total == 0:
+        """Seconds left at the average pace so far, None before any progress."""
+        fraction = self.fraction
+        if fraction == 0 or self.total == 0:
             return None
-        return self.elapsed / self.processed * (self.total - self.processed)
+        return self.elapsed / fraction * (1 - fraction)

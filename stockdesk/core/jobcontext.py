@@ -33,6 +33,10 @@ class JobContext(Protocol):
     joblog: JobLog
     listener: JobListener
     cancel: threading.Event
+    total: int
+    processed: int
+    work_done: float | None
+    """Share of the job done when finished stocks understate it (see ``Progress``)."""
 
     def pause(self, seconds: float) -> None:
         """Back off before a retry; raises :class:`JobCancelled` on cancel."""

@@ -14,14 +14,17 @@ than the ceiling allows (users with 8 sessions from one IP were blacklisted).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
+import gc
 import multiprocessing
 import queue
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
 
 from stockdesk.core.domain import JobRequest, Security
 from stockdesk.core.errors import ServerGoneError, SourceError
@@ -86,8 +89,10 @@ class SessionPool:
     """
 
     def __init__(self, options: CollectOptions, request: JobRequest,
-                 cancel: threading.Event) -> None:
-        self.sessions = max(1, min(options.sessions, MAX_SESSIONS))
+                 cancel: threading.Event, *, sessions: int | None = None) -> None:
+        """``sessions`` overrides ``options.sessions`` (still at most :data:`MAX_SESSIONS`)."""
+        wanted = options.sessions if sessions is None else sessions
+        self.sessions = max(1, min(wanted, MAX_SESSIONS))
         self._cancel = cancel
         context = multiprocessing.get_context("spawn")
         self._tasks = context.Queue()
@@ -96,10 +101,11 @@ class SessionPool:
         # Kept here: a process drops its arguments once started, and a semaphore
         # collected before a spawned child has opened it is gone for the child.
         self._pace = Pace(context, options.requests_per_second)
+        fields = _fields_of(options)
         self._workers = [
             context.Process(
                 target=_serve, name=f"stockdesk-session-{number}", daemon=True,
-                args=(options, request, self._tasks, self._results, self._stop, self._pace),
+                args=(fields, request, self._tasks, self._results, self._stop, self._pace),
             )
             for number in range(self.sessions)
         ]
@@ -132,23 +138,29 @@ class SessionPool:
         self._tasks.put(("stock", key, security, expected))
         self.pending += 1
 
-    def next_result(self, block: bool = True) -> Result | None:
-        """The next day or stock result; None when not blocking and none is ready.
+    def next_result(self, block: bool = True, timeout: float | None = None) -> Result | None:
+        """The next day or stock result, or None when none came in time.
+
+        Args:
+            block: False returns at once (None when no result is ready).
+            timeout: seconds to wait at most when blocking; None waits for a result.
 
         Raises:
             JobCancelled: the job's cancel flag was set (the workers are told at once).
             ServerGoneError: a worker waited for the server longer than the job allows.
             SourceError: every worker process died.
         """
+        deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             if self._cancel.is_set():
                 self._stop.set()
                 raise JobCancelled
+            wait = _POLL if deadline is None else min(_POLL, deadline - time.monotonic())
             try:
-                result = self._results.get(timeout=_POLL) if block else \
+                result = self._results.get(timeout=wait) if block and wait > 0 else \
                     self._results.get_nowait()
             except queue.Empty:
-                if not block:
+                if not block or (deadline is not None and time.monotonic() >= deadline):
                     return None
                 if not any(worker.is_alive() for worker in self._workers):
                     raise SourceError("采集进程意外退出", code="worker") from None
@@ -172,6 +184,17 @@ class SessionPool:
             yield result
 
 
+def _fields_of(options: CollectOptions) -> SimpleNamespace:
+    """The options' fields, for a worker, in a namespace that unpickles without importing
+    :mod:`stockdesk.core.collector`: unpickling a ``CollectOptions`` would make every
+    worker import the collector and with it SQLAlchemy and the database layer, which no
+    worker uses (+36 MB of memory and ~0.5 s of CPU per worker, measured). Properties the
+    workers read (``outage``) are carried as values too."""
+    return SimpleNamespace(outage=options.outage,
+                           **{field.name: getattr(options, field.name)
+                              for field in dataclasses.fields(options)})
+
+
 def _parent_alive() -> bool:
     parent = multiprocessing.parent_process()
     return parent is None or parent.is_alive()
@@ -188,12 +211,21 @@ def _next_task(tasks: Any, stop: ProcessEvent) -> tuple | None:
     return None
 
 
-def _serve(options: CollectOptions, request: JobRequest, tasks: Any, results: Any,
+def _serve(fields: SimpleNamespace, request: JobRequest, tasks: Any, results: Any,
            stop: ProcessEvent, pace: Pace) -> None:
-    """A worker process: one baostock session serving tasks until told to stop."""
+    """A worker process: one baostock session serving tasks until told to stop.
+
+    ``fields`` are the job's ``CollectOptions`` field by field (see :func:`_fields_of`).
+    """
     from stockdesk.core.per_date import fetch_day
     from stockdesk.core.per_stock import fetch_stock
     from stockdesk.core.source import BaostockSource
+
+    # What is imported now lives as long as the process. Each reply allocates thousands of
+    # tuples, and every collection they trigger would traverse all of it again: frozen,
+    # a per-date day costs ~20% less CPU (47.7 -> 38.2 ms measured).
+    gc.freeze()
+    options = cast("CollectOptions", fields)
 
     def pause(seconds: float) -> None:
         pace.hold(seconds, stop)

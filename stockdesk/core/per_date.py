@@ -7,17 +7,20 @@ expected day is stored, and its item is committed with that day's rows. Stocks a
 day or a missing row leaves incomplete are handed back for the per-stock path, so every
 stock ends with an exact outcome.
 
-Days are fetched and parsed by the worker processes of a :class:`SessionPool` (one
-session unless the user asks for more) a few days ahead of the parent, which meanwhile
-writes: fetching and storing overlap. Rows are committed every :data:`COMMIT_ROWS` rows:
-a day touches one index page per stock, so committing a few days at once writes each
-page once for several days. Memory holds a few days' rows, whatever the range.
+Days are fetched and parsed by the worker processes of a :class:`SessionPool` a few days
+ahead of the parent, which meanwhile writes: fetching and storing overlap. Two sessions at
+least: while one waits for the server, the other's reply is being parsed. Each day's rows
+go into a :class:`~stockdesk.db.barstore.BarBatch` (an open transaction) at once and are
+committed every :data:`COMMIT_SECONDS` or :data:`COMMIT_ROWS`: a day touches one index
+page per stock, so committing many days at once writes each page once for all of them.
+Memory holds a few days' rows, whatever the range.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -31,6 +34,7 @@ from stockdesk.core.source import BaostockSource
 
 if TYPE_CHECKING:
     from stockdesk.core.collector import CollectOptions
+    from stockdesk.db.barstore import BarBatch
 
 PER_DATE = "per-date"
 GIVE_UP_AFTER = 3
@@ -38,8 +42,14 @@ GIVE_UP_AFTER = 3
 queries, and the remaining stocks go to the per-stock path without more tries."""
 MESSAGE_INTERVAL = 1.0
 """Seconds between "day k of n" messages."""
-COMMIT_ROWS = 40_000
-"""Rows per transaction: ~10 days of the whole market, ~30 MB of tuples."""
+COMMIT_ROWS = 150_000
+"""Most rows per transaction: ~30 days of the whole market, in SQLite's page cache."""
+COMMIT_SECONDS = 1.0
+"""Longest a transaction stays open, waiting included: it holds the write lock (another
+job's start waits for it) and a crash loses what it holds."""
+SESSIONS = 2
+"""Fewest sessions fetching by date: ~243 requests a year, within the shared ceiling on
+requests per second, so the second session costs the server no extra pressure."""
 AHEAD_PER_SESSION = 2
 """Days each session may fetch ahead of the day being stored."""
 
@@ -78,26 +88,32 @@ def collect_per_date(
 ) -> list[Security]:
     """Fetch ``stocks`` day by day; return the stocks left for the per-stock path."""
     source.logout()  # the pool's sessions do the fetching; keep one connection per session
-    with SessionPool(run.options, run.request, run.cancel) as pool:
+    sessions = max(SESSIONS, run.options.sessions)
+    with (SessionPool(run.options, run.request, run.cancel, sessions=sessions) as pool,
+          run.store.batch(run.job.id) as batch):
         pool.on_message = run.listener.message
-        return _DayRun(run, pool, stocks, calendar).collect()
+        return _DayRun(run, pool, batch, stocks, calendar).collect()
 
 
 class _DayRun:
     """Days in calendar order: fetched ahead by the pool, stored and completed in order."""
 
-    def __init__(self, run: JobContext, pool: SessionPool, stocks: Sequence[Security],
-                 calendar: TradingCalendar) -> None:
+    def __init__(self, run: JobContext, pool: SessionPool, batch: BarBatch,
+                 stocks: Sequence[Security], calendar: TradingCalendar) -> None:
         self.run = run
         self.pool = pool
+        self.batch = batch
         self.days = calendar.days
         self.spans = _spans(stocks, calendar, run.request)
         self.ending: dict[int, list[str]] = {}
         for code, span in self.spans.items():
             self.ending.setdefault(span.last, []).append(code)
         self.leftover: list[Security] = []
-        self.rows: list[Bar] = []
         self.done: list[ItemResult] = []
+        """Stocks whose rows are all in the open transaction, to commit with it."""
+        self.stored = _stored_days(run, self.spans, self.days)
+        """Positions of days every stock expecting them has stored already (a resumed or
+        re-run job): not fetched again."""
 
     def collect(self) -> list[Security]:
         run, days = self.run, self.days
@@ -113,11 +129,18 @@ class _DayRun:
                     self.spans.clear()
                     break
                 while submitted < len(days) and submitted - position < self._ahead():
-                    self.pool.submit_day(submitted, days[submitted])
+                    if submitted not in self.stored:
+                        self.pool.submit_day(submitted, days[submitted])
                     submitted += 1
+                if position in self.stored:
+                    self._store_day(position, day, ())
+                    continue
                 while position not in ready:
-                    result = self.pool.next_result()
-                    ready[result.key] = result.payload
+                    result = self.pool.next_result(timeout=self._commit_due())
+                    if result is None:
+                        self._commit()
+                    else:
+                        ready[result.key] = result.payload
                 bars = ready.pop(position)
                 if bars is None:
                     failed_in_a_row += 1
@@ -125,14 +148,18 @@ class _DayRun:
                     continue
                 failed_in_a_row = 0
                 self._store_day(position, day, bars)
+                run.work_done = self._work_done(position)
+                run.report_progress()
                 if time.monotonic() - last_message >= MESSAGE_INTERVAL:
                     last_message = time.monotonic()
                     run.listener.message(
                         f"按日期采集：第 {position + 1}/{len(days)} 个交易日 {day}")
+            self._commit()
         except (JobCancelled, ServerGoneError):
             self._commit()  # what was fetched is kept, and so are the stocks it completes
             raise
-        self._commit()
+        finally:
+            run.work_done = None  # the leftovers, if any, are counted in stocks
         if self.leftover:
             run.listener.message(f"{len(self.leftover)} 只股票的按日期数据不完整，改为逐只采集")
         return sorted(self.leftover, key=lambda security: security.code)
@@ -141,18 +168,33 @@ class _DayRun:
         return self.pool.sessions * AHEAD_PER_SESSION
 
     def _store_day(self, position: int, day: dt.date, bars: Sequence[Bar]) -> None:
-        self.rows.extend(_keep(bars, self.spans, position, day.isoformat()))
+        """Store a fetched day's rows, or count a stored day's (``bars`` empty), and finish
+        the stocks whose last day it is."""
+        if position in self.stored:
+            for span in self.spans.values():
+                span.rows += span.first <= position <= span.last
+        self.batch.add(_keep(bars, self.spans, position, day.isoformat()))
         done, incomplete = _finished(self.spans, self.ending.get(position, ()), position)
         self.done.extend(done)
         self.leftover.extend(incomplete)
-        if len(self.rows) >= COMMIT_ROWS:
+        if self.batch.rows >= COMMIT_ROWS or self._commit_due() == 0.0:
             self._commit()
 
+    def _work_done(self, position: int) -> float:
+        """Finished stocks, plus those still fetched by date in proportion to the days
+        stored: the bar moves day by day instead of jumping to 100% on the last one."""
+        days = (position + 1) / len(self.days)
+        done = self.run.processed + len(self.done) + len(self.spans) * days
+        return done / max(1, self.run.total)
+
+    def _commit_due(self) -> float | None:
+        """Seconds until the open transaction must be committed; None when none is open."""
+        age = self.batch.age()
+        return None if age is None else max(0.0, COMMIT_SECONDS - age)
+
     def _commit(self) -> None:
-        if not self.rows and not self.done:
-            return
-        self.run.store.commit_rows(self.run.job.id, self.rows, self.done)
-        done, self.rows, self.done = self.done, [], []
+        self.batch.commit(self.done)
+        done, self.done = self.done, []
         for item in done:
             self.run.count(item)
 
@@ -168,6 +210,25 @@ def _spans(
             spans[security.code] = _Span(security, position[expected[0]],
                                          position[expected[-1]])
     return spans
+
+
+def _stored_days(run: JobContext, spans: dict[str, _Span], days: Sequence[dt.date]) -> set[int]:
+    """Positions of the days on which every stock expecting them has a stored row."""
+    if not spans:
+        return set()
+    counts = run.store.stocks_per_day(
+        [(code, days[span.first], days[span.last]) for code, span in spans.items()],
+        run.request.adjustflag,
+    )
+    if not counts:
+        return set()
+    change = [0] * (len(days) + 1)  # expecting stocks per day, by a running sum
+    for span in spans.values():
+        change[span.first] += 1
+        change[span.last + 1] -= 1
+    expecting = list(itertools.accumulate(change))
+    return {position for position, day in enumerate(days)
+            if expecting[position] and counts.get(day) == expecting[position]}
 
 
 def fetch_day(

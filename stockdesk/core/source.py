@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import baostock as bs
@@ -287,7 +287,7 @@ class BaostockSource:
             result = query(*args, **kwargs)
             if result is None:
                 raise SourceError("客户端拒绝了请求参数", code="10004006", retryable=False)
-            rows = list(self._read_pages(result))
+            rows = self._read_pages(result)
         except SourceError as error:
             self._after_failure(error)
             raise
@@ -297,17 +297,29 @@ class BaostockSource:
             raise failure from None
         return list(result.fields), rows
 
-    def _read_pages(self, result: Any) -> Iterator[list[str]]:
+    def _read_pages(self, result: Any) -> list[list[str]]:
+        """Every row of every page, taken a page at a time.
+
+        The client's ``next()`` / ``get_row_data()`` cost two Python calls per row (~14 ms
+        for a per-date reply); its ``data`` already holds the page's rows, so they are
+        taken whole and ``next()`` is called only where a page ends, to fetch the next
+        one exactly as the client would.
+        """
         self._raise_for(result)
-        while result.next():
-            yield result.get_row_data()
-            if result.cur_row_num == len(result.data) == PAGE_SIZE:
-                self.requests += 1  # the client will ask for the next page
+        rows: list[list[str]] = list(result.data)
+        result.cur_row_num = len(result.data)
+        while len(result.data) == PAGE_SIZE:
+            self.requests += 1  # the client asks for the next page
+            if not result.next():
+                break
+            rows.extend(result.data)
+            result.cur_row_num = len(result.data)
         self._raise_for(result)
         if len(result.data) == PAGE_SIZE and result.cur_row_num == PAGE_SIZE:
             failure = GUARD.last_failure
             reason = f"：{failure}" if failure else ""
             raise SourceError(f"分页数据在中途中断{reason}", code="10002007")
+        return rows
 
     def _raise_for(self, result: Any) -> None:
         if result.error_code == "0":

@@ -68,6 +68,12 @@ class Database:
         with translate_errors(self.path), self._writer.begin() as connection:
             yield connection
 
+    def connect_writer(self) -> Connection:
+        """A connection whose transactions write (``BEGIN IMMEDIATE``), for a transaction
+        that spans many calls; the caller commits or rolls back, and closes it."""
+        with translate_errors(self.path):
+            return self._writer.connect()
+
     def close(self) -> None:
         """Close every pooled connection; sessions still open keep theirs until closed."""
         self.engine.dispose()

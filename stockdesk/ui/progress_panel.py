@@ -96,7 +96,7 @@ class ProgressPanel(QWidget):
     def show_progress(self, progress: Progress) -> None:
         """Update the bar and counters from a snapshot."""
         self.progressBar.setRange(0, max(progress.total, 1))
-        self.progressBar.setValue(progress.processed)
+        self.progressBar.setValue(round(progress.fraction * max(progress.total, 1)))
         self.successLabel.setText(f"{progress.success:,}")
         self.failedLabel.setText(f"{progress.failed:,}")
         self.skippedLabel.setText(f"{progress.skipped:,}")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import sqlite3
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -11,6 +14,7 @@ import pytest
 from stockdesk.core.collector import PER_STOCK, CollectOptions, Collector
 from stockdesk.core.domain import AdjustFlag, JobRequest, JobStatus
 from stockdesk.core.listener import JobListener
+from stockdesk.core.parallel import _fields_of
 from stockdesk.db.database import open_database
 from stockdesk.db.joblog import JobLog
 
@@ -86,3 +90,17 @@ def test_cancel_reaches_the_workers_promptly_and_keeps_what_was_committed(simula
     stored = {row[0] for row in all_rows(database)}
     assert stored == {item.code for item in JobLog(database).items(job.id)}
     assert job.collected_count == len(all_rows(database))
+
+
+def test_a_worker_gets_every_option_without_importing_the_collector_or_sqlalchemy():
+    options = CollectOptions(server="127.0.0.1:1", timeout=3.5, retries=7)
+    worker = (
+        "import pickle, sys\n"
+        "from stockdesk.core import parallel, per_date, per_stock, source\n"
+        "fields = pickle.loads(sys.stdin.buffer.read())\n"
+        "print(fields.server, fields.timeout, fields.retries,\n"
+        "      [m for m in ('stockdesk.core.collector', 'sqlalchemy') if m in sys.modules])\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", worker], check=True, capture_output=True,
+                           input=pickle.dumps(_fields_of(options))).stdout.decode()
+    assert shown.split() == ["127.0.0.1:1", "3.5", "7", "[]"]

@@ -145,10 +145,32 @@ def test_a_cancelled_per_date_job_counts_nothing_twice_when_run_again(server, op
     assert first.status is JobStatus.CANCELLED and first.collected_count == 0
     assert len(all_rows(database)) > 0
 
+    asked = server.requests[DAY_QUERY]
     again = collector.run(JobRequest(START, END))
     assert again.strategy == PER_DATE
     assert key_rows(database) == market_rows(server.market)
     assert_exact_counts(again, database)
+    days = len(server.market.trading_days(START, END))
+    assert server.requests[DAY_QUERY] - asked < days  # the days stored are not fetched again
 
     third = collector.run(JobRequest(START, END))
     assert third.skipped_count == third.total_stocks and third.collected_count == 0
+
+
+def test_progress_moves_day_by_day_though_stocks_finish_together_on_the_last_day(
+        server, open_db):
+    server.faults.latency = 0.03  # days take long enough for several progress reports
+    snapshots = []
+
+    class Snapshots(JobListener):
+        def progress(self, progress):
+            snapshots.append(progress)
+
+    job = Collector(open_db("stockdesk.db"), options(server)).run(
+        JobRequest(START, END), listener=Snapshots())
+
+    assert job.strategy == PER_DATE
+    ahead = [p for p in snapshots if p.percent > p.processed * 100 // p.total]
+    assert ahead and min(p.percent for p in ahead) < 100
+    percents = [p.percent for p in snapshots]
+    assert percents == sorted(percents) and percents[-1] == 100

@@ -1,13 +1,17 @@
-"""Rows stored across transactions, and the items they complete (fetching by date)."""
+"""Rows stored across transactions of a batch, and the items they complete (by date)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 from dbfactories import make_bars, make_request, success
 
 from stockdesk.db.barstore import BarStore
+from stockdesk.db.database import Database
 from stockdesk.db.joblog import JobLog
+
+LATER = dt.date(2024, 1, 5)
 
 
 def test_an_item_completed_by_later_rows_counts_every_row_the_job_stored(
@@ -16,15 +20,67 @@ def test_an_item_completed_by_later_rows_counts_every_row_the_job_stored(
     job = log.start_job(make_request())
     log.set_plan(job.id, total=2, strategy="per-date")
     first_days = make_bars("sh.600000", 3) + make_bars("sz.000001", 3)
-    later = dt.date(2024, 1, 5)
-    last_days = make_bars("sh.600000", 2, first=later) + make_bars("sz.000001", 2, first=later)
+    last_days = make_bars("sh.600000", 2, first=LATER) + make_bars("sz.000001", 2, first=LATER)
 
-    store.commit_rows(job.id, first_days)
-    middle = log.get_job(job.id)
-    store.commit_rows(job.id, last_days, [success("sh.600000", rows=5)])
+    with store.batch(job.id) as batch:
+        batch.add(first_days)
+        batch.commit()
+        middle = log.get_job(job.id)
+        batch.add(last_days)
+        batch.commit([success("sh.600000", rows=5)])
 
     assert (middle.processed_stocks, middle.collected_count) == (0, 0)
     done = log.get_job(job.id)
     assert (done.processed_stocks, done.success_count, done.collected_count) == (1, 1, 5)
     assert store.count_bars() == 10
     assert [item.rows for item in log.items(job.id)] == [5]
+
+
+def test_rows_are_invisible_until_committed_and_lost_if_never_committed(
+    log: JobLog, store: BarStore
+) -> None:
+    job = log.start_job(make_request())
+    with store.batch(job.id) as batch:
+        batch.add(make_bars("sh.600000", 3))
+        batch.commit()
+        batch.add(make_bars("sh.600000", 2, first=LATER))
+        assert (batch.rows, store.count_bars()) == (2, 3)
+        assert batch.age() is not None
+
+    assert store.count_bars() == 3
+    assert log.items(job.id) == []
+
+
+def test_the_batch_gives_back_its_page_cache_and_the_write_lock(
+    db: Database, log: JobLog, store: BarStore
+) -> None:
+    job = log.start_job(make_request())
+    with store.batch(job.id) as batch:
+        batch.add(make_bars("sh.600000", 1))
+        batch.commit()
+
+    with db.engine.connect() as connection:  # the pool hands the batch's connection back
+        cache = connection.connection.driver_connection.execute("PRAGMA cache_size")
+        assert cache.fetchone()[0] == -2000
+    with sqlite3.connect(db.path, timeout=0) as other:  # no lock left behind
+        other.execute("BEGIN IMMEDIATE")
+        other.rollback()
+
+
+def test_stocks_per_day_counts_each_stock_only_within_its_own_span(
+    log: JobLog, store: BarStore
+) -> None:
+    job = log.start_job(make_request())
+    with store.batch(job.id) as batch:
+        batch.add(make_bars("sh.600000", 5) + make_bars("sz.000001", 3))
+        batch.commit()
+    first = dt.date.fromisoformat(make_bars("sh.600000", 1)[0][1])
+
+    counts = store.stocks_per_day([
+        ("sh.600000", first, first + dt.timedelta(days=3)),
+        ("sz.000001", first + dt.timedelta(days=1), first + dt.timedelta(days=9)),
+    ], "3")
+
+    assert counts == {first: 1, first + dt.timedelta(days=1): 2,
+                      first + dt.timedelta(days=2): 2, first + dt.timedelta(days=3): 1}
+    assert store.stocks_per_day([("sh.600000", first, first)], "1") == {}

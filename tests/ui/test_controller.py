@@ -1,4 +1,5 @@
 import datetime as dt
+import gc
 import os
 import subprocess
 import sys
@@ -208,3 +209,12 @@ def test_windows_sharing_a_gate_run_one_job_between_them(qtbot, make_controller)
         assert not second.start(REQUEST)
     with qtbot.waitSignal(first.jobFinished, timeout=5000):
         hold.set()
+
+
+def test_a_job_starts_with_the_objects_alive_frozen_out_of_the_collections_it_triggers(
+        qtbot, make_controller):
+    controller, _sink = make_controller(FakeCollector(FakeJobLog(), items=10))
+    gc.unfreeze()
+    with qtbot.waitSignal(controller.jobFinished, timeout=5000):
+        controller.start(REQUEST)
+    assert gc.get_freeze_count() > 0
