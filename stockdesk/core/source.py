@@ -16,16 +16,16 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import baostock as bs
-import baostock.common.contants as constants
-import baostock.common.context as context
-
 from stockdesk.core import guarded_socket
+from stockdesk.core.baostock_client import bs
 from stockdesk.core.bars import K_FIELDS_PARAM, BarParser, MalformedRowError
 from stockdesk.core.domain import Bar, Security
 from stockdesk.core.errors import InputError, LoginError, SourceError
 from stockdesk.core.guarded_socket import GUARD
 from stockdesk.core.outage import OutagePolicy, wait_for_server
+
+constants = bs.common.contants
+context = bs.common.context
 
 log = logging.getLogger(__name__)
 
