@@ -9,29 +9,13 @@ import subprocess
 import sys
 import threading
 
-import pytest
-
 from stockdesk.core.collector import PER_STOCK, CollectOptions, Collector
 from stockdesk.core.domain import AdjustFlag, JobRequest, JobStatus
 from stockdesk.core.listener import JobListener
 from stockdesk.core.parallel import _fields_of
-from stockdesk.db.database import open_database
 from stockdesk.db.joblog import JobLog
 
 START, END = dt.date(2024, 1, 1), dt.date(2024, 6, 30)
-
-
-@pytest.fixture
-def open_db(tmp_path):
-    opened = []
-
-    def open_one(name):
-        opened.append(open_database(tmp_path / name))
-        return opened[-1]
-
-    yield open_one
-    for database in opened:
-        database.close()
 
 
 def all_rows(database):

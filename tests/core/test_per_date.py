@@ -11,7 +11,6 @@ import pytest
 from stockdesk.core.collector import PER_DATE, PER_STOCK, CollectOptions, Collector
 from stockdesk.core.domain import JobRequest, JobStatus
 from stockdesk.core.listener import JobListener
-from stockdesk.db.database import open_database
 from stockdesk.db.joblog import JobLog
 from stockdesk.simulator import FaultKind
 from stockdesk.simulator.market import Market
@@ -32,19 +31,6 @@ def big_market() -> Market:
 def server(big_market):
     with SimulatorServer(big_market) as running:
         yield running
-
-
-@pytest.fixture
-def open_db(tmp_path):
-    opened = []
-
-    def open_one(name):
-        opened.append(open_database(tmp_path / name))
-        return opened[-1]
-
-    yield open_one
-    for database in opened:
-        database.close()
 
 
 def options(server, **changes):
