@@ -90,8 +90,9 @@ class JobController(QObject):
         # The job's thread allocates millions of short-lived tuples, and the collections
         # they trigger run in that thread holding the GIL, so the GUI thread waits them
         # out: a full collection over the window's and the libraries' objects stalled the
-        # event loop for 138 ms. Frozen, they are never traversed again; they are still
-        # freed as usual when their last reference goes.
+        # event loop for 138 ms. Frozen, they are not traversed during the job; they are
+        # still freed as usual when their last reference goes, and unfrozen when the job's
+        # thread ends, so that a reference cycle among them is not kept for ever.
         gc.freeze()
         thread = QThread(self)
         thread.setObjectName("collectThread")
@@ -191,6 +192,8 @@ class JobController(QObject):
                 # Now, with the GIL held; left to Python, a reference cycle through its
                 # buffer would leave it to a garbage collection in any thread.
                 shiboken6.delete(worker)
+        if not self._threads and not self._busy:
+            gc.unfreeze()
 
     def threads_alive(self) -> int:
         """Worker threads not yet fully finished (tests wait for 0)."""

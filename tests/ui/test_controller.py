@@ -211,10 +211,16 @@ def test_windows_sharing_a_gate_run_one_job_between_them(qtbot, make_controller)
         hold.set()
 
 
-def test_a_job_starts_with_the_objects_alive_frozen_out_of_the_collections_it_triggers(
+def test_a_job_runs_with_the_objects_alive_frozen_out_of_the_collections_it_triggers(
         qtbot, make_controller):
-    controller, _sink = make_controller(FakeCollector(FakeJobLog(), items=10))
+    hold = threading.Event()
+    controller, _sink = make_controller(FakeCollector(FakeJobLog(), items=10, hold=hold))
     gc.unfreeze()
-    with qtbot.waitSignal(controller.jobFinished, timeout=5000):
+    with qtbot.waitSignal(controller.jobStarted, timeout=5000):
         controller.start(REQUEST)
     assert gc.get_freeze_count() > 0
+    with qtbot.waitSignal(controller.jobFinished, timeout=5000):
+        hold.set()
+    # Unfrozen once the job's thread is gone: cycles among them can be collected again.
+    qtbot.waitUntil(lambda: controller.threads_alive() == 0, timeout=5000)
+    assert gc.get_freeze_count() == 0
