@@ -30,22 +30,15 @@ import argparse
 import contextlib
 import datetime as dt
 import itertools
-import json
-import os
 import random
-import signal
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import psutil
 
 from stockdesk.simulator import FaultKind, FaultPlan, Market, SimulatorServer
 from stockdesk.simulator.audit import (
@@ -54,11 +47,15 @@ from stockdesk.simulator.audit import (
     expected_rows,
     item_counts,
 )
+from stockdesk.simulator.processes import (
+    child_environment,
+    kill_hard,
+    list_jobs,
+    stockdesk_command,
+)
 
 JOBS_TIMEOUT = 60.0
 """Seconds ``stockdesk jobs list`` may take."""
-KILL_WAIT = 30.0
-"""Seconds a SIGKILLed process may take to be reaped."""
 WORKER_GRACE = 10.0
 """Seconds the worker processes of a killed job get to notice and end on their own."""
 
@@ -89,40 +86,6 @@ def universe(market: Market, start: dt.date, end: dt.date) -> list[str]:
 
 
 # -- the processes ----------------------------------------------------------------------
-
-
-def stockdesk(*argv: str) -> list[str]:
-    return [sys.executable, "-m", "stockdesk", *argv]
-
-
-def child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("STOCKDESK_DB", "STOCKDESK_SERVER")}
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
-def list_jobs(db: Path) -> list[dict[str, Any]]:
-    """``stockdesk jobs list --json``: also the "next start" that finds killed jobs."""
-    done = subprocess.run(stockdesk("jobs", "list", "--json", "--db", str(db)),
-                          capture_output=True, text=True, timeout=JOBS_TIMEOUT, env=child_env())
-    if done.returncode != 0:
-        raise RuntimeError(f"jobs list failed ({done.returncode}): {done.stderr}")
-    return json.loads(done.stdout)
-
-
-def kill_hard(process: subprocess.Popen, figures: Figures) -> None:
-    """SIGKILL the command; its worker processes must then end on their own."""
-    try:
-        children = psutil.Process(process.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        children = []
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait(timeout=KILL_WAIT)
-    _gone, alive = psutil.wait_procs(children, timeout=WORKER_GRACE)
-    for orphan in alive:  # ours (children of a process we started): end them by pid
-        figures.orphans += 1
-        with contextlib.suppress(psutil.NoSuchProcess):
-            orphan.kill()
 
 
 class Outages(threading.Thread):
@@ -203,8 +166,8 @@ def run_until_clean(args: argparse.Namespace, db: Path, server: SimulatorServer,
         figures.runs += 1
         log = work_file(db, f"run{number:02d}")
         with log.with_suffix(".out").open("w") as out, log.with_suffix(".err").open("w") as err:
-            process = subprocess.Popen(stockdesk(*argv), stdout=out, stderr=err,
-                                       env=child_env())
+            process = subprocess.Popen(stockdesk_command(*argv), stdout=out,
+                                       stderr=err, env=child_environment())
             killed = False
             limit = max(1.0, min(args.run_timeout, deadline - time.monotonic()))
             kill_at = rng.uniform(0.3, args.kill_window) if figures.kills < args.kills \
@@ -213,14 +176,15 @@ def run_until_clean(args: argparse.Namespace, db: Path, server: SimulatorServer,
                 process.wait(timeout=min(kill_at, limit) if kill_at else limit)
             except subprocess.TimeoutExpired:
                 killed = True
-                kill_hard(process, figures)
+                figures.orphans += len(kill_hard(process, workers_grace=WORKER_GRACE))
                 if kill_at is None or kill_at > limit:
                     figures.problems.append(f"run {number} did not end within {limit:.0f} s "
                                             f"(log {log}.err)")
                     return False
                 figures.kills += 1
         code = process.returncode
-        listing = list_jobs(db)  # the next start: marks the killed job interrupted
+        # The next start: marks the killed job interrupted.
+        listing = list_jobs(db, timeout=JOBS_TIMEOUT)
         new = [job for job in listing if job["id"] not in known]
         known.update(job["id"] for job in listing)
         job = new[0] if new else None

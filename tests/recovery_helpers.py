@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
-import os
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -20,6 +17,7 @@ from typing import Any
 
 from stockdesk.simulator.audit import JOB_COUNTERS, expected_rows, stored_rows
 from stockdesk.simulator.market import Market
+from stockdesk.simulator.processes import child_environment, list_jobs, stockdesk_command
 
 PROCESS_TIMEOUT = 60.0
 """Longest any ``stockdesk`` process of these tests may run before the test fails."""
@@ -30,29 +28,17 @@ def job_counts(job: dict[str, Any]) -> dict[str, int]:
     return {key: job[key] for key in JOB_COUNTERS}
 
 
-def stockdesk_command(*argv: str) -> list[str]:
-    """The command line of a real ``stockdesk`` process."""
-    return [sys.executable, "-m", "stockdesk", *argv]
-
-
-def environment() -> dict[str, str]:
-    """The child's environment: unbuffered, and no database or server from the caller."""
-    env = {k: v for k, v in os.environ.items() if k not in ("STOCKDESK_DB", "STOCKDESK_SERVER")}
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
 def run_stockdesk(*argv: str, timeout: float = PROCESS_TIMEOUT) -> subprocess.CompletedProcess:
     """Run ``stockdesk argv`` to its end; a process that outlives ``timeout`` fails the test."""
     return subprocess.run(stockdesk_command(*argv), capture_output=True, text=True,
-                          timeout=timeout, env=environment())
+                          timeout=timeout, env=child_environment())
 
 
 @contextlib.contextmanager
 def started(*argv: str) -> Iterator[subprocess.Popen]:
     """A ``stockdesk`` process running in the background; killed if still alive at exit."""
     process = subprocess.Popen(stockdesk_command(*argv), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=environment())
+                               stderr=subprocess.PIPE, text=True, env=child_environment())
     try:
         yield process
     finally:
@@ -67,9 +53,7 @@ def started(*argv: str) -> Iterator[subprocess.Popen]:
 
 def jobs(db_path: Path) -> list[dict[str, Any]]:
     """``stockdesk jobs list --json`` in a new process: the next start after a crash."""
-    done = run_stockdesk("jobs", "list", "--json", "--db", str(db_path))
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return list_jobs(db_path, timeout=PROCESS_TIMEOUT)
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float, what: str,

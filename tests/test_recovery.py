@@ -7,12 +7,9 @@ row with the simulator's own data. Every wait has a deadline; nothing sleeps bli
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
-import signal
 import sqlite3
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -38,6 +35,7 @@ from stockdesk.db.database import Database, open_database
 from stockdesk.db.joblog import JobLog
 from stockdesk.simulator import Market, SimulatorServer
 from stockdesk.simulator.audit import expected_rows, item_counts, query, stored_rows
+from stockdesk.simulator.processes import kill_hard
 
 START, END = dt.date(2024, 1, 1), dt.date(2024, 6, 30)
 BUSY_MESSAGE = "已有采集任务正在运行，请等待完成后再启动新任务"
@@ -66,12 +64,6 @@ def job_with(listing: list[dict], **fields: object) -> dict:
     jobs started within the same second are not reliably listed newest first."""
     [job] = [j for j in listing if all(j[k] == v for k, v in fields.items())]
     return job
-
-
-def kill_hard(process: subprocess.Popen) -> None:
-    """SIGKILL, as a power cut: no handler, no ``finally``, no atexit runs."""
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait(timeout=PROCESS_TIMEOUT)
 
 
 @pytest.fixture
@@ -190,16 +182,10 @@ def test_a_kill_leaves_no_worker_process_behind(
     with started(*collect_args(db_path, simulator, codes, "--sessions", "2")) as process:
         wait_for(lambda: items_committed(db_path) >= 2, timeout=30,
                  what="2 stocks committed", alive=process)
-        children = psutil.Process(process.pid).children(recursive=True)
-        assert children, "a 2-session job fetches in worker processes"
-        kill_hard(process)
-    try:
-        _gone, alive = psutil.wait_procs(children, timeout=10)
-        assert alive == [], f"worker processes outlived the killed job: {alive}"
-    finally:
-        for child in children:
-            if child.is_running():
-                child.kill()
+        assert psutil.Process(process.pid).children(), \
+            "a 2-session job fetches in worker processes"
+        survivors = kill_hard(process, workers_grace=10)
+    assert survivors == [], f"worker processes outlived the killed job: {survivors}"
 
 
 @pytest.fixture(scope="module")
@@ -223,16 +209,9 @@ def test_a_kill_mid_per_date_job_leaves_no_worker_process_behind(
                      == [("per-date",)], timeout=30, what="the per-date plan", alive=process)
             wait_for(lambda: server.requests["query_daily_history_k_AStock"] >= 8, timeout=30,
                      what="8 days fetched", alive=process)
-            children = psutil.Process(process.pid).children(recursive=True)
-            kill_hard(process)
-        try:
             # A worker checks for its parent every 0.5 s, or after its request (<= 2 s).
-            _gone, alive = psutil.wait_procs(children, timeout=5)
-            assert alive == [], f"worker processes outlived the killed job: {alive}"
-        finally:
-            for child in children:
-                with contextlib.suppress(psutil.NoSuchProcess):
-                    child.kill()
+            survivors = kill_hard(process, workers_grace=5)
+    assert survivors == [], f"worker processes outlived the killed job: {survivors}"
 
 
 def test_jobs_started_in_the_same_second_are_listed_newest_first(db_path: Path) -> None:
