@@ -259,12 +259,12 @@ def _items(session: Session, job_id: str, status: ItemStatus | None) -> list[Ite
 
 def _record(row: CollectionJobRow) -> JobRecord:
     return _copy(row, JobRecord, status=JobStatus(row.status),
-                 adjustflag=AdjustFlag(row.adjustflag))
+                 adjustflag=AdjustFlag(row.adjustflag), failed_details=[])
 
 
 def _copy(row: object, kind: type[_Value], **converted: object) -> _Value:
     """A domain value from a row's like-named columns: the domain types keep DESIGN §3's
-    column names, so only the fields that need converting are spelled out."""
-    names = [f.name for f in fields(kind) if f.init and f.name not in converted]
-    return kind(**{name: getattr(row, name) for name in names if hasattr(row, name)},
-                **converted)
+    column names, so only the fields that need converting are spelled out. A field with no
+    column fails here, not later as a silent default."""
+    names = [f.name for f in fields(kind) if f.name not in converted]
+    return kind(**{name: getattr(row, name) for name in names}, **converted)
