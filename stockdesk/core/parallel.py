@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from multiprocessing.synchronize import Event as ProcessEvent
 
     from stockdesk.core.collector import CollectOptions
+    from stockdesk.core.per_date import DayPlan
 
 MAX_SESSIONS = 4
 """The most sessions a job may open; more risks the public server's blacklist."""
@@ -89,8 +90,15 @@ class SessionPool:
     """
 
     def __init__(self, options: CollectOptions, request: JobRequest,
-                 cancel: threading.Event, *, sessions: int | None = None) -> None:
-        """``sessions`` overrides ``options.sessions`` (still at most :data:`MAX_SESSIONS`)."""
+                 cancel: threading.Event, *, sessions: int | None = None,
+                 day_plan: DayPlan | None = None) -> None:
+        """``sessions`` overrides ``options.sessions`` (still at most :data:`MAX_SESSIONS`).
+
+        With ``day_plan``, a day task's key is the day's position in it, and the worker
+        sends back only the rows of the stocks that expect the day
+        (:func:`~stockdesk.core.per_date.planned_rows`): filtering ~4,600 rows a day is
+        then spread over the workers instead of adding to the parent's writing.
+        """
         wanted = options.sessions if sessions is None else sessions
         self.sessions = max(1, min(wanted, MAX_SESSIONS))
         self._cancel = cancel
@@ -105,7 +113,8 @@ class SessionPool:
         self._workers = [
             context.Process(
                 target=_serve, name=f"stockdesk-session-{number}", daemon=True,
-                args=(fields, request, self._tasks, self._results, self._stop, self._pace),
+                args=(fields, request, day_plan, self._tasks, self._results, self._stop,
+                      self._pace),
             )
             for number in range(self.sessions)
         ]
@@ -211,13 +220,13 @@ def _next_task(tasks: Any, stop: ProcessEvent) -> tuple | None:
     return None
 
 
-def _serve(fields: SimpleNamespace, request: JobRequest, tasks: Any, results: Any,
-           stop: ProcessEvent, pace: Pace) -> None:
+def _serve(fields: SimpleNamespace, request: JobRequest, day_plan: DayPlan | None,
+           tasks: Any, results: Any, stop: ProcessEvent, pace: Pace) -> None:
     """A worker process: one baostock session serving tasks until told to stop.
 
     ``fields`` are the job's ``CollectOptions`` field by field (see :func:`_fields_of`).
     """
-    from stockdesk.core.per_date import fetch_day
+    from stockdesk.core.per_date import fetch_day, planned_rows
     from stockdesk.core.per_stock import fetch_stock
     from stockdesk.core.source import BaostockSource
 
@@ -243,6 +252,8 @@ def _serve(fields: SimpleNamespace, request: JobRequest, tasks: Any, results: An
             pace.wait(stop)
             if kind == "day":
                 payload: Any = fetch_day(source, arguments[0], options, pause=pause, say=say)
+                if payload is not None and day_plan is not None:
+                    payload = planned_rows(payload, day_plan, key)
             else:
                 payload = fetch_stock(source, arguments[0], request, arguments[1], options,
                                       pause=pause, say=say)

@@ -70,14 +70,23 @@ def prefer_per_date(
     )
 
 
+DayPlan = dict[str, tuple[int, int]]
+"""Each stock's first and last expected day, as positions in the job's calendar."""
+
+
 @dataclasses.dataclass(slots=True)
 class _Span:
-    """A stock's expected days as positions in the calendar, and its rows so far."""
+    """A stock's expected days as positions in the calendar, and whether one was missing
+    from its day's reply."""
 
     security: Security
     first: int
     last: int
-    rows: int = 0
+    missed: bool = False
+
+    @property
+    def days(self) -> int:
+        return self.last - self.first + 1
 
 
 def collect_per_date(
@@ -89,22 +98,36 @@ def collect_per_date(
     """Fetch ``stocks`` day by day; return the stocks left for the per-stock path."""
     source.logout()  # the pool's sessions do the fetching; keep one connection per session
     sessions = max(SESSIONS, run.options.sessions)
-    with (SessionPool(run.options, run.request, run.cancel, sessions=sessions) as pool,
+    spans = _spans(stocks, calendar, run.request)
+    plan = {code: (span.first, span.last) for code, span in spans.items()}
+    with (SessionPool(run.options, run.request, run.cancel, sessions=sessions,
+                      day_plan=plan) as pool,
           run.store.batch(run.job.id) as batch):
         pool.on_message = run.listener.message
-        return _DayRun(run, pool, batch, stocks, calendar).collect()
+        return _DayRun(run, pool, batch, spans, calendar).collect()
 
 
 class _DayRun:
-    """Days in calendar order: fetched ahead by the pool, stored and completed in order."""
+    """Days in calendar order: fetched ahead by the pool, stored and completed in order.
+
+    The workers already keep only the rows of stocks that expect the day, once each
+    (:func:`planned_rows`), so a reply with as many rows as stocks expect the day holds
+    every one of them and goes to the database untouched: ~4,600 rows a day get no
+    per-row work in this process, whose writing is what a job waits for. Only a short
+    reply, or one after stocks were dropped, is checked stock by stock.
+    """
 
     def __init__(self, run: JobContext, pool: SessionPool, batch: BarBatch,
-                 stocks: Sequence[Security], calendar: TradingCalendar) -> None:
+                 spans: dict[str, _Span], calendar: TradingCalendar) -> None:
         self.run = run
         self.pool = pool
         self.batch = batch
         self.days = calendar.days
-        self.spans = _spans(stocks, calendar, run.request)
+        self.spans = spans
+        self.expecting = _expecting(spans, len(self.days))
+        """Stocks expecting each day, as the plan the workers filter with has them."""
+        self.dropped = False
+        """Whether stocks left the plan (a failed day): replies must be filtered again."""
         self.ending: dict[int, list[str]] = {}
         for code, span in self.spans.items():
             self.ending.setdefault(span.last, []).append(code)
@@ -133,7 +156,7 @@ class _DayRun:
                         self.pool.submit_day(submitted, days[submitted])
                     submitted += 1
                 if position in self.stored:
-                    self._store_day(position, day, ())
+                    self._store_day(position, ())
                     continue
                 while position not in ready:
                     result = self.pool.next_result(timeout=self._commit_due())
@@ -145,9 +168,10 @@ class _DayRun:
                 if bars is None:
                     failed_in_a_row += 1
                     self.leftover.extend(_drop_covering(self.spans, position))
+                    self.dropped = True
                     continue
                 failed_in_a_row = 0
-                self._store_day(position, day, bars)
+                self._store_day(position, bars)
                 run.work_done = self._work_done(position)
                 run.report_progress()
                 if time.monotonic() - last_message >= MESSAGE_INTERVAL:
@@ -167,14 +191,15 @@ class _DayRun:
     def _ahead(self) -> int:
         return self.pool.sessions * AHEAD_PER_SESSION
 
-    def _store_day(self, position: int, day: dt.date, bars: Sequence[Bar]) -> None:
-        """Store a fetched day's rows, or count a stored day's (``bars`` empty), and finish
-        the stocks whose last day it is."""
-        if position in self.stored:
-            for span in self.spans.values():
-                span.rows += span.first <= position <= span.last
-        self.batch.add(_keep(bars, self.spans, position, day.isoformat()))
-        done, incomplete = _finished(self.spans, self.ending.get(position, ()), position)
+    def _store_day(self, position: int, bars: Sequence[Bar]) -> None:
+        """Store a fetched day's rows (none for a day stored already), and finish the
+        stocks whose last day it is."""
+        if position not in self.stored:
+            if self.dropped or len(bars) != self.expecting[position]:
+                bars = [bar for bar in bars if bar[0] in self.spans]
+                _mark_missed(self.spans, position, {bar[0] for bar in bars})
+            self.batch.add(bars)
+        done, incomplete = _finished(self.spans, self.ending.get(position, ()))
         self.done.extend(done)
         self.leftover.extend(incomplete)
         if self.batch.rows >= COMMIT_ROWS or self._commit_due() == 0.0:
@@ -222,11 +247,7 @@ def _stored_days(run: JobContext, spans: dict[str, _Span], days: Sequence[dt.dat
     )
     if not counts:
         return set()
-    change = [0] * (len(days) + 1)  # expecting stocks per day, by a running sum
-    for span in spans.values():
-        change[span.first] += 1
-        change[span.last + 1] -= 1
-    expecting = list(itertools.accumulate(change))
+    expecting = _expecting(spans, len(days))
     return {position for position, day in enumerate(days)
             if expecting[position] and counts.get(day) == expecting[position]}
 
@@ -267,20 +288,37 @@ def _check_day(bars: Sequence[Bar], iso_day: str) -> None:
         raise DataCheckError(f"数据校验失败：{iso_day} 的回复中含有 {other} 的数据")
 
 
-def _keep(bars: Sequence[Bar], spans: dict[str, _Span], position: int,
-          iso_day: str) -> list[Bar]:
-    """The rows of stocks still being fetched that expect this day, once per stock."""
+def _expecting(spans: dict[str, _Span], days: int) -> list[int]:
+    """How many stocks expect each day, by position."""
+    change = [0] * (days + 1)  # a running sum of stocks starting and ending
+    for span in spans.values():
+        change[span.first] += 1
+        change[span.last + 1] -= 1
+    return list(itertools.accumulate(change))[:days]
+
+
+def planned_rows(bars: Sequence[Bar], plan: DayPlan, position: int) -> list[Bar]:
+    """The rows of the stocks that expect day ``position``, once per stock.
+
+    Run by the worker that fetched the day, so the parent gets only rows it stores.
+    """
     kept = []
     seen = set()
     for bar in bars:
         code = bar[0]
-        span = spans.get(code)
-        if span is None or code in seen or not span.first <= position <= span.last:
+        span = plan.get(code)
+        if span is None or code in seen or not span[0] <= position <= span[1]:
             continue
         seen.add(code)
-        span.rows += 1
         kept.append(bar)
     return kept
+
+
+def _mark_missed(spans: dict[str, _Span], position: int, received: set[str]) -> None:
+    """Mark the stocks that expected day ``position`` but are not in ``received``."""
+    for code, span in spans.items():
+        if span.first <= position <= span.last and code not in received:
+            span.missed = True
 
 
 def _drop_covering(spans: dict[str, _Span], position: int) -> Iterator[Security]:
@@ -291,7 +329,7 @@ def _drop_covering(spans: dict[str, _Span], position: int) -> Iterator[Security]
 
 
 def _finished(
-    spans: dict[str, _Span], codes: Sequence[str], position: int
+    spans: dict[str, _Span], codes: Sequence[str]
 ) -> tuple[list[ItemResult], list[Security]]:
     """Items of the stocks whose last day this is, and those that missed a day."""
     done: list[ItemResult] = []
@@ -301,8 +339,8 @@ def _finished(
         span = spans.pop(code, None)
         if span is None:
             continue
-        if span.rows == span.last - span.first + 1:
-            done.append(ItemResult(code, span.security.name, ItemStatus.SUCCESS, span.rows,
+        if not span.missed:
+            done.append(ItemResult(code, span.security.name, ItemStatus.SUCCESS, span.days,
                                    attempts=1, finished_at=now))
         else:
             incomplete.append(span.security)

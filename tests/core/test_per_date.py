@@ -160,3 +160,38 @@ def test_progress_moves_day_by_day_though_stocks_finish_together_on_the_last_day
     assert ahead and min(p.percent for p in ahead) < 100
     percents = [p.percent for p in snapshots]
     assert percents == sorted(percents) and percents[-1] == 100
+
+
+class GappyMarket(Market):
+    """A market whose per-date replies leave one stock out on one day and repeat
+    another's row: a reply the workers' filter cannot make whole."""
+
+    gap_day = dt.date(2024, 3, 5)
+
+    def __init__(self) -> None:
+        super().__init__(seed=11, stocks=400, indices=0)
+        listed = [s.code for s in self.stocks() if s.listed_between(START, END)]
+        self.left_out, self.repeated = listed[3], listed[7]
+
+    def day_bars(self, day):
+        rows = super().day_bars(day)
+        if day != self.gap_day:
+            return rows
+        repeat = next(row for row in rows if row[1] == self.repeated)
+        return [row for row in rows if row[1] != self.left_out] + [repeat]
+
+
+def test_a_stock_missing_from_a_day_reply_is_fetched_per_stock_and_no_row_is_doubled(
+        open_db):
+    market = GappyMarket()
+    database = open_db("stockdesk.db")
+    with SimulatorServer(market) as gappy:
+        job = Collector(database, options(gappy)).run(JobRequest(START, END))
+        assert gappy.requests[STOCK_QUERY] == 1  # only the stock left out
+
+    assert job.strategy == PER_DATE
+    assert key_rows(database) == market_rows(market)
+    assert_exact_counts(job, database)
+    items = {item.code: item for item in JobLog(database).items(job.id)}
+    days = len(market.trading_days(START, END))
+    assert items[market.repeated].rows == days
