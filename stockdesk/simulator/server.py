@@ -30,16 +30,23 @@ class SimulatorServer:
         market: the data served.
         faults: the fault plan; change it while the server runs.
         requests: method name -> number of requests received.
+
+    With ``keep_replies``, every data reply is kept, encoded, under its request line and
+    sent again as is when the same line comes back: a benchmark asks each question once
+    before timing, so that serving costs about what a remote server costs the client's
+    machine, nothing (a whole-market day takes ~25 ms of CPU to render and compress).
+    Replies are never evicted: for benchmarks, not for the app's demo.
     """
 
     def __init__(self, market: Market | None = None, *, faults: FaultPlan | None = None,
-                 host: str = "127.0.0.1", port: int = 0) -> None:
+                 host: str = "127.0.0.1", port: int = 0, keep_replies: bool = False) -> None:
         self.market = market if market is not None else Market()
         self.faults = faults if faults is not None else FaultPlan()
         self.host = host
         self.port = port
         self.requests: Counter[str] = Counter()
         self._handlers = Handlers(self.market)
+        self._replies: dict[bytes, bytes] | None = {} if keep_replies else None
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._listener: socket.socket | None = None
@@ -106,7 +113,8 @@ class SimulatorServer:
             sock.settimeout(None)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             session = Session(sock, handlers=self._handlers, faults=self.faults,
-                              stopping=self._stopping, count=self._count)
+                              stopping=self._stopping, count=self._count,
+                              replies=self._replies)
             thread = threading.Thread(target=self._run, args=(session,),
                                       name="simulator-connection", daemon=True)
             with self._lock:

@@ -63,12 +63,16 @@ class Session:
     """
 
     def __init__(self, sock: socket.socket, *, handlers: Handlers, faults: FaultPlan,
-                 stopping: threading.Event, count: Callable[[str], None]) -> None:
+                 stopping: threading.Event, count: Callable[[str], None],
+                 replies: dict[bytes, bytes] | None = None) -> None:
+        """``replies``, when given, keeps each data request's encoded reply by its request
+        line, shared by all sessions (see ``SimulatorServer(keep_replies=...)``)."""
         self.sock = sock
         self._handlers = handlers
         self._faults = faults
         self._stopping = stopping
         self._count = count
+        self._replies = replies
         self._logged_in = False
 
     def run(self) -> None:
@@ -99,10 +103,17 @@ class Session:
         fault = self._faults.take(probe(request))
         if self._faults.latency > 0 and self._stopping.wait(self._faults.latency):
             return False
-        fields = self._answer(request)
         msg_type = response_type(request.type)
+        kept = fault is None and self._logged_in and self._handlers.serves(request.method)
+        if kept and self._replies is not None and line in self._replies:
+            self.sock.sendall(self._replies[line])
+            return True
+        fields = self._answer(request)
         if fault is None:
-            self.sock.sendall(reply(msg_type, fields))
+            data = reply(msg_type, fields)
+            if kept and self._replies is not None:
+                self._replies[line] = data
+            self.sock.sendall(data)
             return True
         return self._misbehave(fault, request, msg_type, fields)
 

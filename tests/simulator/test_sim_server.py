@@ -74,3 +74,35 @@ def test_command_line_prints_the_address_and_serves():
     finally:
         process.terminate()
         process.wait(timeout=5)
+
+
+def test_kept_replies_are_sent_again_without_asking_the_market(simulator_market, monkeypatch):
+    with SimulatorServer(simulator_market, keep_replies=True) as server:
+        address = (server.host, server.port)
+        with wire.logged_in(address) as sock:
+            sock.sendall(wire.k_request())
+            first = wire.read_reply(sock)
+            sock.sendall(wire.k_request(start="2024-02-01"))
+            wire.read_reply(sock)
+
+        def broken(*_args, **_kwargs):
+            raise RuntimeError("the market was asked again")
+
+        monkeypatch.setattr(simulator_market, "bars", broken)
+        with wire.logged_in(address) as sock:
+            sock.sendall(wire.k_request())
+            assert wire.read_reply(sock) == first
+            sock.sendall(wire.k_request(start="2024-01-15"))
+            assert wire.fields_of(wire.read_reply(sock))[0] == "10005001"  # not kept: asked
+
+
+def test_a_fault_still_applies_to_a_request_whose_reply_is_kept(simulator_market):
+    with (SimulatorServer(simulator_market, keep_replies=True) as server,
+          wire.logged_in((server.host, server.port)) as sock):
+        sock.sendall(wire.k_request())
+        kept = wire.read_reply(sock)
+        server.faults.add(FaultKind.ERROR, method="query_history_k_data_plus", times=1)
+        sock.sendall(wire.k_request())
+        assert wire.fields_of(wire.read_reply(sock))[0] != "0"
+        sock.sendall(wire.k_request())
+        assert wire.read_reply(sock) == kept
