@@ -298,6 +298,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"limit: max(requests x latency / {sessions} sessions = {network:.1f} s, "
               f"rows / insert rate = {writing:.1f} s) = {limit:.1f} s; stockdesk took "
               f"{desk['seconds'] / limit:.1f}x the limit")
+        if args.rate > 0:
+            print(f"stockdesk's own request ceiling ({args.rate:g}/s) alone takes "
+                  f"{desk['requests'] / args.rate:.1f} s for its {desk['requests']} requests")
         print(f"the simulator used {desk['server_cpu']:.1f} s of CPU for stockdesk's requests "
               f"({cpu_per_request * 1000:.0f} ms each), on the same "
               f"{multiprocessing.cpu_count()} cores; counting its time per request as "
