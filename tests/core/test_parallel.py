@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import multiprocessing
 import pickle
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
+
+import pytest
 
 from stockdesk.core.collector import PER_STOCK, CollectOptions, Collector
 from stockdesk.core.domain import AdjustFlag, JobRequest, JobStatus
+from stockdesk.core.jobcontext import JobCancelled
 from stockdesk.core.listener import JobListener
-from stockdesk.core.parallel import _fields_of
+from stockdesk.core.parallel import Pace, _fields_of
 from stockdesk.db.joblog import JobLog
 
 START, END = dt.date(2024, 1, 1), dt.date(2024, 6, 30)
@@ -88,3 +94,46 @@ def test_a_worker_gets_every_option_without_importing_the_collector_or_sqlalchem
     shown = subprocess.run([sys.executable, "-c", worker], check=True, capture_output=True,
                            input=pickle.dumps(_fields_of(options))).stdout.decode()
     assert shown.split() == ["127.0.0.1:1", "3.5", "7", "[]"]
+
+
+@pytest.fixture
+def spawn():
+    return multiprocessing.get_context("spawn")
+
+
+def test_the_pace_keeps_requests_under_the_ceiling_with_one_catch_up_at_most(spawn):
+    pace, cancel = Pace(spawn, requests_per_second=50), spawn.Event()
+    starts = []
+    for _ in range(12):
+        pace.wait(cancel)
+        starts.append(time.monotonic())
+
+    assert starts[1] - starts[0] < 0.01  # the first two may go at once, never a third
+    assert starts[-1] - starts[0] >= (len(starts) - 2) / 50 - 0.002
+    assert all(later - earlier >= 0.02 - 0.002
+               for earlier, later in itertools.pairwise(starts[1:]))
+
+
+def test_a_session_late_for_its_turn_does_not_lose_it(spawn):
+    pace, cancel = Pace(spawn, requests_per_second=10), spawn.Event()
+    pace.wait(cancel)
+    pace.wait(cancel)
+    began = time.monotonic()
+    pace.wait(cancel)  # waits for its turn, 0.1 s on
+    assert time.monotonic() - began >= 0.095
+    cancel.wait(0.14)  # a worker still busy: late for the next turn by 0.04 s
+    began = time.monotonic()
+    pace.wait(cancel)  # takes the late turn at once
+    pace.wait(cancel)  # and the one after keeps its time: 0.06 s on, not 0.1 s
+    assert 0.05 <= time.monotonic() - began < 0.085
+
+
+def test_a_hold_pauses_every_session_and_cancel_ends_the_wait(spawn):
+    pace, cancel = Pace(spawn, requests_per_second=0), spawn.Event()
+    began = time.monotonic()
+    pace.hold(0.1, cancel)
+    assert time.monotonic() - began >= 0.095
+    cancel.set()
+    with pytest.raises(JobCancelled):
+        pace.hold(5.0, cancel)
+    assert time.monotonic() - began < 1.0
