@@ -24,6 +24,7 @@ import multiprocessing
 import os
 import resource
 import sqlite3
+import statistics
 import sys
 import tempfile
 import threading
@@ -272,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
                              "0 for none)")
     parser.add_argument("--baseline-stocks", type=int, default=300,
                         help="sample at most this many stocks for the baseline")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of StockDesk and of the insert-rate measure; the median "
+                             "of each is used (a shared machine's speed drifts by 10-30%%)")
     parser.add_argument("--cold-server", action="store_true",
                         help="let the simulator render every reply while being timed, "
                              "on the cores being measured, instead of asking each question "
@@ -289,8 +293,10 @@ def main(argv: list[str] | None = None) -> int:
           f"request ceiling {args.rate or 'none'}/s, "
           f"{multiprocessing.cpu_count()} cores, "
           f"server {'cold (renders replies while timed)' if args.cold_server else 'warm'}")
-    rate = _insert_rate(codes, _trading_days(start, end))
-    print(f"insert rate, day by day across the market, {len(codes)} stocks: {rate:,.0f} rows/s")
+    rates = sorted(_insert_rate(codes, _trading_days(start, end)) for _ in range(args.repeat))
+    rate = statistics.median(rates)
+    print(f"insert rate, day by day across the market, {len(codes)} stocks: {rate:,.0f} rows/s "
+          f"(median of {', '.join(f'{r:,.0f}' for r in rates)})")
 
     ours, theirs = context.Pipe()
     simulator = context.Process(target=_simulator, daemon=True,
@@ -306,27 +312,32 @@ def main(argv: list[str] | None = None) -> int:
         print(f"replies rendered before timing in {time.perf_counter() - began:.1f} s")
     ours.send(("latency", args.latency))
     with tempfile.TemporaryDirectory() as folder:
-        figures = {}
-        for side, target, extra in (
-            ("baseline", _baseline, (sample, start, end, f"{folder}/baseline.db")),
-            ("stockdesk", _stockdesk, (start, end, f"{folder}/stockdesk.db", args.sessions,
-                                         args.rate)),
-        ):
+
+        def measure(target: Any, *extra: Any) -> dict[str, Any]:
+            """One side's figures, with the requests it sent and the server's CPU."""
             ours.send("stats")
             requests_before, cpu_before = ours.recv()
             out = context.Queue()
             child = context.Process(target=target, args=(address, *extra, out))
             child.start()
-            figures[side] = out.get()
+            figures = out.get()
             child.join()
             ours.send("stats")
             requests_after, cpu_after = ours.recv()
-            figures[side]["requests"] = requests_after - requests_before
-            figures[side]["server_cpu"] = cpu_after - cpu_before
+            return {**figures, "requests": requests_after - requests_before,
+                    "server_cpu": cpu_after - cpu_before}
+
+        base = measure(_baseline, sample, start, end, f"{folder}/baseline.db")
+        runs = [
+            {**measure(_stockdesk, start, end, f"{folder}/stockdesk-{run}.db", args.sessions,
+                       args.rate), "path": f"{folder}/stockdesk-{run}.db"}
+            for run in range(args.repeat)
+        ]
         ours.send("stop")
         simulator.join(10)
 
-        base, desk = figures["baseline"], figures["stockdesk"]
+        runs.sort(key=lambda run: run["seconds"])
+        desk = runs[len(runs) // 2]
         scale = len(codes) / len(sample)
         base_seconds = base["seconds"] * scale
         print(f"\n(a) baseline: sampled {len(sample)} of {len(codes)} stocks, time and "
@@ -335,7 +346,8 @@ def main(argv: list[str] | None = None) -> int:
               f"seconds {base_seconds:,.1f}  rows/s {base['rows'] / base['seconds']:,.0f}  "
               f"peak {base['peak_mb']:.0f} MB (sample)")
         print(f"(b) stockdesk: {desk['strategy']}, {desk['stocks']} stocks, "
-              f"status {desk['status']}, failed {desk['failed']}")
+              f"status {desk['status']}, failed {desk['failed']}; {len(runs)} runs "
+              f"({', '.join(format(run['seconds'], '.1f') for run in runs)} s), the median:")
         print(f"    requests {desk['requests']:,}  rows {desk['rows']:,}  "
               f"seconds {desk['seconds']:,.1f}  rows/s {desk['rows'] / desk['seconds']:,.0f}  "
               f"peak {desk['peak_mb']:.0f} MB (+ largest worker {desk['workers_peak_mb']:.0f} MB)")
@@ -372,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         theirs_rows = _rows(f"{folder}/baseline.db",
                             "SELECT code, date, close, volume FROM stock_daily")
         wanted = set(sample)
-        ours_rows = {row for row in _rows(f"{folder}/stockdesk.db", query_desk)
+        ours_rows = {row for row in _rows(desk["path"], query_desk)
                      if row[0] in wanted}
         same = theirs_rows == ours_rows
         print(f"same rows for the {len(sample)} sampled stocks: {same} "
