@@ -120,7 +120,7 @@ def _simulator(stocks: int, first_year: int, keep_replies: bool, pipe: Any) -> N
 
 
 def _prime(address: str, days: list[dt.date], codes: list[str], start: dt.date,
-           end: dt.date) -> None:
+           end: dt.date, adjust: str) -> None:
     """Ask once, before timing, every data question both sides will ask: each day of the
     market for StockDesk, each sampled stock's history for the baseline.
 
@@ -135,19 +135,20 @@ def _prime(address: str, days: list[dt.date], codes: list[str], start: dt.date,
     host, port = address.rsplit(":", 1)
     constants.BAOSTOCK_SERVER_IP, constants.BAOSTOCK_SERVER_PORT = host, int(port)
     bs.login()
-    for day in days:
+    for day in days if adjust == "3" else ():
         bs.query_daily_history_k_AStock(day.isoformat())
     for code in codes:
         bs.query_history_k_data_plus(code, K_FIELDS, start_date=start.isoformat(),
-                                     end_date=end.isoformat(), frequency="d", adjustflag="3")
+                                     end_date=end.isoformat(), frequency="d",
+                                     adjustflag=adjust)
     bs.logout()
 
 
 # -- (a) the baseline ---------------------------------------------------------------------
 
 
-def _baseline(address: str, codes: list[str], start: dt.date, end: dt.date, path: str,
-              out: Any) -> None:
+def _baseline(address: str, codes: list[str], start: dt.date, end: dt.date, adjust: str,
+              path: str, out: Any) -> None:
     """One stock after another, rows into pandas, ``to_sql``: the original service."""
     import baostock as bs
     import baostock.common.contants as constants
@@ -162,7 +163,7 @@ def _baseline(address: str, codes: list[str], start: dt.date, end: dt.date, path
     for code in codes:
         result = bs.query_history_k_data_plus(code, K_FIELDS, start_date=start.isoformat(),
                                               end_date=end.isoformat(), frequency="d",
-                                              adjustflag="3")
+                                              adjustflag=adjust)
         rows = []
         while result.error_code == "0" and result.next():
             rows.append(result.get_row_data())
@@ -180,10 +181,10 @@ def _baseline(address: str, codes: list[str], start: dt.date, end: dt.date, path
 # -- (b) StockDesk -------------------------------------------------------------------------
 
 
-def _stockdesk(address: str, start: dt.date, end: dt.date, path: str, sessions: int,
-               rate: float, out: Any) -> None:
+def _stockdesk(address: str, start: dt.date, end: dt.date, adjust: str, path: str,
+               sessions: int, rate: float, out: Any) -> None:
     from stockdesk.core.collector import CollectOptions, Collector
-    from stockdesk.core.domain import JobRequest
+    from stockdesk.core.domain import AdjustFlag, JobRequest
     from stockdesk.db.database import open_database
 
     database = open_database(path)
@@ -192,7 +193,7 @@ def _stockdesk(address: str, start: dt.date, end: dt.date, path: str, sessions: 
     began = time.perf_counter()
     job = Collector(database, CollectOptions(server=address, sessions=sessions,
                                                     requests_per_second=rate)).run(
-        JobRequest(start, end))
+        JobRequest(start, end, adjustflag=AdjustFlag(adjust)))
     seconds = time.perf_counter() - began
     database.close()
     children = workers.stop()
@@ -268,7 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, default=1)
     parser.add_argument("--latency", type=float, default=0.02, help="seconds per request")
     parser.add_argument("--sessions", type=int, default=1)
-    parser.add_argument("--rate", type=float, default=25.0,
+    parser.add_argument("--adjust", choices=("1", "2", "3"), default="3",
+                        help="adjustflag of both sides; 1 or 2 make StockDesk fetch per stock")
+    parser.add_argument("--rate", type=float, default=50.0,
                         help="StockDesk's request ceiling per second (the app's default; "
                              "0 for none)")
     parser.add_argument("--baseline-stocks", type=int, default=300,
@@ -289,7 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     step = max(1, -(-len(codes) // args.baseline_stocks))
     sample = codes[::step]
     print(f"market: {args.stocks} stocks ({len(codes)} listed), {start} .. {end}, "
-          f"latency {args.latency * 1000:.0f} ms, sessions {args.sessions}, "
+          f"adjustflag {args.adjust}, latency {args.latency * 1000:.0f} ms, "
+          f"sessions {args.sessions}, "
           f"request ceiling {args.rate or 'none'}/s, "
           f"{multiprocessing.cpu_count()} cores, "
           f"server {'cold (renders replies while timed)' if args.cold_server else 'warm'}")
@@ -306,7 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.cold_server:
         began = time.perf_counter()
         primer = context.Process(target=_prime, args=(
-            address, _trading_days(start, end), sample, start, end))
+            address, _trading_days(start, end), sample if args.adjust == "3" else codes,
+            start, end, args.adjust))
         primer.start()
         primer.join()
         print(f"replies rendered before timing in {time.perf_counter() - began:.1f} s")
@@ -327,10 +332,10 @@ def main(argv: list[str] | None = None) -> int:
             return {**figures, "requests": requests_after - requests_before,
                     "server_cpu": cpu_after - cpu_before}
 
-        base = measure(_baseline, sample, start, end, f"{folder}/baseline.db")
+        base = measure(_baseline, sample, start, end, args.adjust, f"{folder}/baseline.db")
         runs = [
-            {**measure(_stockdesk, start, end, f"{folder}/stockdesk-{run}.db", args.sessions,
-                       args.rate), "path": f"{folder}/stockdesk-{run}.db"}
+            {**measure(_stockdesk, start, end, args.adjust, f"{folder}/stockdesk-{run}.db",
+                       args.sessions, args.rate), "path": f"{folder}/stockdesk-{run}.db"}
             for run in range(args.repeat)
         ]
         ours.send("stop")
@@ -371,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"limit: max(requests x latency / {sessions} sessions = {network:.1f} s, "
               f"rows / insert rate = {writing:.1f} s) = {limit:.1f} s; stockdesk took "
               f"{desk['seconds'] / limit:.1f}x the limit")
-        if args.rate > 0:
+        if args.rate > 0 and (sessions > 1 or desk["strategy"] == PER_DATE):
             print(f"stockdesk's own request ceiling ({args.rate:g}/s) alone takes "
                   f"{desk['requests'] / args.rate:.1f} s for its {desk['requests']} requests")
         print(f"the simulator used {desk['server_cpu']:.1f} s of CPU for stockdesk's requests "
