@@ -129,19 +129,13 @@ def _prime(address: str, days: list[dt.date], codes: list[str], start: dt.date,
     against whichever side runs. Kept replies make serving cost what the limit assumes:
     latency, not CPU. ``--cold-server`` measures without them.
     """
-    from stockdesk.core.baostock_client import bs
+    from stockdesk.core.source import BaostockSource
 
-    constants = bs.common.contants
-    host, port = address.rsplit(":", 1)
-    constants.BAOSTOCK_SERVER_IP, constants.BAOSTOCK_SERVER_PORT = host, int(port)
-    bs.login()
-    for day in days if adjust == "3" else ():
-        bs.query_daily_history_k_AStock(day.isoformat())
-    for code in codes:
-        bs.query_history_k_data_plus(code, K_FIELDS, start_date=start.isoformat(),
-                                     end_date=end.isoformat(), frequency="d",
-                                     adjustflag=adjust)
-    bs.logout()
+    with BaostockSource(address) as source:  # asks exactly as the collector does
+        for day in days if adjust == "3" else ():
+            source.day_bars(day)
+        for code in codes:
+            source.daily_bars(code, start, end, adjust)
 
 
 # -- (a) the baseline ---------------------------------------------------------------------

@@ -134,7 +134,7 @@ class _DayRun:
         self.leftover: list[Security] = []
         self.done: list[ItemResult] = []
         """Stocks whose rows are all in the open transaction, to commit with it."""
-        self.stored = _stored_days(run, self.spans, self.days)
+        self.stored = _stored_days(run, self.spans, self.days, self.expecting)
         """Positions of days every stock expecting them has stored already (a resumed or
         re-run job): not fetched again."""
 
@@ -237,8 +237,10 @@ def _spans(
     return spans
 
 
-def _stored_days(run: JobContext, spans: dict[str, _Span], days: Sequence[dt.date]) -> set[int]:
-    """Positions of the days on which every stock expecting them has a stored row."""
+def _stored_days(run: JobContext, spans: dict[str, _Span], days: Sequence[dt.date],
+                 expecting: Sequence[int]) -> set[int]:
+    """Positions of the days on which every stock expecting them (``expecting`` per
+    position) has a stored row."""
     if not spans:
         return set()
     counts = run.store.stocks_per_day(
@@ -247,7 +249,6 @@ def _stored_days(run: JobContext, spans: dict[str, _Span], days: Sequence[dt.dat
     )
     if not counts:
         return set()
-    expecting = _expecting(spans, len(days))
     return {position for position, day in enumerate(days)
             if expecting[position] and counts.get(day) == expecting[position]}
 

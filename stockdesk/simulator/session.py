@@ -104,14 +104,15 @@ class Session:
         if self._faults.latency > 0 and self._stopping.wait(self._faults.latency):
             return False
         msg_type = response_type(request.type)
-        kept = fault is None and self._logged_in and self._handlers.serves(request.method)
-        if kept and self._replies is not None and line in self._replies:
+        keep = (self._replies is not None and fault is None and self._logged_in
+                and self._handlers.serves(request.method))
+        if keep and line in self._replies:
             self.sock.sendall(self._replies[line])
             return True
         fields = self._answer(request)
         if fault is None:
             data = reply(msg_type, fields)
-            if kept and self._replies is not None:
+            if keep:
                 self._replies[line] = data
             self.sock.sendall(data)
             return True
