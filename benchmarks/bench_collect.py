@@ -129,7 +129,7 @@ def _prime(address: str, days: list[dt.date], codes: list[str], start: dt.date,
     against whichever side runs. Kept replies make serving cost what the limit assumes:
     latency, not CPU. ``--cold-server`` measures without them.
     """
-    from stockdesk.core.source import BaostockSource
+    from stockdesk.source.baostock_source import BaostockSource
 
     with BaostockSource(address) as source:  # asks exactly as the collector does
         for day in days if adjust == "3" else ():
@@ -177,9 +177,10 @@ def _baseline(address: str, codes: list[str], start: dt.date, end: dt.date, adju
 
 def _stockdesk(address: str, start: dt.date, end: dt.date, adjust: str, path: str,
                sessions: int, rate: float, out: Any) -> None:
-    from stockdesk.core.collector import CollectOptions, Collector
-    from stockdesk.core.domain import AdjustFlag, JobRequest
+    from stockdesk.collect.collector import Collector
+    from stockdesk.collect.options import CollectOptions
     from stockdesk.db.database import open_database
+    from stockdesk.domain.values import AdjustFlag, JobRequest
 
     database = open_database(path)
     workers = _ChildrenPeak()
@@ -205,11 +206,11 @@ def _insert_rate(codes: list[str], days: list[dt.date]) -> float:
     timing only the writes. The scale matters: a market-year's index outgrows the page
     cache, and the rate on its first 200,000 rows is ~1.5x the rate over all of it.
     """
-    from stockdesk.core.domain import JobRequest
-    from stockdesk.core.per_date import COMMIT_ROWS
+    from stockdesk.collect.per_date import COMMIT_ROWS
     from stockdesk.db.barstore import BarBatch
     from stockdesk.db.database import open_database
     from stockdesk.db.joblog import JobLog
+    from stockdesk.domain.values import JobRequest
 
     with tempfile.TemporaryDirectory() as folder:
         database = open_database(Path(folder) / "rate.db")
@@ -353,8 +354,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nspeed-up b over a: {base_seconds / desk['seconds']:.1f}x")
         # Imported only now: the baseline's figures are taken before baostock (and pandas)
         # are loaded into this process.
-        from stockdesk.core.per_date import PER_DATE
-        from stockdesk.core.per_date import SESSIONS as PER_DATE_SESSIONS
+        from stockdesk.collect.strategy import PER_DATE
+        from stockdesk.collect.strategy import PER_DATE_WORKERS as PER_DATE_SESSIONS
 
         sessions = args.sessions
         if desk["strategy"] == PER_DATE:  # fetching by date opens at least this many

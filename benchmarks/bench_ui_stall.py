@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QComboBox, QDateEdit, QPushButton
 
     from stockdesk.app import build_main_window
-    from stockdesk.core.collector import CollectOptions
+    from stockdesk.collect.options import CollectOptions
     from stockdesk.db.database import open_database
 
     context = multiprocessing.get_context("spawn")

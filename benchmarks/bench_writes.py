@@ -23,10 +23,10 @@ from sqlalchemy import insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from stockdesk.core.domain import BAR_COLUMNS, Bar
 from stockdesk.db.barstore import UPSERT_BARS
 from stockdesk.db.database import Database, open_database
 from stockdesk.db.models import DailyBarRow
+from stockdesk.domain.values import BAR_COLUMNS, Bar
 
 BATCH = 40_000
 _TABLE = DailyBarRow.__table__

@@ -40,19 +40,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stockdesk.simulator import FaultKind, FaultPlan, Market, SimulatorServer
-from stockdesk.simulator.audit import (
+from support.audit import (
     DB_COLUMNS,
     JOB_COUNTERS,
     expected_rows,
     item_counts,
 )
-from stockdesk.simulator.processes import (
+from support.processes import (
     child_environment,
     kill_hard,
     list_jobs,
     stockdesk_command,
 )
+
+from stockdesk.simulator import FaultKind, FaultPlan, Market, SimulatorServer
 
 JOBS_TIMEOUT = 60.0
 """Seconds ``stockdesk jobs list`` may take."""

@@ -16,10 +16,11 @@ from PySide6.QtCore import QCoreApplication, QMutex, QObject, QSettings, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from stockdesk import config, logs
-from stockdesk.core.collector import CollectOptions, Collector
-from stockdesk.core.errors import StockDeskError
+from stockdesk.collect.collector import Collector
+from stockdesk.collect.options import CollectOptions
 from stockdesk.db.database import Database, open_database
 from stockdesk.db.joblog import JobLog
+from stockdesk.domain.errors import StockDeskError
 from stockdesk.ui.diagnostics import CrashReporter
 from stockdesk.ui.main_window import MainWindow
 from stockdesk.ui.resources import app_icon
@@ -43,7 +44,7 @@ def default_settings() -> QSettings:
 
 
 @dataclass
-class Session:
+class AppState:
     """What lives as long as the application: settings, language, simulators, windows.
 
     ``gate`` is shared by every window: baostock keeps one socket per process, so two jobs
@@ -69,10 +70,12 @@ class Session:
         self.servers.clear()
 
 
-def start_simulator(session: Session) -> str:
+def start_simulator(state: AppState) -> str:
     """Start the built-in baostock simulator on a free loopback port; returns HOST:PORT."""
-    server = config.start_demo_server()
-    session.servers.append(server)
+    from stockdesk.simulator.demo import start_demo_server  # numpy only for the demo
+
+    server = start_demo_server()
+    state.servers.append(server)
     return server.address
 
 
@@ -95,7 +98,7 @@ def build_main_window(
     options = replace(options or CollectOptions(), server=server)
 
     def make_collector() -> Collector:
-        # Called in the worker thread: the collector and its sessions belong to that thread.
+        # Called in the worker thread: the collector and its baostock session belong to it.
         return Collector(database, options)
 
     def make_job_log() -> JobLog:
@@ -128,7 +131,7 @@ class _LanguageSwitch:
 
 
 def open_window(
-    session: Session, *, database: str | None, server: str | None, demo: bool
+    state: AppState, *, database: str | None, server: str | None, demo: bool
 ) -> MainWindow:
     """Open the database (recovering interrupted jobs) and show a window on it.
 
@@ -136,12 +139,12 @@ def open_window(
         DatabaseError: the database cannot be opened (user-facing text).
     """
     db = open_database(config.database_target(database, demo=demo))
-    session.databases.append(db)
+    state.databases.append(db)
     interrupted = JobLog(db).recover_interrupted()
-    server = start_simulator(session) if demo else config.server_address(server)
+    server = start_simulator(state) if demo else config.server_address(server)
     window = build_main_window(
-        database=db, server=server, demo=demo, settings=session.settings,
-        translations=session.translations, gate=session.gate,
+        database=db, server=server, demo=demo, settings=state.settings,
+        translations=state.translations, gate=state.gate,
     )
     if interrupted:
         window.noticeBar.show_message(
@@ -149,12 +152,12 @@ def open_window(
                 "app", "{count} job(s) were interrupted when StockDesk last stopped: {ids}"
             ).format(count=len(interrupted), ids=", ".join(interrupted))
         )
-    window.demoRequested.connect(_DemoSwitch(session, window).apply)
-    if session.crashes is not None:
+    window.demoRequested.connect(_DemoSwitch(state, window).apply)
+    if state.crashes is not None:
         # After a crash the window's state is unknown: its job stops and is logged failed
         # with the reason, not left to end as "cancelled" when the user closes the window.
-        session.crashes.crashReported.connect(window.controller.fail)
-    session.windows.append(window)
+        state.crashes.crashReported.connect(window.controller.fail)
+    state.windows.append(window)
     window.show()
     return window
 
@@ -166,15 +169,15 @@ class _DemoSwitch(QObject):
     would tie the window into a reference cycle.
     """
 
-    def __init__(self, session: Session, window: MainWindow) -> None:
+    def __init__(self, state: AppState, window: MainWindow) -> None:
         super().__init__(window)
-        self._session = session
+        self._state = state
 
     @Slot()
     def apply(self) -> None:
         window = self.parent()
         try:
-            open_window(self._session, database=None, server=None, demo=True)
+            open_window(self._state, database=None, server=None, demo=True)
         except StockDeskError as exc:
             if isinstance(window, MainWindow):
                 window.noticeBar.show_message(str(exc))
@@ -183,15 +186,24 @@ class _DemoSwitch(QObject):
             window.close()
 
 
-def run_app(
-    *, database: str | None, server: str | None, demo: bool, argv: list[str] | None = None
-) -> int:
-    """Show the main window and return the exit code when the last window closes."""
-    app = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, reused when one exists (tests, the self-test), with StockDesk's
+    names, icon and style: the window and the self-test start from the same one."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else \
+        QApplication([sys.argv[0], *(argv or [])])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setWindowIcon(app_icon())
     apply_style(app)
+    return app
+
+
+def run_app(
+    *, database: str | None, server: str | None, demo: bool, argv: list[str] | None = None
+) -> int:
+    """Show the main window and return the exit code when the last window closes."""
+    app = make_application(argv)
     # A bug in a slot or a thread is logged and shown, not lost on a console nobody sees.
     crashes = CrashReporter(app)
     logs.install_crash_hooks(crashes.report)
@@ -199,12 +211,12 @@ def run_app(
     translations = Translations()
     language = str(settings.value("ui/language", system_language()))
     translations.install(language if language in LANGUAGES else DEFAULT_LANGUAGE)
-    session = Session(settings, translations, crashes=crashes)
+    state = AppState(settings, translations, crashes=crashes)
     try:
-        open_window(session, database=database, server=server, demo=demo)
+        open_window(state, database=database, server=server, demo=demo)
     except StockDeskError as exc:
         QMessageBox.critical(None, APPLICATION, str(exc))
-        session.close()
+        state.close()
         return 1
     # Everything alive now (Qt bindings, SQLAlchemy, the demo market) lives until exit;
     # freezing it keeps it out of full garbage collections, which otherwise stall the
@@ -214,4 +226,4 @@ def run_app(
     try:
         return app.exec()
     finally:
-        session.close()
+        state.close()

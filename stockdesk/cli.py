@@ -20,9 +20,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from stockdesk import __version__, config
-from stockdesk.core.collector import CollectOptions, Collector
-from stockdesk.core.domain import UNIVERSES, ItemResult, JobRecord, JobRequest, JobStatus
-from stockdesk.core.errors import (
+from stockdesk.collect.collector import Collector
+from stockdesk.collect.listener import JobListener
+from stockdesk.collect.options import MAX_SESSIONS, CollectOptions
+from stockdesk.collect.resume import resume_request
+from stockdesk.db.database import Database, open_database
+from stockdesk.db.joblog import JobLog
+from stockdesk.domain.errors import (
     EXIT_BAD_INPUT,
     EXIT_FAILURES,
     EXIT_OK,
@@ -30,13 +34,9 @@ from stockdesk.core.errors import (
     InputError,
     StockDeskError,
 )
-from stockdesk.core.listener import JobListener
-from stockdesk.core.parallel import MAX_SESSIONS
-from stockdesk.core.request import build_request, parse_date
-from stockdesk.core.resume import resume_request
-from stockdesk.core.source import parse_server
-from stockdesk.db.database import Database, open_database
-from stockdesk.db.joblog import JobLog
+from stockdesk.domain.request import build_request, parse_date
+from stockdesk.domain.values import UNIVERSES, ItemResult, JobRecord, JobRequest, JobStatus
+from stockdesk.source.baostock_source import parse_server
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,7 +128,9 @@ def _demo_server(args: argparse.Namespace) -> Iterator[str | None]:
             parse_server(server)
         yield server
         return
-    simulator = config.start_demo_server()
+    from stockdesk.simulator.demo import start_demo_server  # numpy only for the demo
+
+    simulator = start_demo_server()
     try:
         yield simulator.address
     finally:

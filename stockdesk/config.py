@@ -15,8 +15,6 @@ import platformdirs
 APP_NAME = "StockDesk"
 DB_ENV = "STOCKDESK_DB"
 SERVER_ENV = "STOCKDESK_SERVER"
-DEMO_STOCKS = 300
-"""Stocks of the demo market: enough to watch the table stream, quick to collect."""
 
 
 def data_dir() -> Path:
@@ -50,12 +48,3 @@ def database_target(database: str | None, *, demo: bool) -> str:
 def server_address(server: str | None) -> str | None:
     """``--server``, else ``$STOCKDESK_SERVER``, else None (the public server)."""
     return server or os.environ.get(SERVER_ENV) or None
-
-
-def start_demo_server():  # -> SimulatorServer, imported only when the demo is asked for
-    """Start the simulator on a free loopback port with the demo market; caller stops it."""
-    from stockdesk.simulator import Market, SimulatorServer
-
-    server = SimulatorServer(Market(stocks=DEMO_STOCKS))
-    server.start()
-    return server

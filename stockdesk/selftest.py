@@ -94,19 +94,14 @@ def _check(timeout: float, screenshot: Path | None, crashes: list[str]) -> str:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     # Imported here so `stockdesk --help` and the command line never load Qt.
     from PySide6.QtCore import QCoreApplication, QSettings
-    from PySide6.QtWidgets import QApplication
 
-    from stockdesk.app import build_main_window
-    from stockdesk.core.collector import CollectOptions
+    from stockdesk.app import build_main_window, make_application
+    from stockdesk.collect.options import CollectOptions
     from stockdesk.db.database import open_database
     from stockdesk.simulator import Market, SimulatorServer
-    from stockdesk.ui.resources import app_icon
-    from stockdesk.ui.style import apply_style
     from stockdesk.ui.translations import Translations
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    app.setWindowIcon(app_icon())
-    apply_style(app)
+    app = make_application()
     translations = Translations()
     market = Market(stocks=STOCKS)
     with tempfile.TemporaryDirectory(prefix="stockdesk-selftest-") as folder, \
@@ -156,9 +151,9 @@ def _run_job(app: QApplication, window: MainWindow, database: Database, market: 
     """Press Start through the window, wait for the job, and check what it logged and stored."""
     from PySide6.QtCore import QDate, QEventLoop, QTimer
 
-    from stockdesk.core.domain import JobStatus
     from stockdesk.db.barstore import BarStore
     from stockdesk.db.joblog import JobLog
+    from stockdesk.domain.values import JobStatus
 
     window.show()
     form = window.form

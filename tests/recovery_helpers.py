@@ -1,6 +1,6 @@
 """Helpers for the recovery tests: real ``stockdesk`` processes and a row-by-row check.
 
-The row checks come from :mod:`stockdesk.simulator.audit`, shared with the soak: the file
+The row checks come from :mod:`support.audit`, shared with the soak: the file
 read with plain ``sqlite3`` and compared with the simulator's own :meth:`Market.bars`.
 """
 
@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from stockdesk.simulator.audit import JOB_COUNTERS, expected_rows, stored_rows
+from support.audit import JOB_COUNTERS, expected_rows, stored_rows
+from support.processes import child_environment, list_jobs, stockdesk_command
+
 from stockdesk.simulator.market import Market
-from stockdesk.simulator.processes import child_environment, list_jobs, stockdesk_command
 
 PROCESS_TIMEOUT = 60.0
 """Longest any ``stockdesk`` process of these tests may run before the test fails."""

@@ -14,12 +14,13 @@ import threading
 import pytest
 
 from stockdesk import cli
-from stockdesk.core.collector import CollectOptions, Collector
-from stockdesk.core.domain import JobRequest
-from stockdesk.core.listener import JobListener
-from stockdesk.core.taskid import TASK_ID_PATTERN
+from stockdesk.collect.collector import Collector
+from stockdesk.collect.listener import JobListener
+from stockdesk.collect.options import CollectOptions
 from stockdesk.db.database import open_database
 from stockdesk.db.joblog import JobLog
+from stockdesk.domain.taskid import TASK_ID_PATTERN
+from stockdesk.domain.values import JobRequest
 from stockdesk.simulator import FaultKind
 
 START, END = "2024-01-01", "2024-03-31"

@@ -28,7 +28,7 @@ def restore_hooks(monkeypatch):
 def test_setup_creates_the_file_once_and_package_loggers_write_to_it(log_folder):
     path = logs.setup_logging(log_folder)
     assert logs.setup_logging(log_folder / "elsewhere") == path == logs.log_file()
-    logging.getLogger("stockdesk.core.collector").warning("stock 中文 failed")
+    logging.getLogger("stockdesk.collect.collector").warning("stock 中文 failed")
     for handler in logging.getLogger("stockdesk").handlers:
         handler.flush()
     text = path.read_text(encoding="utf-8")

@@ -27,15 +27,16 @@ from recovery_helpers import (
     wait_for,
 )
 from sqlalchemy import event
+from support.audit import expected_rows, item_counts, query, stored_rows
+from support.processes import kill_hard
 
-from stockdesk.core.collector import CollectOptions, Collector
-from stockdesk.core.domain import JobRecord, JobRequest, JobStatus
-from stockdesk.core.listener import JobListener
+from stockdesk.collect.collector import Collector
+from stockdesk.collect.listener import JobListener
+from stockdesk.collect.options import CollectOptions
 from stockdesk.db.database import Database, open_database
 from stockdesk.db.joblog import JobLog
+from stockdesk.domain.values import JobRecord, JobRequest, JobStatus
 from stockdesk.simulator import Market, SimulatorServer
-from stockdesk.simulator.audit import expected_rows, item_counts, query, stored_rows
-from stockdesk.simulator.processes import kill_hard
 
 START, END = dt.date(2024, 1, 1), dt.date(2024, 6, 30)
 BUSY_MESSAGE = "已有采集任务正在运行，请等待完成后再启动新任务"

@@ -24,11 +24,11 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection, func, select
 
-from stockdesk.core.domain import BAR_COLUMNS, Bar, ItemResult, Security
 from stockdesk.db import tally
 from stockdesk.db.database import Database
 from stockdesk.db.errors import translate_errors
 from stockdesk.db.models import DailyBarRow, SecurityRow
+from stockdesk.domain.values import BAR_COLUMNS, Bar, ItemResult, Security
 
 _KEY = ("code", "date", "adjustflag")
 UPSERT_BARS = (

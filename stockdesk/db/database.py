@@ -1,7 +1,7 @@
 """Opening the database: resolve the target, check the folder, migrate, hand out sessions.
 
 Callers never see a raw driver error: every failure becomes a
-:class:`~stockdesk.core.errors.DatabaseError` that names the file and what to do.
+:class:`~stockdesk.domain.errors.DatabaseError` that names the file and what to do.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
-from stockdesk.core.errors import DatabaseError
 from stockdesk.db.engine import WRITE_OPTIONS, make_engine
 from stockdesk.db.errors import translate_errors
 from stockdesk.db.migrate import upgrade
+from stockdesk.domain.errors import DatabaseError
 
 DEFAULT_BUSY_TIMEOUT = 5.0
 """Seconds a statement waits for another connection's lock before it fails."""

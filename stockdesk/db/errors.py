@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
 
-from stockdesk.core.errors import DatabaseError
+from stockdesk.domain.errors import DatabaseError
 
 _BUGS = (
     sa_exc.ProgrammingError, sa_exc.IntegrityError, sa_exc.InterfaceError, sa_exc.DataError,

@@ -1,8 +1,8 @@
-"""The job log: every collection job and its stocks, and the one-job-per-database gate.
+"""The job log: every collection job and its stocks.
 
 The window's history panel, the CLI's ``jobs`` commands and ``--resume`` all read from
 here. Every method opens its own short session, so a JobLog may be used from any thread;
-what it returns are the plain values of :mod:`stockdesk.core.domain`.
+what it returns are the plain values of :mod:`stockdesk.domain.values`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,14 @@ from typing import TypeVar
 from sqlalchemy import exists, literal_column, select
 from sqlalchemy.orm import Session
 
-from stockdesk.core.domain import (
+from stockdesk.db import tally
+from stockdesk.db.database import Database
+from stockdesk.db.gate import gate_is_open, interrupt_dead
+from stockdesk.db.models import CollectionJobRow, JobItemRow
+from stockdesk.db.owner import Owner
+from stockdesk.domain.errors import JobRunningError
+from stockdesk.domain.taskid import make_task_id
+from stockdesk.domain.values import (
     AdjustFlag,
     ItemResult,
     ItemStatus,
@@ -23,22 +30,8 @@ from stockdesk.core.domain import (
     JobRequest,
     JobStatus,
 )
-from stockdesk.core.errors import JobRunningError
-from stockdesk.core.taskid import make_task_id
-from stockdesk.db import tally
-from stockdesk.db.database import Database
-from stockdesk.db.models import CollectionJobRow, JobItemRow
-from stockdesk.db.owner import Owner, is_alive
 
 _Value = TypeVar("_Value", JobRecord, ItemResult)
-
-
-def interrupted_message(row: CollectionJobRow) -> str:
-    """``error_message`` of a job whose process ended while it ran."""
-    return (
-        f"采集进程（PID {row.owner_pid}，主机 {row.owner_host}）在任务运行期间结束，"
-        "任务已中断。已提交的股票数据都已保存，可以继续该任务，只采集尚未完成的股票。"
-    )
 
 
 class JobLog:
@@ -56,9 +49,8 @@ class JobLog:
     ) -> JobRecord:
         """Log a new ``running`` job owned by this process and return it.
 
-        The check and the insert are one ``BEGIN IMMEDIATE`` transaction, so of two
-        processes starting at once exactly one gets the job. Running jobs whose owner
-        process is gone are marked ``interrupted`` first and do not block.
+        The gate's check (:mod:`stockdesk.db.gate`) and the insert are one write
+        transaction, so of two processes starting at once exactly one gets the job.
 
         Raises:
             JobRunningError: a job with a live owner is running; no job was added.
@@ -66,15 +58,9 @@ class JobLog:
         now = now or dt.datetime.now()
         owner = Owner.current()
         with self._db.writing() as session:
-            _interrupt_dead(session, now)
-            running = select(CollectionJobRow.id).where(
-                CollectionJobRow.status == JobStatus.RUNNING
-            )
             # Return rather than raise here: the interrupted marks are true either way.
-            if session.scalar(running.limit(1)) is not None:
-                record = None
-            else:
-                record = _insert_job(session, request, owner, thread_id, now)
+            record = (_insert_job(session, request, owner, thread_id, now)
+                      if gate_is_open(session, now) else None)
         if record is None:
             raise JobRunningError()
         return record
@@ -181,7 +167,7 @@ class JobLog:
     def recover_interrupted(self, now: dt.datetime | None = None) -> list[str]:
         """Mark ``running`` jobs whose process is gone as ``interrupted``; return their ids."""
         with self._db.writing() as session:
-            return _interrupt_dead(session, now or dt.datetime.now())
+            return interrupt_dead(session, now or dt.datetime.now())
 
 
 def _insert_job(
@@ -222,22 +208,6 @@ def _insert_job(
     session.add(row)
     session.flush()
     return _record(row)
-
-
-def _interrupt_dead(session: Session, now: dt.datetime) -> list[str]:
-    running = session.scalars(
-        select(CollectionJobRow).where(CollectionJobRow.status == JobStatus.RUNNING)
-    )
-    interrupted = []
-    for row in running:
-        if is_alive(row.owner_pid, row.owner_host, row.owner_started, row.heartbeat_at, now):
-            continue
-        row.status = JobStatus.INTERRUPTED
-        row.end_time = now
-        row.error_message = interrupted_message(row)
-        interrupted.append(row.id)
-    session.flush()
-    return interrupted
 
 
 def _job(session: Session, job_id: str) -> CollectionJobRow:

@@ -22,8 +22,8 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, inspect
 
-from stockdesk.core.errors import DatabaseError
 from stockdesk.db.engine import WRITE_OPTIONS
+from stockdesk.domain.errors import DatabaseError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 

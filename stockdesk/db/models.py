@@ -4,7 +4,7 @@ The database is a user interface: analysts open it with pandas, DBeaver or Excel
 column types are the plain ones they expect on SQLite (TEXT-like codes, ``DATE`` as ISO
 text, ``REAL`` and ``INTEGER`` numbers) and every change goes through a migration in
 ``migrations/versions``. The models are used inside the ``db`` package only; callers get
-the plain values of :mod:`stockdesk.core.domain`.
+the plain values of :mod:`stockdesk.domain.values`.
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
-from stockdesk.core.domain import ItemResult, ItemStatus, JobStatus
 from stockdesk.db.models import CollectionJobRow, JobItemRow
+from stockdesk.domain.values import ItemResult, ItemStatus, JobStatus
 
 _ITEM = JobItemRow.__table__
 _JOB = CollectionJobRow.__table__

@@ -1,6 +1,6 @@
 """What each baostock method answers: request fields in, reply body fields out.
 
-Pure functions of the market and the request; sessions, faults and sockets live elsewhere.
+Pure functions of the market and the request; connections, faults and sockets live elsewhere.
 Invalid requests raise :class:`~stockdesk.simulator.protocol.ProtocolError` with the error
 code the real service uses.
 """
@@ -69,7 +69,7 @@ class Handlers:
         }
 
     def serves(self, method: str) -> bool:
-        """True for the data methods handled here (login and logout are the session's)."""
+        """True for the data methods handled here (login and logout are the connection's)."""
         return method in self._table
 
     def handle(self, request: Request) -> list[str]:

@@ -13,7 +13,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from stockdesk.core.domain import Security
+from stockdesk.domain.values import Security
 from stockdesk.simulator import calendar
 from stockdesk.simulator.bars import K_FIELDS, BarBlock, format_rows
 from stockdesk.simulator.paths import LOTS, Profile, YearPath, build_profile, build_year

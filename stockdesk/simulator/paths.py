@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stockdesk.core.domain import Security
+from stockdesk.domain.values import Security
 from stockdesk.simulator.timeline import Timeline
 
 OPEN, HIGH, LOW, CLOSE, PRECLOSE, LOTS = range(6)

@@ -14,10 +14,10 @@ import threading
 from collections import Counter
 from types import TracebackType
 
+from stockdesk.simulator.connection import ClientConnection
 from stockdesk.simulator.faults import FaultPlan
 from stockdesk.simulator.handlers import Handlers
 from stockdesk.simulator.market import Market
-from stockdesk.simulator.session import Session
 
 _ACCEPT_POLL = 0.05
 _JOIN_TIMEOUT = 1.0
@@ -112,22 +112,22 @@ class SimulatorServer:
                 return
             sock.settimeout(None)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            session = Session(sock, handlers=self._handlers, faults=self.faults,
-                              stopping=self._stopping, count=self._count,
-                              replies=self._replies)
-            thread = threading.Thread(target=self._run, args=(session,),
+            connection = ClientConnection(sock, handlers=self._handlers, faults=self.faults,
+                                          stopping=self._stopping, count=self._count,
+                                          replies=self._replies)
+            thread = threading.Thread(target=self._run, args=(connection,),
                                       name="simulator-connection", daemon=True)
             with self._lock:
                 self._connections[sock] = thread
             thread.start()
 
-    def _run(self, session: Session) -> None:
+    def _run(self, connection: ClientConnection) -> None:
         try:
-            session.run()
+            connection.run()
         finally:
             with self._lock:
-                self._connections.pop(session.sock, None)
-            session.sock.close()
+                self._connections.pop(connection.sock, None)
+            connection.sock.close()
 
     def _close_all(self) -> None:
         listener, acceptor = self._listener, self._acceptor

@@ -13,7 +13,7 @@ from itertools import product
 
 import numpy as np
 
-from stockdesk.core.domain import Security
+from stockdesk.domain.values import Security
 from stockdesk.simulator.calendar import next_trading_day, previous_trading_day
 
 

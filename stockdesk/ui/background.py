@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from stockdesk.core.errors import StockDeskError
+from stockdesk.domain.errors import StockDeskError
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from stockdesk.core.domain import ItemResult
+from stockdesk.domain.values import ItemResult
 
 BATCH_SIZE = 200
 BATCH_AGE = 0.1

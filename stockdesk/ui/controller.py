@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 import shiboken6
 from PySide6.QtCore import QMutex, QObject, Qt, QThread, QTimer, Signal, Slot
 
-from stockdesk.core.domain import ItemResult, JobRecord, JobRequest, Progress
+from stockdesk.domain.values import ItemResult, JobRecord, JobRequest, Progress
 from stockdesk.ui.batcher import BATCH_AGE, BatchApplier
 from stockdesk.ui.labels import job_running_text
 from stockdesk.ui.worker import CollectorFactory, CollectWorker, JobEnderFactory

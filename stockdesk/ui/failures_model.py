@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from stockdesk.core.domain import ItemResult
+from stockdesk.domain.values import ItemResult
 from stockdesk.ui.rows_model import RowsModel
 
 COL_CODE = 0

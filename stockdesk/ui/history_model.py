@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from stockdesk.core.domain import JobRecord
+from stockdesk.domain.values import JobRecord
 from stockdesk.ui.labels import format_seconds, job_status_text
 from stockdesk.ui.rows_model import RowsModel
 

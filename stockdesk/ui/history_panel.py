@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stockdesk.core.domain import JobRecord, JobRequest, JobStatus
-from stockdesk.core.resume import is_resumable, resume_request
+from stockdesk.collect.resume import is_resumable, resume_request
+from stockdesk.domain.values import JobRecord, JobRequest, JobStatus
 from stockdesk.ui.background import BackgroundRunner
 from stockdesk.ui.csv_export import export_csv
 from stockdesk.ui.failures_model import FailuresModel

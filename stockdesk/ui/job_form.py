@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stockdesk.core.codes import split_codes
-from stockdesk.core.domain import AdjustFlag, JobRequest
+from stockdesk.domain.codes import split_codes
+from stockdesk.domain.values import AdjustFlag, JobRequest
 from stockdesk.ui.dates import default_range
 
 UNIVERSES = ("all", "hs300", "sz50", "zz500", "codes")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from stockdesk.core.domain import ItemStatus, JobStatus
+from stockdesk.domain.values import ItemStatus, JobStatus
 
 
 def item_status_text(status: str) -> str:

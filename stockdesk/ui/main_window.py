@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stockdesk.core.domain import ItemStatus, JobRecord, JobRequest, JobStatus
+from stockdesk.domain.values import ItemStatus, JobRecord, JobRequest, JobStatus
 from stockdesk.ui.background import BackgroundRunner
 from stockdesk.ui.controller import JobController
 from stockdesk.ui.diagnostics import open_log_folder

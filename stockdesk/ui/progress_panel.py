@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stockdesk.core.domain import Progress
+from stockdesk.domain.values import Progress
 from stockdesk.ui.labels import format_seconds
 
 

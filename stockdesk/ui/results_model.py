@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from stockdesk.core.domain import ItemResult, ItemStatus
+from stockdesk.domain.values import ItemResult, ItemStatus
 from stockdesk.ui.labels import item_status_text
 
 COL_CODE = 0

@@ -14,16 +14,16 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from stockdesk.core.domain import ItemResult, JobRecord, JobRequest, JobStatus, Progress
-from stockdesk.core.errors import JobRunningError, StockDeskError
-from stockdesk.core.listener import JobListener
+from stockdesk.collect.listener import JobListener
+from stockdesk.domain.errors import JobRunningError, StockDeskError
+from stockdesk.domain.values import ItemResult, JobRecord, JobRequest, JobStatus, Progress
 from stockdesk.ui.batcher import ItemBuffer
 
 log = logging.getLogger(__name__)
 
 
 class CollectorLike(Protocol):
-    """What the worker needs of :class:`stockdesk.core.collector.Collector`."""
+    """What the worker needs of :class:`stockdesk.collect.collector.Collector`."""
 
     def run(
         self,

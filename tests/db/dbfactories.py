@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from stockdesk.core.domain import Bar, ItemResult, ItemStatus, JobRequest
+from stockdesk.domain.values import Bar, ItemResult, ItemStatus, JobRequest
 
 FIRST_DAY = dt.date(2024, 1, 2)
 

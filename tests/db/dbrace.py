@@ -7,9 +7,9 @@ from typing import Any
 
 from dbfactories import make_request
 
-from stockdesk.core.errors import JobRunningError
 from stockdesk.db.database import open_database
 from stockdesk.db.joblog import JobLog
+from stockdesk.domain.errors import JobRunningError
 
 
 def start_when_all_are_ready(path: Path, barrier: Any, results: Any) -> None:

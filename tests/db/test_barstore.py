@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from dbfactories import FIRST_DAY, failure, make_bars, make_request, skipped, success
 
-from stockdesk.core.domain import ItemStatus, Security
 from stockdesk.db.barstore import BarStore
 from stockdesk.db.database import Database
 from stockdesk.db.joblog import JobLog
+from stockdesk.domain.values import ItemStatus, Security
 
 YEAR = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 

@@ -12,11 +12,11 @@ import pytest
 from dbfactories import make_bars, make_request, success
 from sqlalchemy import event
 
-from stockdesk.core.errors import DatabaseError
 from stockdesk.db.barstore import BarStore
 from stockdesk.db.database import Database, open_database
 from stockdesk.db.errors import database_error
 from stockdesk.db.joblog import JobLog
+from stockdesk.domain.errors import DatabaseError
 
 as_root = os.name == "posix" and os.geteuid() == 0
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from dbrace import start_when_all_are_ready
 
-from stockdesk.core.taskid import TASK_ID_PATTERN
 from stockdesk.db.database import open_database
 from stockdesk.db.joblog import JobLog
+from stockdesk.domain.taskid import TASK_ID_PATTERN
 
 CONTENDERS = 3
 

@@ -13,13 +13,13 @@ import pytest
 from dbfactories import failure, make_bars, make_request, skipped, success
 from sqlalchemy import update
 
-from stockdesk.core.domain import AdjustFlag, ItemStatus, JobStatus
-from stockdesk.core.errors import JobRunningError
-from stockdesk.core.taskid import TASK_ID_PATTERN
 from stockdesk.db.barstore import BarStore
 from stockdesk.db.database import Database
 from stockdesk.db.joblog import JobLog
 from stockdesk.db.models import CollectionJobRow
+from stockdesk.domain.errors import JobRunningError
+from stockdesk.domain.taskid import TASK_ID_PATTERN
+from stockdesk.domain.values import AdjustFlag, ItemStatus, JobStatus
 
 NOON = dt.datetime(2024, 6, 3, 12, 0, 0)
 

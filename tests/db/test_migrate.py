@@ -14,13 +14,13 @@ from alembic.migration import MigrationContext
 from dbfactories import make_bars, make_request, success
 from sqlalchemy import inspect, select
 
-from stockdesk.core.domain import BAR_COLUMNS
-from stockdesk.core.errors import DatabaseError
 from stockdesk.db import migrate
 from stockdesk.db.barstore import BarStore
 from stockdesk.db.database import Database, open_database
 from stockdesk.db.joblog import JobLog
 from stockdesk.db.models import Base, DailyBarRow
+from stockdesk.domain.errors import DatabaseError
+from stockdesk.domain.values import BAR_COLUMNS
 
 COLUMNS = {
     "security": ["code", "name", "type", "status", "ipo_date", "out_date"],

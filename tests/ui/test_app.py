@@ -1,19 +1,19 @@
 import datetime as dt
 
-from stockdesk.app import Session, open_window, start_simulator
-from stockdesk.core.domain import JobRequest, JobStatus
+from stockdesk.app import AppState, open_window, start_simulator
 from stockdesk.db.database import open_database
 from stockdesk.db.joblog import JobLog
+from stockdesk.domain.values import JobRequest, JobStatus
 from stockdesk.ui.translations import Translations
 
 
-def test_demo_simulator_starts_on_loopback_and_stops_with_the_session(qapp, settings):
-    session = Session(settings, Translations())
-    address = start_simulator(session)
+def test_demo_simulator_starts_on_loopback_and_stops_with_the_app(qapp, settings):
+    state = AppState(settings, Translations())
+    address = start_simulator(state)
     host, port = address.split(":")
     assert host == "127.0.0.1" and int(port) > 0
-    session.close()
-    assert session.servers == []
+    state.close()
+    assert state.servers == []
 
 
 def test_open_window_on_a_real_database_lists_its_jobs(qtbot, settings, tmp_path):
@@ -21,8 +21,8 @@ def test_open_window_on_a_real_database_lists_its_jobs(qtbot, settings, tmp_path
     database = open_database(target)
     running = JobLog(database).start_job(JobRequest(dt.date(2024, 1, 2), dt.date(2024, 1, 31)))
     database.close()
-    session = Session(settings, Translations())
-    window = open_window(session, database=target, server="127.0.0.1:9", demo=False)
+    state = AppState(settings, Translations())
+    window = open_window(state, database=target, server="127.0.0.1:9", demo=False)
     qtbot.addWidget(window)
     try:
         history = window.historyPanel.historyModel
@@ -33,4 +33,4 @@ def test_open_window_on_a_real_database_lists_its_jobs(qtbot, settings, tmp_path
         assert window.isVisible() and "DEMO" not in window.windowTitle()
     finally:
         window.close()
-        session.close()
+        state.close()

@@ -5,7 +5,7 @@ import time
 from PySide6.QtCore import Qt
 from ui_fakes import make_item
 
-from stockdesk.core.domain import ItemStatus
+from stockdesk.domain.values import ItemStatus
 from stockdesk.ui.batcher import BatchApplier, ItemBuffer
 from stockdesk.ui.results_model import COL_CODE, ResultsModel
 from stockdesk.ui.table_view import TableView

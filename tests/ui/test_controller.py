@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from ui_fakes import FakeCollector, FakeJobLog
 
-from stockdesk.core.domain import JobRequest, JobStatus
+from stockdesk.domain.values import JobRequest, JobStatus
 from stockdesk.ui.controller import JobController
 from stockdesk.ui.labels import job_running_text
 
@@ -138,7 +138,7 @@ import datetime as dt
 import sys
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
-from stockdesk.core.domain import JobRequest
+from stockdesk.domain.values import JobRequest
 from stockdesk.ui.controller import JobController
 sys.path.insert(0, {fakes!r})
 from ui_fakes import FakeJobLog  # as in these tests: without it the deadlock hid

@@ -13,10 +13,10 @@ import pytest
 from PySide6.QtCore import QDate, QObject, Slot
 
 from stockdesk import logs
-from stockdesk.app import Session, open_window
-from stockdesk.core.domain import JobStatus
+from stockdesk.app import AppState, open_window
 from stockdesk.db.database import open_database
 from stockdesk.db.joblog import JobLog
+from stockdesk.domain.values import JobStatus
 from stockdesk.simulator import FaultKind
 from stockdesk.ui.diagnostics import CrashReporter
 from stockdesk.ui.translations import Translations
@@ -43,8 +43,8 @@ def test_a_crash_in_a_slot_during_a_job_logs_the_job_failed(
     # Every stock's request hangs, so the job is surely running when the slot fails.
     simulator.faults.add(FaultKind.HANG, method="query_history_k_data_plus", times=None)
     target = str(tmp_path / "stockdesk.db")
-    session = Session(settings, Translations(), crashes=reporter)
-    window = open_window(session, database=target, server=simulator.address, demo=False)
+    state = AppState(settings, Translations(), crashes=reporter)
+    window = open_window(state, database=target, server=simulator.address, demo=False)
     qtbot.addWidget(window)
     monkeypatch.setattr(reporter, "show_dialog", lambda details: dialogs.append(
         (details, window.controller.is_busy())))
@@ -80,4 +80,4 @@ def test_a_crash_in_a_slot_during_a_job_logs_the_job_failed(
         window.controller.cancel()
         qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=10_000)
         window.close()
-        session.close()
+        state.close()

@@ -4,7 +4,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from ui_fakes import make_item
 
-from stockdesk.core.domain import ItemStatus
+from stockdesk.domain.values import ItemStatus
 from stockdesk.ui.csv_export import export_csv
 from stockdesk.ui.failures_model import FailuresModel
 from stockdesk.ui.table_view import TableView

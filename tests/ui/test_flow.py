@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtCore import QDate
 
 from stockdesk.app import build_main_window
-from stockdesk.core.collector import CollectOptions
-from stockdesk.core.domain import ItemStatus, JobStatus
+from stockdesk.collect.options import CollectOptions
 from stockdesk.db.database import open_database
 from stockdesk.db.joblog import JobLog
+from stockdesk.domain.values import ItemStatus, JobStatus
 from stockdesk.simulator import FaultKind
 from stockdesk.ui.history_model import COL_RESUMES
 

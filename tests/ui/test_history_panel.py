@@ -2,7 +2,7 @@ import datetime as dt
 
 from ui_fakes import make_item, make_job
 
-from stockdesk.core.domain import AdjustFlag, ItemStatus, JobStatus
+from stockdesk.domain.values import AdjustFlag, ItemStatus, JobStatus
 from stockdesk.ui.background import BackgroundRunner
 from stockdesk.ui.history_panel import HistoryPanel
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 from ui_fakes import NOW, FakeCollector, make_job
 
-from stockdesk.core.domain import AdjustFlag, JobStatus
+from stockdesk.domain.values import AdjustFlag, JobStatus
 from stockdesk.ui.main_window import MainWindow
 from stockdesk.ui.notifier import JobNotifier
 from stockdesk.ui.results_model import COL_CODE

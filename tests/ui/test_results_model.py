@@ -1,7 +1,7 @@
 from PySide6.QtCore import Qt
 from ui_fakes import make_item
 
-from stockdesk.core.domain import ItemStatus
+from stockdesk.domain.values import ItemStatus
 from stockdesk.ui.results_model import (
     COL_CODE,
     COL_ERROR,

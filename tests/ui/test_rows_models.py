@@ -2,7 +2,7 @@ import datetime as dt
 
 from ui_fakes import make_item, make_job
 
-from stockdesk.core.domain import ItemStatus, JobStatus
+from stockdesk.domain.values import ItemStatus, JobStatus
 from stockdesk.ui.failures_model import COL_ERROR_CODE, COL_MESSAGE, COL_TIME, FailuresModel
 from stockdesk.ui.history_model import (
     COL_DURATION,

@@ -11,7 +11,9 @@ import datetime as dt
 import threading
 from dataclasses import replace
 
-from stockdesk.core.domain import (
+from stockdesk.collect.listener import JobListener
+from stockdesk.domain.errors import JobRunningError
+from stockdesk.domain.values import (
     AdjustFlag,
     ItemResult,
     ItemStatus,
@@ -20,8 +22,6 @@ from stockdesk.core.domain import (
     JobStatus,
     Progress,
 )
-from stockdesk.core.errors import JobRunningError
-from stockdesk.core.listener import JobListener
 
 NOW = dt.datetime(2024, 6, 12, 10, 30)
 

@@ -1,0 +1,115 @@
+"""One day of the whole market, or one stock's range: fetched, checked, retried.
+
+What a worker process runs, and the collector's own thread when it fetches alone. It
+touches no database and imports nothing that does: the rows it returns are stored by
+the process that owns the job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from stockdesk.collect.cancelled import JobCancelled
+from stockdesk.collect.checks import DataCheckError, check_bars
+from stockdesk.collect.options import CollectOptions
+from stockdesk.domain.errors import SourceError
+from stockdesk.domain.values import Bar, ItemResult, ItemStatus, JobRequest, Security
+from stockdesk.source.baostock_source import BaostockSource
+
+DayPlan = dict[str, tuple[int, int]]
+"""Each stock's first and last expected day, as positions in the job's calendar."""
+
+
+def fetch_day(
+    source: BaostockSource,
+    day: dt.date,
+    options: CollectOptions,
+    *,
+    pause: Callable[[float], None],
+    say: Callable[[str], None],
+) -> list[Bar] | None:
+    """The day's checked bars, or None when the day failed every attempt.
+
+    ``pause`` raises :class:`JobCancelled` on cancel; a cancelled request raises it too.
+    """
+    for attempt in range(1, options.retries + 1):
+        try:
+            bars = source.day_bars(day)
+            _check_day(bars, day.isoformat())
+            return bars
+        except SourceError as failure:
+            if failure.code == "cancelled":
+                raise JobCancelled from None
+            if not failure.retryable or attempt == options.retries:
+                say(f"{day} 的按日期数据获取失败：{failure}")
+                return None
+            say(f"{day} 第 {attempt} 次失败：{failure}，稍后重试")
+            pause(options.backoff * 2 ** (attempt - 1))
+    return None
+
+
+def _check_day(bars: Sequence[Bar], iso_day: str) -> None:
+    """A reply holding another day's rows is a mixed-up transfer, not data."""
+    other = next((bar[1] for bar in bars if bar[1] != iso_day), None)
+    if other is not None:
+        raise DataCheckError(f"数据校验失败：{iso_day} 的回复中含有 {other} 的数据")
+
+
+def planned_rows(bars: Sequence[Bar], plan: DayPlan, position: int) -> list[Bar]:
+    """The rows of the stocks that expect day ``position``, once per stock.
+
+    Run by the worker that fetched the day, so the parent gets only rows it stores.
+    """
+    kept = []
+    seen = set()
+    for bar in bars:
+        code = bar[0]
+        span = plan.get(code)
+        if span is None or code in seen or not span[0] <= position <= span[1]:
+            continue
+        seen.add(code)
+        kept.append(bar)
+    return kept
+
+
+def fetch_stock(
+    source: BaostockSource,
+    security: Security,
+    request: JobRequest,
+    expected: Sequence[dt.date],
+    options: CollectOptions,
+    *,
+    pause: Callable[[float], None],
+    say: Callable[[str], None],
+) -> tuple[ItemResult, list[Bar]]:
+    """One stock's checked bars and its success item, or its failed item and no bars.
+
+    Retries retryable failures ``options.retries`` times, pausing with ``pause`` (which
+    raises :class:`JobCancelled` on cancel); a cancelled request raises it too.
+    """
+    attempts = 0
+    error: SourceError | None = None
+    while attempts < options.retries:
+        attempts += 1
+        try:
+            bars = source.daily_bars(
+                security.code, request.start_date, request.end_date, request.adjustflag
+            )
+            check_bars(bars, security.code, expected)
+        except SourceError as failure:
+            error = failure
+            if failure.code == "cancelled":
+                raise JobCancelled from None
+            if not failure.retryable or attempts >= options.retries:
+                break
+            say(f"{security.code} 第 {attempts} 次失败：{failure}，稍后重试")
+            pause(options.backoff * 2 ** (attempts - 1))
+            continue
+        item = ItemResult(security.code, security.name, ItemStatus.SUCCESS, len(bars),
+                          attempts, finished_at=dt.datetime.now())
+        return item, bars
+    assert error is not None, "options.retries must be at least 1"
+    item = ItemResult(security.code, security.name, ItemStatus.FAILED, 0, attempts,
+                      error.code, str(error), dt.datetime.now())
+    return item, []
