@@ -81,7 +81,8 @@ class Figures:
 
 
 def universe(market: Market, start: dt.date, end: dt.date) -> list[str]:
-    """``--universe all``: the stocks listed on the range's last trading day (DESIGN §4)."""
+    """``--universe all``: the stocks listed on the range's last trading day
+    (docs/contracts.md, "Database")."""
     last = market.trading_days(start, end)[-1]
     return sorted(s.code for s in market.stocks() if s.listed_between(last, last))
 

@@ -9,7 +9,8 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     """Run the command line, or the window when no command is given; return the exit code.
 
-    ``argv`` excludes the program name, as ``argparse.parse_args`` takes it (DESIGN §6).
+    ``argv`` excludes the program name, as ``argparse.parse_args`` takes it
+    (docs/contracts.md, "Window").
     """
     from stockdesk import cli, logs
 

@@ -40,7 +40,7 @@ from stockdesk.source.baostock_source import parse_server
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The whole command line of DESIGN §5; global options work before or after a command."""
+    """The whole command line (docs/contracts.md); global options work before or after a command."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, metavar="URL",
                         help="SQLAlchemy URL or SQLite file path (env STOCKDESK_DB)")
@@ -282,7 +282,8 @@ def _jobs(args: argparse.Namespace, database: Database, stdout: TextIO) -> int:
 
 
 def job_to_dict(job: JobRecord) -> dict[str, Any]:
-    """The job as JSON-ready values: its id, the fields of DESIGN §3 and the request."""
+    """The job as JSON-ready values: its id, the fields of its record and the request
+    (docs/contracts.md)."""
     data = asdict(job)
     for key, value in data.items():
         if isinstance(value, (dt.date, dt.datetime)):

@@ -1,6 +1,6 @@
 """Fetching date by date: one request per trading day returns every A-share's bar.
 
-A market-year is about 243 requests instead of 5,000 (DESIGN §7), but the server only
+A market-year is about 243 requests instead of 5,000 (docs/baostock.md), but the server only
 offers it for unadjusted bars, and each reply carries the whole market, so it pays only
 for a large universe. The job still reports per stock: a stock is done when its last
 expected day is stored, and its item is committed with that day's rows. Stocks a failed

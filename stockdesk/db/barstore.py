@@ -1,8 +1,9 @@
 """The bar store: securities and daily bars, and committing a stock with its job item.
 
-Bars are written with the driver's own ``executemany`` of an upsert: a market-year is over
-a million rows, and DESIGN §8 measured this path at ~250k rows/s against ~100k for Core
-dicts and ~60k for the ORM. Re-storing a range updates rows in place, never duplicates.
+Bars are written with the driver's own ``executemany`` of an upsert: a market-year is over a
+million rows, and docs/architecture.md ("Measured") records this path at ~250k rows/s
+against ~100k for Core dicts and ~60k for the ORM. Re-storing a range updates rows in place,
+never duplicates.
 
 Fetching by date writes through a :class:`BarBatch` instead: a transaction kept open
 across many days' rows. Each day's ~4,600 rows land one per stock on that stock's own

@@ -233,8 +233,8 @@ def _record(row: CollectionJobRow) -> JobRecord:
 
 
 def _copy(row: object, kind: type[_Value], **converted: object) -> _Value:
-    """A domain value from a row's like-named columns: the domain types keep DESIGN §3's
-    column names, so only the fields that need converting are spelled out. A field with no
-    column fails here, not later as a silent default."""
+    """A domain value from a row's like-named columns: the domain types keep the column
+    names of docs/contracts.md ("Job record"), so only the fields that need converting
+    are spelled out. A field with no column fails here, not later as a silent default."""
     names = [f.name for f in fields(kind) if f.name not in converted]
     return kind(**{name: getattr(row, name) for name in names}, **converted)

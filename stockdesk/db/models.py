@@ -1,4 +1,4 @@
-"""The tables of DESIGN §4 as SQLAlchemy 2.x typed models.
+"""The tables of docs/contracts.md ("Database") as SQLAlchemy 2.x typed models.
 
 The database is a user interface: analysts open it with pandas, DBeaver or Excel. So the
 column types are the plain ones they expect on SQLite (TEXT-like codes, ``DATE`` as ISO

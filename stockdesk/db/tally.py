@@ -2,10 +2,10 @@
 
 Both the job log (skipped and failed stocks) and the bar store (stocks with rows) record
 items; the counters are recomputed from ``job_item`` in the same transaction, so whatever
-happens to the process, a job's counters are exactly the items it committed (DESIGN §3).
-Recounting is one indexed GROUP BY over the job's items: well under a millisecond for a
-market of 5,000 stocks, and it cannot drift the way increments can when a stock that
-failed earlier succeeds on a later pass.
+happens to the process, a job's counters are exactly the items it committed
+(docs/contracts.md, "Job record"). Recounting is one indexed GROUP BY over the job's items:
+well under a millisecond for a market of 5,000 stocks, and it cannot drift the way
+increments can when a stock that failed earlier succeeds on a later pass.
 """
 
 from __future__ import annotations

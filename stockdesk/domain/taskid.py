@@ -1,4 +1,4 @@
-"""The task ID of DESIGN §2: ``historical_collection_YYYYMMDD_HHMMSS_<thread id>``."""
+"""The task ID (docs/contracts.md): ``historical_collection_YYYYMMDD_HHMMSS_<thread id>``."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Plain values shared by the collector, the job log, the command line and the window.
 
 They carry no ORM state and no Qt types, so they can cross threads and processes safely
-(DESIGN §1: signals and the job log carry plain dataclasses, never ORM rows).
+(docs/architecture.md: signals and the job log carry plain dataclasses, never ORM rows).
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ BAR_COLUMNS = (
     "amount", "turn", "tradestatus", "pct_chg", "pe_ttm", "pb_mrq", "ps_ttm", "pcf_ncf_ttm",
     "is_st",
 )
-"""Column order of a :data:`Bar` tuple and of the ``daily_bar`` table (DESIGN §4)."""
+"""Column order of a :data:`Bar` tuple and of the ``daily_bar`` table (docs/contracts.md,
+"Database")."""
 
 Bar = tuple
 """One daily bar as a tuple in :data:`BAR_COLUMNS` order.
@@ -92,7 +93,8 @@ class JobRequest:
 
 @dataclass(slots=True)
 class JobRecord:
-    """One row of ``collection_job``: the request and the counters of DESIGN §3."""
+    """One row of ``collection_job``: the request and the counters of docs/contracts.md
+    ("Job record")."""
 
     id: str
     status: JobStatus

@@ -2,7 +2,7 @@
 
 baostock imports pandas at module level for one method, ``ResultData.get_data()``, which
 StockDesk never calls: it reads reply pages itself, since ``get_data()`` calls
-``DataFrame.append``, gone since pandas 2 (DESIGN §7). Importing pandas for nothing costs
+``DataFrame.append``, gone since pandas 2 (docs/baostock.md). Importing pandas for nothing costs
 every process that talks to the server ~55 MB and ~0.45 s (measured): the job's process
 and each of its session workers. So, unless pandas is already loaded, baostock gets a
 stand-in for the length of its import; anything else that imports pandas later gets the

@@ -1,6 +1,6 @@
 """The baostock source adapter: every request bounded, every failure a :class:`SourceError`.
 
-baostock's client has one global socket per process (DESIGN §7), so one
+baostock's client has one global socket per process (docs/baostock.md), so one
 :class:`BaostockSource` is live per process at a time. After any network failure the
 socket may hold half a reply, so the next request first reconnects and logs in again.
 Given an :class:`OutagePolicy`, a server that cannot be logged in to again is waited for

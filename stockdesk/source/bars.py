@@ -1,8 +1,9 @@
 """baostock's K-line strings turned into typed :data:`Bar` tuples.
 
 baostock sends every value as text and an absent value as ``""``. The database stores
-numbers as numbers and an absent value as NULL (DESIGN §4), so parsing happens once,
-here, in plain Python (DESIGN §8 measured ~260k rows/s, faster than going via pandas).
+numbers as numbers and an absent value as NULL (docs/contracts.md, "Database"), so parsing
+happens once, here, in plain Python (~260k rows/s measured, docs/architecture.md; faster
+than going via pandas).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A socket for the baostock client that can neither block nor spin forever.
 
 baostock 0.9.4 keeps one module-global socket with no timeout and reads replies with
-``while True: recv(8192)`` until a terminator arrives (DESIGN §7). A silent server blocks
+``while True: recv(8192)`` until a terminator arrives (docs/baostock.md). A silent server blocks
 that loop forever; a server that closes the connection mid-reply makes ``recv`` return
 ``b""`` forever, and the loop spins at 100% CPU. A plain socket timeout fixes only the
 first. :class:`GuardedSocket` gives every request one deadline, turns an empty read into

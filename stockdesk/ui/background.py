@@ -1,9 +1,10 @@
 """Running short database reads off the GUI thread and getting the answer back on it.
 
 Like Anki's background operations: a plain function runs in a QThreadPool, and its
-``success`` or ``failure`` callback runs afterwards in the GUI thread. The pool task emits
-a signal of this GUI-thread QObject, so delivery is queued to the GUI thread (DESIGN §8:
-a cross-thread signal must end in a method of a GUI-thread QObject, never a lambda).
+``success`` or ``failure`` callback runs afterwards in the GUI thread. The pool task emits a
+signal of this GUI-thread QObject, so delivery is queued to the GUI thread
+(docs/architecture.md, "Measured": a cross-thread signal must end in a method of a
+GUI-thread QObject, never a lambda).
 """
 
 from __future__ import annotations

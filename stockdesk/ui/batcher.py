@@ -1,10 +1,10 @@
 """Getting thousands of per-stock results into the table without freezing the window.
 
-Two halves (DESIGN §8): in the worker thread an :class:`ItemBuffer` turns single results
-into batches of about 200 results or 100 ms, so the event loop sees a few signals a second
-instead of one per stock; in the GUI thread a :class:`BatchApplier` queues those batches
-and feeds them to the model from a 0 ms timer in slices of at most ~10 ms, so painting and
-input are never starved however fast the batches come.
+Two halves (docs/architecture.md, "Measured"): in the worker thread an :class:`ItemBuffer`
+turns single results into batches of about 200 results or 100 ms, so the event loop sees a
+few signals a second instead of one per stock; in the GUI thread a :class:`BatchApplier`
+queues those batches and feeds them to the model from a 0 ms timer in slices of at most ~10
+ms, so painting and input are never starved however fast the batches come.
 """
 
 from __future__ import annotations

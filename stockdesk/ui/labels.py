@@ -42,7 +42,7 @@ def format_seconds(seconds: float | None) -> str:
 
 
 def job_running_text() -> str:
-    """The refusal of a second job (DESIGN §5 wording in Chinese)."""
+    """The refusal of a second job (the wording of docs/contracts.md, in Chinese)."""
     return QCoreApplication.translate(
         "labels",
         "A collection job is already running; wait for it to finish before starting a new one.",

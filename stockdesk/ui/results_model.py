@@ -1,10 +1,11 @@
 """The per-stock results of the running job, one row per stock.
 
-Sorting and filtering happen inside the model, not in a QSortFilterProxyModel: a proxy
-calls back into Python for every comparison, which stalls the window with thousands of
-rows (DESIGN §8). The model keeps the visible rows sorted ascending by a key and, for a
-descending sort, simply reads them back to front; a streamed-in stock is placed with a
-binary search, so rows keep arriving in order while the user has the table sorted.
+Sorting and filtering happen inside the model, not in a QSortFilterProxyModel: a proxy calls
+back into Python for every comparison, which stalls the window with thousands of rows
+(docs/architecture.md, "Measured"). The model keeps the visible rows sorted ascending by a
+key and, for a descending sort, simply reads them back to front; a streamed-in stock is
+placed with a binary search, so rows keep arriving in order while the user has the table
+sorted.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The recovery tests and the soak both compare the file with the simulator's own
 :meth:`Market.bars`. They read it with the plain ``sqlite3`` module and spell the
-``daily_bar`` columns out as DESIGN §4 names them instead of importing the app's models:
+``daily_bar`` columns out as docs/contracts.md names them instead of importing the app's models:
 a check that trusted the app's readers could not catch a bug shared by writer and reader,
 and a renamed column must fail the check, not silently follow the rename.
 """
@@ -23,11 +23,11 @@ DB_COLUMNS = (
     "amount", "turn", "tradestatus", "pct_chg", "pe_ttm", "pb_mrq", "ps_ttm", "pcf_ncf_ttm",
     "is_st",
 )
-"""``daily_bar`` columns as DESIGN §4 names them."""
+"""``daily_bar`` columns as docs/contracts.md names them."""
 
 JOB_COUNTERS = ("processed_stocks", "success_count", "failed_count", "skipped_count",
                 "collected_count")
-"""``collection_job`` counters as DESIGN §3 names them."""
+"""``collection_job`` counters as docs/contracts.md names them."""
 
 _FIELD_OF_COLUMN = {
     "pct_chg": "pctChg", "pe_ttm": "peTTM", "pb_mrq": "pbMRQ", "ps_ttm": "psTTM",
@@ -39,7 +39,7 @@ _WIRE_POSITION = [K_FIELDS.index(_FIELD_OF_COLUMN.get(c, c)) for c in DB_COLUMNS
 
 
 def _value(column: str, text: str) -> object:
-    """What DESIGN §4 says the database holds for a wire field: NULL for empty."""
+    """What docs/contracts.md says the database holds for a wire field: NULL for empty."""
     if text == "":
         return None
     if column in _TEXT:

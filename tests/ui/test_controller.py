@@ -188,7 +188,8 @@ class Counter(QObject):
 
 
 def test_many_thousand_emits_do_not_crash(qtbot):
-    """PySide6 6.12.0 on Python 3.11 aborted after a few hundred emits (DESIGN §8)."""
+    """PySide6 6.12.0 on Python 3.11 aborted after a few hundred emits
+    (docs/architecture.md, "Measured")."""
     emitter, counter = Emitter(), Counter()
     emitter.ping.connect(counter.on_ping)
     for index in range(20_000):

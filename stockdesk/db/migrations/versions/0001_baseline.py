@@ -1,4 +1,5 @@
-"""Baseline: the security, daily_bar, collection_job and job_item tables (DESIGN §4).
+"""Baseline: the security, daily_bar, collection_job and job_item tables (docs/contracts.md,
+"Database").
 
 Revision ID: 0001
 Revises:
