@@ -266,8 +266,8 @@ def _jobs(args: argparse.Namespace, database: Database, stdout: TextIO) -> int:
             print(json.dumps([job_to_dict(job) for job in jobs], ensure_ascii=False),
                   file=stdout)
         else:
-            for job in jobs:
-                print(_job_line(job), file=stdout)
+            for listed in jobs:
+                print(_job_line(listed), file=stdout)
             if not jobs:
                 print("还没有采集任务", file=stdout)
         return EXIT_OK

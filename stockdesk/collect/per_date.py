@@ -79,9 +79,8 @@ def collect_per_date(
     spans = _spans(stocks, calendar, run.request)
     plan = {code: (span.first, span.last) for code, span in spans.items()}
     with (WorkerPool(run.options, run.request, run.cancel, workers=workers,
-                     day_plan=plan) as pool,
+                     on_message=run.listener.message, day_plan=plan) as pool,
           run.store.batch(run.job.id) as batch):
-        pool.on_message = run.listener.message
         return _DayRun(run, pool, batch, spans, calendar).collect()
 
 

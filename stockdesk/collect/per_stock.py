@@ -58,8 +58,8 @@ def _collect_in_pool(
     """Fetch in the pool's workers; commit whatever has arrived, up to
     :data:`COMMIT_STOCKS` stocks per transaction, in the order they finish."""
     request = run.request
-    with WorkerPool(run.options, request, run.cancel, workers=workers) as pool:
-        pool.on_message = run.listener.message
+    with WorkerPool(run.options, request, run.cancel, workers=workers,
+                    on_message=run.listener.message) as pool:
         ahead = pool.workers * STOCKS_AHEAD_PER_WORKER
         queued = 0
         while queued < len(stocks) or pool.pending:
@@ -68,7 +68,7 @@ def _collect_in_pool(
                 pool.submit_stock(queued, security, calendar.expected_days(
                     security, request.start_date, request.end_date))
                 queued += 1
-            finished = [pool.next_result()]
+            finished = [pool.take()]
             for result in pool.drain():
                 finished.append(result)
                 if len(finished) >= COMMIT_STOCKS:

@@ -20,7 +20,7 @@ import multiprocessing
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -94,9 +94,11 @@ class WorkerPool:
 
     def __init__(self, options: CollectOptions, request: JobRequest,
                  cancel: threading.Event, *, workers: int,
+                 on_message: Callable[[str], None],
                  day_plan: DayPlan | None = None) -> None:
         """``workers`` is at most :data:`~stockdesk.collect.options.MAX_SESSIONS`; the
-        strategy (:mod:`~stockdesk.collect.strategy`) chooses it.
+        strategy (:mod:`~stockdesk.collect.strategy`) chooses it. ``on_message`` gets the
+        workers' lines for the user, in the thread that takes the results.
 
         With ``day_plan``, a day task's key is the day's position in it, and the worker
         sends back only the rows of the stocks that expect the day
@@ -105,6 +107,7 @@ class WorkerPool:
         """
         self.workers = max(1, min(workers, MAX_SESSIONS))
         self._cancel = cancel
+        self._on_message = on_message
         context = multiprocessing.get_context("spawn")
         self._tasks = context.Queue()
         self._results = context.Queue()
@@ -168,8 +171,8 @@ class WorkerPool:
                 raise JobCancelled
             wait = _POLL if deadline is None else min(_POLL, deadline - time.monotonic())
             try:
-                result = self._results.get(timeout=wait) if block and wait > 0 else \
-                    self._results.get_nowait()
+                result: Result = self._results.get(timeout=wait) if block and wait > 0 \
+                    else self._results.get_nowait()
             except queue.Empty:
                 if not block or (deadline is not None and time.monotonic() >= deadline):
                     return None
@@ -177,7 +180,7 @@ class WorkerPool:
                     raise SourceError("采集进程意外退出", code="worker") from None
                 continue
             if result.kind == "message":
-                self.on_message(result.payload)
+                self._on_message(result.payload)
                 continue
             if result.kind == "gone":
                 raise ServerGoneError(result.payload)
@@ -186,8 +189,12 @@ class WorkerPool:
             self.pending -= 1
             return result
 
-    def on_message(self, text: str) -> None:
-        """A worker's line for the user; the owner replaces this to forward it."""
+    def take(self) -> Result:
+        """The next day or stock result, waiting as long as it takes (see
+        :meth:`next_result` for what it raises)."""
+        while (result := self.next_result()) is None:
+            continue
+        return result
 
     def drain(self) -> Iterator[Result]:
         """Results ready now, without waiting."""
@@ -200,12 +207,13 @@ def _parent_alive() -> bool:
     return parent is None or parent.is_alive()
 
 
-def _next_task(tasks: Any, stop: ProcessEvent) -> tuple | None:
+def _next_task(tasks: Any, stop: ProcessEvent) -> tuple[Any, ...] | None:
     """The next task; None when told to stop or when the parent died (killed, crashed),
     so a worker never outlives its job."""
     while not stop.is_set() and _parent_alive():
         try:
-            return tasks.get(timeout=_POLL * 5)
+            task: tuple[Any, ...] = tasks.get(timeout=_POLL * 5)
+            return task
         except queue.Empty:
             continue
     return None

@@ -286,8 +286,11 @@ class BarBatch:
     @staticmethod
     def _pragma(connection: Connection, statement: str) -> int:
         """Run a pragma on the driver connection, outside any transaction."""
-        row = connection.connection.driver_connection.execute(statement).fetchone()
-        return row[0] if row else 0
+        driver = connection.connection.driver_connection
+        if driver is None:
+            raise RuntimeError("the database connection is closed")
+        row = driver.execute(statement).fetchone()
+        return int(row[0]) if row else 0
 
 
 def _iso_or_none(day: dt.date | None) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import fields
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import exists, literal_column, select
 from sqlalchemy.orm import Session
@@ -232,9 +232,10 @@ def _record(row: CollectionJobRow) -> JobRecord:
                  adjustflag=AdjustFlag(row.adjustflag), failed_details=[])
 
 
-def _copy(row: object, kind: type[_Value], **converted: object) -> _Value:
+def _copy(row: object, kind: type[_Value], **converted: Any) -> _Value:
     """A domain value from a row's like-named columns: the domain types keep the column
     names of docs/contracts.md ("Job record"), so only the fields that need converting
     are spelled out. A field with no column fails here, not later as a silent default."""
-    names = [f.name for f in fields(kind) if f.name not in converted]
-    return kind(**{name: getattr(row, name) for name in names}, **converted)
+    values: dict[str, Any] = {f.name: getattr(row, f.name) for f in fields(kind)
+                              if f.name not in converted}
+    return kind(**values, **converted)

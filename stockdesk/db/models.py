@@ -36,7 +36,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-Real = Double().with_variant(REAL(), "sqlite")
+Real = Double[float]().with_variant(REAL(), "sqlite")
 """A double everywhere; spelled ``REAL`` on SQLite, the name analysts' tools show."""
 
 Count = BigInteger().with_variant(Integer(), "sqlite")

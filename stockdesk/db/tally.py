@@ -17,11 +17,11 @@ from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
-from stockdesk.db.models import CollectionJobRow, JobItemRow
+from stockdesk.db.models import Base, CollectionJobRow, JobItemRow
 from stockdesk.domain.values import ItemResult, ItemStatus, JobStatus
 
-_ITEM = JobItemRow.__table__
-_JOB = CollectionJobRow.__table__
+_ITEM = Base.metadata.tables[JobItemRow.__tablename__]
+_JOB = Base.metadata.tables[CollectionJobRow.__tablename__]
 _UPDATED = ("name", "status", "rows", "attempts", "error_code", "error_message", "finished_at")
 
 # Built once: a job commits thousands of times, and building a statement costs more than

@@ -22,9 +22,15 @@ class StockDeskError(Exception):
 
 
 class InputError(StockDeskError):
-    """The user asked for something that cannot be done (bad date, unknown code ...)."""
+    """The user asked for something that cannot be done (bad date, unknown code ...).
+
+    Attributes:
+        job_id: the job logged as ``failed`` for this input, when one was (a request
+            naming codes the server does not know is found only once the job runs).
+    """
 
     exit_code = EXIT_BAD_INPUT
+    job_id: str | None = None
 
 
 class JobRunningError(StockDeskError):

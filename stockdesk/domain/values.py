@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any, TypeAlias
 
 
 class JobStatus(StrEnum):
@@ -48,7 +49,7 @@ BAR_COLUMNS = (
 """Column order of a :data:`Bar` tuple and of the ``daily_bar`` table (docs/contracts.md,
 "Database")."""
 
-Bar = tuple
+Bar: TypeAlias = tuple[Any, ...]
 """One daily bar as a tuple in :data:`BAR_COLUMNS` order.
 
 ``date`` is ISO text ``YYYY-MM-DD``, ``adjustflag`` text, numbers are ``float`` / ``int``

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import types
+from typing import Any
 
 
 class _AbsentPandas(types.ModuleType):
@@ -25,7 +26,7 @@ class _AbsentPandas(types.ModuleType):
         )
 
 
-def _import_baostock() -> types.ModuleType:
+def _import_baostock() -> Any:  # baostock ships no type information
     if "pandas" in sys.modules:
         import baostock
         return baostock

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
+from stockdesk.domain.cancel import CancelFlag
 from stockdesk.domain.errors import InputError, LoginError, SourceError
 from stockdesk.domain.values import Bar, Security
 from stockdesk.source import guarded_socket
@@ -106,7 +106,7 @@ class BaostockSource:
         server: str | None = None,
         *,
         timeout: float = 10.0,
-        cancel: threading.Event | None = None,
+        cancel: CancelFlag | None = None,
         outage: OutagePolicy | None = None,
         say: Callable[[str], None] | None = None,
     ) -> None:

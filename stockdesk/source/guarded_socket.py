@@ -1,8 +1,8 @@
 """A socket for the baostock client that can neither block nor spin forever.
 
 baostock 0.9.4 keeps one module-global socket with no timeout and reads replies with
-``while True: recv(8192)`` until a terminator arrives (docs/baostock.md). A silent server blocks
-that loop forever; a server that closes the connection mid-reply makes ``recv`` return
+``while True: recv(8192)`` until a terminator arrives (docs/baostock.md). A silent server
+blocks that loop forever; a server that closes the connection mid-reply makes ``recv`` return
 ``b""`` forever, and the loop spins at 100% CPU. A plain socket timeout fixes only the
 first. :class:`GuardedSocket` gives every request one deadline, turns an empty read into
 an error and checks for cancellation while it waits. The client catches the exception,
@@ -22,9 +22,14 @@ import logging
 import os
 import select
 import socket
-import threading
 import time
 import types
+from typing import TYPE_CHECKING, Any
+
+from stockdesk.domain.cancel import CancelFlag
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +59,7 @@ class Guard:
 
     def __init__(self) -> None:
         self.timeout = 10.0
-        self.cancel: threading.Event | None = None
+        self.cancel: CancelFlag | None = None
         self.last_failure: RequestFailure | None = None
         """The failure of the latest request, cleared when a request is sent."""
 
@@ -68,7 +73,7 @@ class GuardedSocket(socket.socket):
     _deadline = 0.0
     _refused: RequestFailure | None = None
 
-    def connect(self, address) -> None:
+    def connect(self, address: Any) -> None:  # any address socket.connect takes
         """Connect within the request timeout instead of the OS's minutes, and give up
         within ~0.2 s of a cancel: a server gone dark mid-job is reconnected to in a loop
         (a silent network can hold every attempt for the whole timeout).
@@ -98,7 +103,7 @@ class GuardedSocket(socket.socket):
         finally:
             self.settimeout(GUARD.timeout)
 
-    def send(self, data, flags: int = 0) -> int:
+    def send(self, data: ReadableBuffer, flags: int = 0) -> int:
         """Send the whole request and start its deadline."""
         if self._refused is not None:
             GUARD.last_failure = self._refused
@@ -110,7 +115,7 @@ class GuardedSocket(socket.socket):
             self.sendall(data, flags)
         except OSError as error:
             self._fail("send", f"发送失败：{error}")
-        return len(data)
+        return memoryview(data).nbytes
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         """Wait for bytes until the request's deadline; an empty read is an error."""
@@ -171,4 +176,4 @@ def _silence_prints() -> None:
         "baostock.data.resultset", "baostock.login.loginout", "baostock.metadata.stock_metadata",
         "baostock.security.history", "baostock.security.sectorinfo", "baostock.util.socketutil",
     ):
-        importlib.import_module(name).print = log_print
+        setattr(importlib.import_module(name), "print", log_print)  # noqa: B010

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from stockdesk.domain.cancel import CancelFlag
 from stockdesk.domain.errors import LoginError, ServerGoneError
 
 
@@ -42,7 +43,7 @@ def wait_for_server(
     *,
     server: str,
     policy: OutagePolicy,
-    cancel: threading.Event | None,
+    cancel: CancelFlag | None,
     say: Callable[[str], None],
 ) -> None:
     """Call ``login`` with growing pauses until it succeeds; ``failure`` was its first try.

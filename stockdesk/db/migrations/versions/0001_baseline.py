@@ -17,7 +17,7 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-REAL = sa.Double().with_variant(sa.REAL(), "sqlite")
+REAL = sa.Double[float]().with_variant(sa.REAL(), "sqlite")
 COUNT = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
