@@ -1,9 +1,9 @@
 """Checks a stock's rows pass before they are stored as complete.
 
-A reply cut short, a page lost or rows of another stock would otherwise be stored as a
+A reply without some days, or rows of another stock, would otherwise be stored as a
 finished stock and skipped by every later run. The trading calendar says exactly which
 days a listed stock must have (baostock returns suspended days too, with
-``tradestatus = 0``), so anything else is a fault of the transfer.
+``tradestatus = 0``), so anything else is a fault of the reply.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from stockdesk.domain.errors import SourceError
 from stockdesk.domain.values import Bar, Security
 
 DATA_CHECK_ERROR = "DATA_CHECK"
-"""``error_code`` of a stock whose rows failed a check."""
+"""``error_code`` of a stock whose rows were mixed up (another stock, bad dates)."""
+MISSING_DAYS_ERROR = "MISSING_DAYS"
+"""``error_code`` of a stock whose reply ended normally but lacked trading days."""
 
 
 class TradingCalendar:
@@ -45,8 +47,8 @@ class TradingCalendar:
 class DataCheckError(SourceError):
     """The rows of a stock are not what the calendar says they must be."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, code=DATA_CHECK_ERROR, retryable=True)
+    def __init__(self, message: str, *, code: str = DATA_CHECK_ERROR) -> None:
+        super().__init__(message, code=code, retryable=True)
 
 
 def check_bars(bars: Sequence[Bar], code: str, expected: Sequence[dt.date]) -> None:
@@ -54,7 +56,10 @@ def check_bars(bars: Sequence[Bar], code: str, expected: Sequence[dt.date]) -> N
 
     Checks, in order of what they reveal: rows of another stock (a mixed-up reply),
     dates out of order or repeated, dates outside the range or not trading days, and
-    missing trading days (a reply cut short).
+    missing trading days. ``bars`` come from a reply that ended normally: a reply the
+    network cut off, or whose pages stopped early, fails in the source adapter with its
+    own message (``分页数据在中途中断`` ...), so missing days here mean the server
+    answered without them, and the message says so instead of blaming the transfer.
     """
     foreign = next((bar[0] for bar in bars if bar[0] != code), None)
     if foreign is not None:
@@ -71,5 +76,7 @@ def check_bars(bars: Sequence[Bar], code: str, expected: Sequence[dt.date]) -> N
     if len(dates) < len(wanted):
         missing = sorted(wanted.difference(dates))
         raise DataCheckError(
-            f"数据校验失败：缺少 {len(missing)} 个交易日的数据（如 {missing[0]}），回复可能不完整"
+            f"数据校验失败：服务器的回复正常结束，但缺少 {len(missing)} 个交易日的数据"
+            f"（如 {missing[0]}），服务器可能没有这段日期的数据",
+            code=MISSING_DAYS_ERROR,
         )

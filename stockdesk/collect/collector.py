@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from stockdesk.collect.cancelled import JobCancelled
 from stockdesk.collect.checks import TradingCalendar
+from stockdesk.collect.early_stop import FirstFailures, SameFailureError
 from stockdesk.collect.listener import JobListener
 from stockdesk.collect.options import CollectOptions
 from stockdesk.collect.per_date import collect_per_date
@@ -75,7 +76,8 @@ class Collector:
             InputError: the request names codes the server does not know; the job is
                 logged as ``failed`` with the same message and ``job_id`` on the error.
         Any other failure (login refused or server unreachable at the start, a server gone
-        mid-job for longer than ``outage_timeout``, database unusable midway) ends the job
+        mid-job for longer than ``outage_timeout``, the first stocks all failing the same
+        way (:mod:`~stockdesk.collect.early_stop`), database unusable midway) ends the job
         as ``failed`` with a user-facing ``error_message``; it is returned.
         """
         joblog = JobLog(self._database)
@@ -95,7 +97,8 @@ class Collector:
             bad_input.job_id = job.id
             self._finish(joblog, job, JobStatus.FAILED, str(bad_input))
             raise
-        except (LoginError, SourceError, ServerGoneError, DatabaseError) as failure:
+        except (LoginError, SourceError, ServerGoneError, DatabaseError,
+                SameFailureError) as failure:
             status, error = JobStatus.FAILED, str(failure)
         except Exception as bug:
             # Log the truth before the crash handler shows it: the job did not finish.
@@ -145,6 +148,7 @@ class _JobRun:
         self.rows = 0
         self.work_done: float | None = None
         self._last_report = 0.0
+        self._first_failures = FirstFailures()
 
     # -- the job ------------------------------------------------------------------------
 
@@ -281,6 +285,7 @@ class _JobRun:
             self.skipped += 1
         self.listener.item_finished(item)
         self.report_progress()
+        self._first_failures.observe(item, remaining=self.total - self.processed)
 
     def report_progress(self, *, force: bool = False) -> None:
         """Tell the listener the counters, at most every :data:`PROGRESS_INTERVAL`."""

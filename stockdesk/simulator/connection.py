@@ -34,6 +34,7 @@ _DATED = {"query_daily_history_k_AStock": 2, "query_all_stock": 4, "query_hs300_
 _CODED = frozenset({"query_history_k_data_plus", "query_stock_basic"})
 _UNDECODABLE = b"\xff\xfe\xfd\xfc not zlib, not utf-8 \x80\x81"
 """Fails both ``zlib.decompress`` and UTF-8 decoding, whatever the reply type."""
+_NO_RECORDS = '{"record":[]}'
 
 
 def probe(request: Request) -> Probe:
@@ -54,6 +55,11 @@ def _malformed(fields: list[str]) -> list[str]:
         if field.startswith('{"record"'):
             return [*fields[:i], field[:len(field) // 2], *fields[i + 1:]]
     return fields[:1]
+
+
+def _emptied(fields: list[str]) -> list[str]:
+    """The same successful reply with its rows taken out."""
+    return [_NO_RECORDS if field.startswith('{"record"') else field for field in fields]
 
 
 class ClientConnection:
@@ -163,6 +169,8 @@ class ClientConnection:
             self.sock.sendall(reply(msg_type, error))
         elif kind is FaultKind.MALFORMED:
             self.sock.sendall(reply(msg_type, _malformed(fields)))
+        elif kind is FaultKind.EMPTY:
+            self.sock.sendall(reply(msg_type, _emptied(fields)))
         else:
             self.sock.sendall(frame(msg_type, _UNDECODABLE))
         return True

@@ -31,6 +31,8 @@ class FaultKind(StrEnum):
     """A well-framed reply whose data or fields are broken."""
     UNDECODABLE = "undecodable"
     """A framed reply whose bytes fail zlib or UTF-8 decoding."""
+    EMPTY = "empty"
+    """A successful reply with no rows: what a server without the data answers."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,10 @@ import threading
 import pytest
 
 from stockdesk.collect.collector import Collector
+from stockdesk.collect.early_stop import IDENTICAL_FAILURES
 from stockdesk.collect.listener import JobListener
 from stockdesk.collect.options import CollectOptions
+from stockdesk.collect.resume import resume_request
 from stockdesk.db.database import open_database
 from stockdesk.db.joblog import JobLog
 from stockdesk.domain.errors import InputError, JobRunningError
@@ -213,3 +215,37 @@ def test_resume_collects_only_the_stocks_not_done(collector, simulator):
         listener=recorder)
     assert [item.code for item in recorder.items] == list(codes[3:])
     assert resumed.status is JobStatus.COMPLETED and resumed.resumes == first.id
+
+
+def test_a_job_whose_first_stocks_all_fail_the_same_way_stops_and_resumes(
+        collector, database, simulator):
+    # A server that answers every K-line request successfully but with no rows.
+    simulator.faults.add(FaultKind.EMPTY, method="query_history_k_data_plus", times=None)
+    codes = codes_of(simulator.market, 30)
+    job = collector.run(JobRequest(START, END, universe="codes", codes=codes))
+
+    assert job.status is JobStatus.FAILED
+    assert (job.processed_stocks, job.failed_count) == (IDENTICAL_FAILURES, IDENTICAL_FAILURES)
+    assert "MISSING_DAYS" in job.error_message and "继续" in job.error_message
+    assert simulator.requests["query_history_k_data_plus"] <= IDENTICAL_FAILURES * 3
+    failed = JobLog(database).items(job.id, ItemStatus.FAILED)
+    assert "回复正常结束" in failed[0].error_message
+    assert "回复可能不完整" not in failed[0].error_message
+    assert stored_rows(database) == []
+
+    simulator.faults.clear()
+    request = resume_request(JobLog(database), job.id)
+    resumed = collector.run(request)
+    assert resumed.status is JobStatus.COMPLETED
+    assert (resumed.total_stocks, resumed.success_count) == (len(codes), len(codes))
+    assert {row[0] for row in stored_rows(database)} == set(codes)
+
+
+def test_failures_after_a_success_never_stop_the_job(collector, simulator):
+    codes = codes_of(simulator.market, IDENTICAL_FAILURES + 3)
+    for code in codes[1:]:
+        simulator.faults.add(FaultKind.EMPTY, method="query_history_k_data_plus", code=code,
+                             times=None)
+    job = collector.run(JobRequest(START, END, universe="codes", codes=codes))
+    assert job.status is JobStatus.COMPLETED
+    assert (job.success_count, job.failed_count) == (1, len(codes) - 1)
