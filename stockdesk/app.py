@@ -97,6 +97,9 @@ def build_main_window(
     """
     options = replace(options or CollectOptions(), server=server)
 
+    # Passing these to MainWindow is where mypy checks the real Collector and JobLog
+    # against the window's protocols (CollectorLike, WindowJobLog); tests/ui/ui_fakes.py
+    # checks the window tests' fakes against the same ones.
     def make_collector() -> Collector:
         # Called in the worker thread: the collector and its baostock session belong to it.
         return Collector(database, options)
