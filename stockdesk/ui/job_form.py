@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from stockdesk.domain.codes import split_codes
 from stockdesk.domain.values import AdjustFlag, JobRequest
 from stockdesk.ui.dates import default_range
+from stockdesk.ui.naming import named
 
 UNIVERSES = ("all", "hs300", "sz50", "zz500", "codes")
 ADJUST_FLAGS = (AdjustFlag.NONE, AdjustFlag.FORWARD, AdjustFlag.BACKWARD)
@@ -46,17 +47,17 @@ class JobForm(QGroupBox):
         self._now = now
         self.startDateEdit = self._date_edit("startDateEdit")
         self.endDateEdit = self._date_edit("endDateEdit")
-        self.universeCombo = QComboBox(objectName="universeCombo")
+        self.universeCombo = named(QComboBox(), "universeCombo")
         for universe in UNIVERSES:
             self.universeCombo.addItem("", universe)
-        self.codesEdit = QPlainTextEdit(objectName="codesEdit")
+        self.codesEdit = named(QPlainTextEdit(), "codesEdit")
         self.codesEdit.setMaximumHeight(60)
-        self.adjustCombo = QComboBox(objectName="adjustCombo")
+        self.adjustCombo = named(QComboBox(), "adjustCombo")
         for flag in ADJUST_FLAGS:
             self.adjustCombo.addItem("", str(flag))
-        self.startButton = QPushButton(objectName="startButton")
+        self.startButton = named(QPushButton(), "startButton")
         self.startButton.setDefault(True)
-        self.cancelButton = QPushButton(objectName="cancelButton")
+        self.cancelButton = named(QPushButton(), "cancelButton")
         self.cancelButton.setEnabled(False)
 
         dates = QHBoxLayout()
@@ -86,7 +87,7 @@ class JobForm(QGroupBox):
         self._retranslate()
 
     def _date_edit(self, name: str) -> QDateEdit:
-        edit = QDateEdit(objectName=name)
+        edit = named(QDateEdit(), name)
         edit.setCalendarPopup(True)
         edit.setDisplayFormat(_DATE_FORMAT)
         edit.setMinimumDate(QDate(1990, 12, 19))
