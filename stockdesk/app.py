@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import sys
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QMutex, QObject, QSettings, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -31,6 +31,9 @@ from stockdesk.ui.translations import (
     Translations,
     system_language,
 )
+
+if TYPE_CHECKING:
+    from stockdesk.simulator.server import SimulatorServer  # numpy only for the demo
 
 ORGANIZATION = "StockDesk"
 APPLICATION = "StockDesk"
@@ -57,7 +60,7 @@ class AppState:
     crashes: CrashReporter | None = None
     gate: QMutex = field(default_factory=QMutex)
     databases: list[Database] = field(default_factory=list)
-    servers: list[Any] = field(default_factory=list)
+    servers: list[SimulatorServer] = field(default_factory=list)
     windows: list[MainWindow] = field(default_factory=list)
 
     def close(self) -> None:
@@ -97,6 +100,9 @@ def build_main_window(
     """
     options = replace(options or CollectOptions(), server=server)
 
+    # Passing these to MainWindow is where mypy checks the real Collector and JobLog
+    # against the window's protocols (CollectorLike, WindowJobLog); tests/ui/ui_fakes.py
+    # checks the window tests' fakes against the same ones.
     def make_collector() -> Collector:
         # Called in the worker thread: the collector and its baostock session belong to it.
         return Collector(database, options)

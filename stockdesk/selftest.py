@@ -19,12 +19,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from stockdesk.db.database import Database
+    from stockdesk.domain.values import JobRecord
     from stockdesk.simulator import Market
     from stockdesk.ui.main_window import MainWindow
 
@@ -75,7 +77,8 @@ def _crashes_fail_the_test() -> Iterator[list[str]]:
     crashes: list[str] = []
     saved = sys.excepthook, threading.excepthook
 
-    def on_exception(kind: type[BaseException], error: BaseException, _trace: object) -> None:
+    def on_exception(kind: type[BaseException], error: BaseException,
+                     _trace: TracebackType | None) -> None:
         log.error("exception during the self-test", exc_info=(kind, error, _trace))
         crashes.append(f"{kind.__name__}: {error}")
 
@@ -149,23 +152,29 @@ def _check_collation() -> None:
 def _run_job(app: QApplication, window: MainWindow, database: Database, market: Market,
              timeout: float) -> str:
     """Press Start through the window, wait for the job, and check what it logged and stored."""
-    from PySide6.QtCore import QDate, QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
 
     from stockdesk.db.barstore import BarStore
     from stockdesk.db.joblog import JobLog
     from stockdesk.domain.values import JobStatus
+    from stockdesk.ui.job_form import to_qdate
 
     window.show()
     form = window.form
     if not any("\u4e00" <= char <= "\u9fff" for char in form.startButton.text()):
         raise SelfTestFailure(f"the Start button is not translated: {form.startButton.text()!r}")
     form.universeCombo.setCurrentIndex(form.universeCombo.findData("all"))
-    form.startDateEdit.setDate(QDate(START))
-    form.endDateEdit.setDate(QDate(END))
+    form.startDateEdit.setDate(to_qdate(START))
+    form.endDateEdit.setDate(to_qdate(END))
 
-    finished: list[object] = []
+    finished: list[JobRecord | None] = []
     loop = QEventLoop()
-    window.controller.jobFinished.connect(lambda record: (finished.append(record), loop.quit()))
+
+    def on_job_finished(record: JobRecord | None) -> None:
+        finished.append(record)
+        loop.quit()
+
+    window.controller.jobFinished.connect(on_job_finished)
     QTimer.singleShot(int(timeout * 1000), loop.quit)
     form.startButton.click()
     if not window.controller.is_busy():

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
@@ -20,12 +20,14 @@ from stockdesk.domain.errors import StockDeskError
 
 log = logging.getLogger(__name__)
 
-Success = Callable[[Any], None]
+_Result = TypeVar("_Result")
 Failure = Callable[[str], None]
 
 
 class _Task(QRunnable):
-    def __init__(self, runner: BackgroundRunner, ticket: int, function: Callable[[], Any]):
+    def __init__(
+        self, runner: BackgroundRunner, ticket: int, function: Callable[[], object]
+    ) -> None:
         super().__init__()
         self._runner = runner
         self._ticket = ticket
@@ -56,11 +58,16 @@ class BackgroundRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._tickets = itertools.count(1)
-        self._callbacks: dict[int, tuple[Success, Failure | None]] = {}
+        self._callbacks: dict[int, tuple[Callable[[Any], None], Failure | None]] = {}
+        """Each ticket's callbacks; ``success`` takes what that ticket's function returned,
+        which :meth:`submit` checks, so the mixed tickets are stored as taking Any."""
         self.delivered.connect(self._on_delivered)
 
     def submit(
-        self, function: Callable[[], Any], success: Success, failure: Failure | None = None
+        self,
+        function: Callable[[], _Result],
+        success: Callable[[_Result], None],
+        failure: Failure | None = None,
     ) -> int:
         """Run ``function`` in the pool; ``success(result)`` or ``failure(text)`` follow."""
         ticket = next(self._tickets)

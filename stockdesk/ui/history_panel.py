@@ -29,6 +29,7 @@ from stockdesk.ui.background import BackgroundRunner
 from stockdesk.ui.csv_export import export_csv
 from stockdesk.ui.failures_model import FailuresModel
 from stockdesk.ui.history_model import COL_ID, HistoryModel
+from stockdesk.ui.naming import named
 from stockdesk.ui.table_view import TableView
 
 HISTORY_LIMIT = 500
@@ -40,7 +41,7 @@ class JobLogLike(Protocol):
 
     def list_jobs(self, limit: int | None = None) -> list[JobRecord]: ...
 
-    def get_job(self, job_id: str, with_failures: bool = False) -> JobRecord | None: ...
+    def get_job(self, job_id: str, *, with_failures: bool = False) -> JobRecord | None: ...
 
     def get_request(self, job_id: str) -> JobRequest | None: ...
 
@@ -83,13 +84,13 @@ class HistoryPanel(QWidget):
         self.failuresTable.setSelectionMode(
             QAbstractItemView.SelectionMode.ExtendedSelection
         )
-        self.failuresLabel = QLabel(objectName="failuresLabel")
-        self.refreshButton = QPushButton(objectName="refreshButton")
-        self.resumeButton = QPushButton(objectName="resumeButton")
+        self.failuresLabel = named(QLabel(), "failuresLabel")
+        self.refreshButton = named(QPushButton(), "refreshButton")
+        self.resumeButton = named(QPushButton(), "resumeButton")
         self.resumeButton.setEnabled(False)
-        self.copyButton = QPushButton(objectName="copyFailuresButton")
-        self.exportButton = QPushButton(objectName="exportFailuresButton")
-        self.retryButton = QPushButton(objectName="retryFailedButton")
+        self.copyButton = named(QPushButton(), "copyFailuresButton")
+        self.exportButton = named(QPushButton(), "exportFailuresButton")
+        self.retryButton = named(QPushButton(), "retryFailedButton")
         for button in (self.copyButton, self.exportButton, self.retryButton):
             button.setEnabled(False)
 
@@ -113,7 +114,7 @@ class HistoryPanel(QWidget):
         actions.addWidget(self.retryButton)
         failures_layout.addLayout(actions)
         failures_layout.addWidget(self.failuresTable)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="historySplitter")
+        self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "historySplitter")
         self.splitter.addWidget(history_box)
         self.splitter.addWidget(failures_box)
         self.splitter.setStretchFactor(0, 3)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPlainTextEdit,
     QPushButton,
     QWidget,
@@ -20,10 +21,21 @@ from PySide6.QtWidgets import (
 from stockdesk.domain.codes import split_codes
 from stockdesk.domain.values import AdjustFlag, JobRequest
 from stockdesk.ui.dates import default_range
+from stockdesk.ui.naming import named
 
 UNIVERSES = ("all", "hs300", "sz50", "zz500", "codes")
 ADJUST_FLAGS = (AdjustFlag.NONE, AdjustFlag.FORWARD, AdjustFlag.BACKWARD)
 _DATE_FORMAT = "yyyy-MM-dd"
+
+
+def to_qdate(day: dt.date) -> QDate:
+    """``day`` as a QDate (PySide6 converts a date itself, but its stubs do not say so)."""
+    return QDate(day.year, day.month, day.day)
+
+
+def to_date(day: QDate) -> dt.date:
+    """A valid QDate as a date (what ``QDate.toPython()`` returns, typed)."""
+    return dt.date(day.year(), day.month(), day.day())
 
 
 class InvalidRequest(ValueError):
@@ -46,17 +58,17 @@ class JobForm(QGroupBox):
         self._now = now
         self.startDateEdit = self._date_edit("startDateEdit")
         self.endDateEdit = self._date_edit("endDateEdit")
-        self.universeCombo = QComboBox(objectName="universeCombo")
+        self.universeCombo = named(QComboBox(), "universeCombo")
         for universe in UNIVERSES:
             self.universeCombo.addItem("", universe)
-        self.codesEdit = QPlainTextEdit(objectName="codesEdit")
+        self.codesEdit = named(QPlainTextEdit(), "codesEdit")
         self.codesEdit.setMaximumHeight(60)
-        self.adjustCombo = QComboBox(objectName="adjustCombo")
+        self.adjustCombo = named(QComboBox(), "adjustCombo")
         for flag in ADJUST_FLAGS:
             self.adjustCombo.addItem("", str(flag))
-        self.startButton = QPushButton(objectName="startButton")
+        self.startButton = named(QPushButton(), "startButton")
         self.startButton.setDefault(True)
-        self.cancelButton = QPushButton(objectName="cancelButton")
+        self.cancelButton = named(QPushButton(), "cancelButton")
         self.cancelButton.setEnabled(False)
 
         dates = QHBoxLayout()
@@ -70,11 +82,11 @@ class JobForm(QGroupBox):
         buttons.addWidget(self.cancelButton)
         buttons.addStretch(1)
         self._rowLabels = [QLabel() for _ in range(4)]
+        fields: tuple[QLayout | QWidget, ...] = (
+            dates, self.universeCombo, self.codesEdit, self.adjustCombo,
+        )
         layout = QFormLayout(self)
-        for label, field in zip(
-            self._rowLabels, (dates, self.universeCombo, self.codesEdit, self.adjustCombo),
-            strict=True,
-        ):
+        for label, field in zip(self._rowLabels, fields, strict=True):
             layout.addRow(label, field)
         layout.addRow(buttons)
 
@@ -86,18 +98,18 @@ class JobForm(QGroupBox):
         self._retranslate()
 
     def _date_edit(self, name: str) -> QDateEdit:
-        edit = QDateEdit(objectName=name)
+        edit = named(QDateEdit(), name)
         edit.setCalendarPopup(True)
         edit.setDisplayFormat(_DATE_FORMAT)
         edit.setMinimumDate(QDate(1990, 12, 19))
-        edit.setMaximumDate(QDate(self._now.date()))
+        edit.setMaximumDate(to_qdate(self._now.date()))
         return edit
 
     def reset_dates(self) -> None:
         """Propose the default range: this year up to the last finished trading day."""
         start, end = default_range(self._now)
-        self.startDateEdit.setDate(QDate(start))
-        self.endDateEdit.setDate(QDate(end))
+        self.startDateEdit.setDate(to_qdate(start))
+        self.endDateEdit.setDate(to_qdate(end))
 
     def set_running(self, running: bool) -> None:
         """Enable Cancel while a job runs; Start stays enabled so a second press is answered."""
@@ -109,8 +121,8 @@ class JobForm(QGroupBox):
         Raises:
             InvalidRequest: the dates are reversed, or the pasted codes are missing or bad.
         """
-        start = self.startDateEdit.date().toPython()
-        end = self.endDateEdit.date().toPython()
+        start = to_date(self.startDateEdit.date())
+        end = to_date(self.endDateEdit.date())
         if start > end:
             raise InvalidRequest(self.tr("The start date is after the end date."))
         universe = self.universeCombo.currentData()
@@ -138,7 +150,7 @@ class JobForm(QGroupBox):
         """Remember the inputs; the end date only if the user moved it off the default."""
         settings.setValue("form/start", self.startDateEdit.date().toString(_DATE_FORMAT))
         _start, default_end = default_range(self._now)
-        end = self.endDateEdit.date().toPython()
+        end = to_date(self.endDateEdit.date())
         settings.setValue("form/end", "" if end == default_end else end.isoformat())
         settings.setValue("form/universe", self.universeCombo.currentData())
         settings.setValue("form/codes", self.codesEdit.toPlainText())

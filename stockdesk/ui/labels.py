@@ -13,7 +13,7 @@ from stockdesk.domain.values import ItemStatus, JobStatus
 
 def item_status_text(status: str) -> str:
     """The display name of a stock's outcome."""
-    texts = {
+    texts: dict[str, str] = {
         ItemStatus.SUCCESS: QCoreApplication.translate("labels", "Succeeded"),
         ItemStatus.FAILED: QCoreApplication.translate("labels", "Failed"),
         ItemStatus.SKIPPED: QCoreApplication.translate("labels", "Skipped"),
@@ -23,7 +23,7 @@ def item_status_text(status: str) -> str:
 
 def job_status_text(status: str) -> str:
     """The display name of a job's status."""
-    texts = {
+    texts: dict[str, str] = {
         JobStatus.RUNNING: QCoreApplication.translate("labels", "Running"),
         JobStatus.COMPLETED: QCoreApplication.translate("labels", "Completed"),
         JobStatus.FAILED: QCoreApplication.translate("labels", "Failed"),

@@ -26,6 +26,7 @@ from stockdesk.ui.diagnostics import open_log_folder
 from stockdesk.ui.history_panel import HistoryPanel, JobLogLike
 from stockdesk.ui.job_form import InvalidRequest, JobForm
 from stockdesk.ui.labels import job_status_text
+from stockdesk.ui.naming import named
 from stockdesk.ui.notice_bar import NoticeBar
 from stockdesk.ui.notifier import JobNotifier
 from stockdesk.ui.progress_panel import ProgressPanel
@@ -88,7 +89,7 @@ class MainWindow(QMainWindow):
         self.noticeBar = NoticeBar()
         self.form = JobForm(now())
         self.progressPanel = ProgressPanel()
-        self.statusFilterCombo = QComboBox(objectName="statusFilterCombo")
+        self.statusFilterCombo = named(QComboBox(), "statusFilterCombo")
         for _status in STATUS_FILTERS:
             self.statusFilterCombo.addItem("")
         self.resultsTable = TableView(objectName="resultsTable")
@@ -107,7 +108,7 @@ class MainWindow(QMainWindow):
         filter_row.addWidget(self.statusFilterCombo)
         results_layout.addLayout(filter_row)
         results_layout.addWidget(self.resultsTable)
-        self.mainSplitter = QSplitter(Qt.Orientation.Vertical, objectName="mainSplitter")
+        self.mainSplitter = named(QSplitter(Qt.Orientation.Vertical), "mainSplitter")
         self.mainSplitter.addWidget(results_box)
         self.mainSplitter.addWidget(self.historyPanel)
         self.mainSplitter.setStretchFactor(0, 3)
@@ -307,7 +308,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self, language: str) -> None:
         self._fileMenu = self.menuBar().addMenu("")
-        self._logFolderAction = QAction(self, objectName="logFolderAction")
+        self._logFolderAction = named(QAction(self), "logFolderAction")
         self._logFolderAction.triggered.connect(open_log_folder)
         self._fileMenu.addAction(self._logFolderAction)
         self._fileMenu.addSeparator()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from stockdesk.ui.naming import named
+
 
 class NoticeBar(QFrame):
     """A dismissible message with an optional action.
@@ -24,10 +26,10 @@ class NoticeBar(QFrame):
         super().__init__(parent)
         self.setObjectName("noticeBar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.label = QLabel(objectName="noticeLabel")
+        self.label = named(QLabel(), "noticeLabel")
         self.label.setWordWrap(True)
-        self.actionButton = QPushButton(objectName="noticeActionButton")
-        self.closeButton = QPushButton(objectName="noticeCloseButton")
+        self.actionButton = named(QPushButton(), "noticeActionButton")
+        self.closeButton = named(QPushButton(), "noticeCloseButton")
         layout = QHBoxLayout(self)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.actionButton)

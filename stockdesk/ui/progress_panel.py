@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from stockdesk.domain.values import Progress
 from stockdesk.ui.labels import format_seconds
+from stockdesk.ui.naming import named
 
 
 class ProgressPanel(QWidget):
@@ -26,20 +27,20 @@ class ProgressPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.taskIdLabel = QLabel(objectName="taskIdLabel")
+        self.taskIdLabel = named(QLabel(), "taskIdLabel")
         self.taskIdLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.copyTaskIdButton = QPushButton(objectName="copyTaskIdButton")
+        self.copyTaskIdButton = named(QPushButton(), "copyTaskIdButton")
         self.copyTaskIdButton.setEnabled(False)
-        self.progressBar = QProgressBar(objectName="progressBar")
+        self.progressBar = named(QProgressBar(), "progressBar")
         self.progressBar.setRange(0, 1)
         self.progressBar.setValue(0)
         self.progressBar.setFormat("%v / %m")
-        self.successLabel = QLabel("0", objectName="successLabel")
-        self.failedLabel = QLabel("0", objectName="failedLabel")
-        self.skippedLabel = QLabel("0", objectName="skippedLabel")
-        self.rowsLabel = QLabel("0", objectName="rowsLabel")
-        self.elapsedLabel = QLabel(format_seconds(0), objectName="elapsedLabel")
-        self.etaLabel = QLabel(format_seconds(None), objectName="etaLabel")
+        self.successLabel = named(QLabel("0"), "successLabel")
+        self.failedLabel = named(QLabel("0"), "failedLabel")
+        self.skippedLabel = named(QLabel("0"), "skippedLabel")
+        self.rowsLabel = named(QLabel("0"), "rowsLabel")
+        self.elapsedLabel = named(QLabel(format_seconds(0)), "elapsedLabel")
+        self.etaLabel = named(QLabel(format_seconds(None)), "etaLabel")
         self._captions = [QLabel() for _ in range(7)]
 
         id_row = QHBoxLayout()

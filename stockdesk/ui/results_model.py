@@ -14,7 +14,7 @@ import bisect
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from stockdesk.domain.values import ItemResult, ItemStatus
@@ -65,7 +65,7 @@ class ResultsModel(QAbstractTableModel):
     Ties keep arrival order, and with no sort column (-1) the rows are in arrival order.
     """
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._items: list[ItemResult] = []
         self._keys: list[tuple[Any, int]] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import replace
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from stockdesk.collect.listener import JobListener
 from stockdesk.domain.errors import JobRunningError
@@ -22,6 +23,10 @@ from stockdesk.domain.values import (
     JobStatus,
     Progress,
 )
+
+if TYPE_CHECKING:
+    from stockdesk.ui.main_window import WindowJobLog
+    from stockdesk.ui.worker import CollectorLike
 
 NOW = dt.datetime(2024, 6, 12, 10, 30)
 
@@ -41,7 +46,30 @@ def make_item(index: int, status: ItemStatus = ItemStatus.SUCCESS) -> ItemResult
     )
 
 
-def make_job(job_id: str, **fields) -> JobRecord:
+class JobFields(TypedDict, total=False):
+    """The fields of :class:`JobRecord` that :func:`make_job` may override (all but the ID)."""
+
+    status: JobStatus
+    start_date: dt.date
+    end_date: dt.date
+    adjustflag: AdjustFlag
+    universe: str
+    start_time: dt.datetime
+    progress: int
+    total_stocks: int
+    processed_stocks: int
+    success_count: int
+    failed_count: int
+    collected_count: int
+    skipped_count: int
+    end_time: dt.datetime | None
+    error_message: str | None
+    resumes: str | None
+    strategy: str | None
+    failed_details: list[ItemResult]
+
+
+def make_job(job_id: str, **fields: Unpack[JobFields]) -> JobRecord:
     """A finished job record with sensible defaults."""
     record = JobRecord(
         id=job_id, status=JobStatus.COMPLETED, start_date=dt.date(2024, 1, 2),
@@ -68,7 +96,7 @@ class FakeJobLog:
         with self.lock:
             return [job.copy() for job in reversed(self.jobs.values())][:limit]
 
-    def get_job(self, job_id: str, with_failures: bool = False) -> JobRecord | None:
+    def get_job(self, job_id: str, *, with_failures: bool = False) -> JobRecord | None:
         with self.lock:
             job = self.jobs.get(job_id)
             if job is None:
@@ -158,3 +186,10 @@ class FakeCollector:
         return job.copy()
 
 
+if TYPE_CHECKING:
+    # Never run, only type-checked: the fakes stand in for the real JobLog and Collector,
+    # which stockdesk/app.py checks against these same protocols when it wires the window,
+    # so a signature that drifts (a keyword-only argument, a return type) fails mypy here
+    # instead of passing the window's tests against an interface nothing else has.
+    _job_log_conforms: WindowJobLog = FakeJobLog()
+    _collector_conforms: CollectorLike = FakeCollector(FakeJobLog())
