@@ -1,4 +1,4 @@
-"""The headless ``stockdesk`` commands: collect, resume, and read the job log.
+"""The headless ``stockdesk`` commands: collect, resume, read the job log, set the daily update.
 
 Never imports PySide6: scheduled runs on servers have no Qt. Results go to stdout (one
 JSON object with ``--json``), progress and messages to stderr, so a script can pipe the
@@ -11,6 +11,8 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import logging
+import os
 import signal
 import sys
 import threading
@@ -36,7 +38,18 @@ from stockdesk.domain.errors import (
 )
 from stockdesk.domain.request import build_request, parse_date
 from stockdesk.domain.values import UNIVERSES, ItemResult, JobRecord, JobRequest, JobStatus
+from stockdesk.schedule import lastrun
+from stockdesk.schedule.backend import DailySchedule, choose_backend
+from stockdesk.schedule.entry import (
+    ScheduleEntry,
+    absolute_database,
+    parse_time,
+    program,
+    update_command,
+)
 from stockdesk.source.baostock_source import parse_server
+
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="baostock server (env STOCKDESK_SERVER; default the public one)")
     common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
                         help="use the built-in simulator on a free loopback port")
+    # Passed by the daily schedule's entry (stockdesk/schedule): changes nothing in the run
+    # but notes it, so the window can report the scheduled update afterwards.
+    common.add_argument("--scheduled", action="store_true", default=argparse.SUPPRESS,
+                        help=argparse.SUPPRESS)
 
     parser = argparse.ArgumentParser(
         prog="stockdesk", parents=[common],
@@ -90,6 +107,23 @@ def build_parser() -> argparse.ArgumentParser:
     show = jobs_commands.add_parser("show", parents=[common], help="one job and its failed stocks")
     show.add_argument("id", metavar="ID")
     show.add_argument("--json", action="store_true")
+
+    schedule = commands.add_parser(
+        "schedule", parents=[common],
+        help="run `stockdesk update` every day with the system's scheduler")
+    schedule_commands = schedule.add_subparsers(dest="schedule_command",
+                                                metavar="set|show|remove", required=True)
+    setting = schedule_commands.add_parser(
+        "set", parents=[common],
+        help="every day at HH:MM (local time), with this command's --db and --server")
+    setting.add_argument("time", metavar="HH:MM")
+    setting.add_argument("--json", action="store_true")
+    showing = schedule_commands.add_parser("show", parents=[common],
+                                           help="the daily update the system holds")
+    showing.add_argument("--json", action="store_true")
+    removing = schedule_commands.add_parser("remove", parents=[common],
+                                            help="stop the daily update")
+    removing.add_argument("--json", action="store_true")
     return parser
 
 
@@ -97,7 +131,9 @@ def run(args: argparse.Namespace, *, stdout: TextIO = sys.stdout,
         stderr: TextIO = sys.stderr) -> int:
     """Run a parsed command and return its exit code; every error becomes a message."""
     try:
-        with _demo_server(args) as server:
+        if args.command == "schedule":
+            return _schedule(args, stdout)
+        with _demo_server(args) as server, _noted_if_scheduled(args):
             database = open_database(config.database_target(getattr(args, "db", None),
                                                             demo=_demo(args)))
             try:
@@ -135,6 +171,25 @@ def _demo_server(args: argparse.Namespace) -> Iterator[str | None]:
         yield simulator.address
     finally:
         simulator.stop()
+
+
+@contextlib.contextmanager
+def _noted_if_scheduled(args: argparse.Namespace) -> Iterator[None]:
+    """A run the schedule started (``--scheduled``) is logged and leaves a note of when it
+    ran on which database (stockdesk/schedule/lastrun.py) for the window to report."""
+    if not getattr(args, "scheduled", False):
+        yield
+        return
+    target = absolute_database(config.database_target(getattr(args, "db", None),
+                                                      demo=_demo(args)))
+    log.info("started by the daily schedule: %s on %s", args.command, target)
+    path = config.scheduled_run_file()
+    run = lastrun.record_start(path, target)
+    try:
+        yield
+    finally:
+        lastrun.record_end(path, run)
+        log.info("scheduled %s ended", args.command)
 
 
 # -- collect ----------------------------------------------------------------------------
@@ -312,3 +367,59 @@ def _print_job(job: JobRecord, stdout: TextIO) -> None:
     for item in job.failed_details:
         print(f"  失败 {item.code} {item.name} [{item.error_code}] {item.error_message}"
               f"（尝试 {item.attempts} 次）", file=stdout)
+
+
+# -- schedule ---------------------------------------------------------------------------
+
+
+def _schedule(args: argparse.Namespace, stdout: TextIO) -> int:
+    """``schedule set|show|remove``: the daily ``stockdesk update`` in the system's scheduler."""
+    daily = DailySchedule(choose_backend(), scheduled_command(args))
+    where = {"backend": daily.backend.name, "location": daily.backend.location}
+    if args.schedule_command == "remove":
+        removed = daily.remove()
+        if args.json:
+            print(json.dumps({"removed": removed, **where}, ensure_ascii=False), file=stdout)
+        elif removed:
+            print(f"已取消每日更新（{daily.description}）", file=stdout)
+        else:
+            print("尚未设置每日更新，无需取消", file=stdout)
+        return EXIT_OK
+    if args.schedule_command == "set":
+        time = parse_time(args.time)
+        if _demo(args):
+            raise InputError("每日更新采集真实行情，不能与 --demo 一起设置")
+        entry: ScheduleEntry | None = daily.set(time)
+    else:
+        entry = daily.read()
+    if args.json:
+        print(json.dumps(schedule_to_dict(daily, entry), ensure_ascii=False), file=stdout)
+    elif entry is None:
+        print("尚未设置每日更新（用 stockdesk schedule set HH:MM 设置）", file=stdout)
+    else:
+        done = "已设置每日更新" if args.schedule_command == "set" else "每日更新"
+        print(f"{done}：每天 {entry.clock} 运行\n  {entry.command_line()}\n"
+              f"方式：{daily.description}（{daily.backend.location}）\n{daily.missed_runs}",
+              file=stdout)
+    return EXIT_OK
+
+
+def scheduled_command(args: argparse.Namespace) -> tuple[str, ...]:
+    """The command the daily entry runs: this program's ``update`` with the database and
+    server this command was given (as an option or in the environment), for the
+    scheduler starts it with neither."""
+    database = getattr(args, "db", None) or os.environ.get(config.DB_ENV)
+    server = config.server_address(getattr(args, "server", None))
+    if server:
+        parse_server(server)
+    return update_command(program(), database=absolute_database(database) if database
+                          else None, server=server)
+
+
+def schedule_to_dict(daily: DailySchedule, entry: ScheduleEntry | None) -> dict[str, Any]:
+    """The schedule as JSON-ready values (``schedule show --json``)."""
+    where = {"backend": daily.backend.name, "location": daily.backend.location}
+    if entry is None:
+        return {"scheduled": False, **where}
+    return {"scheduled": True, "time": entry.clock, "command": list(entry.command),
+            "command_line": entry.command_line(), **where, "missed_runs": daily.missed_runs}

@@ -27,6 +27,11 @@ def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
+def scheduled_run_file() -> Path:
+    """The note the last run of the daily schedule left (stockdesk/schedule/lastrun.py)."""
+    return data_dir() / "last-scheduled-run.json"
+
+
 def default_database_path() -> Path:
     """The database analysts get when they name none."""
     return data_dir() / "stockdesk.db"

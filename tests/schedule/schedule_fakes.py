@@ -1,12 +1,26 @@
 """Stand-ins for the scheduler tools this Debian machine does not have (schtasks,
 launchctl) or cannot use here (systemctl --user: no user manager runs in the test
-environment). They record each call and answer from a script."""
+environment), which record each call and answer from a script; and a look at the real
+crontab."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Callable, Sequence
 
+import pytest
+
 from stockdesk.schedule.runner import CommandResult
+
+needs_crontab = pytest.mark.skipif(shutil.which("crontab") is None,
+                                   reason="crontab is not installed (apt-get install cron)")
+
+
+def current_crontab() -> list[str]:
+    """The lines of the user's real crontab (none when there is no crontab)."""
+    listed = subprocess.run(["crontab", "-l"], capture_output=True, text=True, check=False)
+    return listed.stdout.splitlines() if listed.returncode == 0 else []
 
 Answer = Callable[[tuple[str, ...], str | None], CommandResult | None]
 

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from schedule_fakes import FakeRunner, failing
+from schedule_fakes import FakeRunner, current_crontab, failing, needs_crontab
 
 from stockdesk.schedule.entry import ScheduleEntry, ScheduleError
 from stockdesk.schedule.linux import (
@@ -42,8 +42,6 @@ COMMAND = (sys.executable, "-m", "stockdesk", "--db", "/data/股票 库/a%b$c.db
            "--scheduled", "update")
 needs_systemd_analyze = pytest.mark.skipif(shutil.which("systemd-analyze") is None,
                                            reason="systemd-analyze is not installed")
-needs_crontab = pytest.mark.skipif(shutil.which("crontab") is None,
-                                   reason="crontab is not installed (apt-get install cron)")
 
 
 def systemd_analyze(*args, runtime_dir):
@@ -181,23 +179,6 @@ def test_detection_with_the_real_systemctl_here(runtime_dir):
 
 
 # -- crontab ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def crontab():
-    """The real crontab of the user running the tests, put back as it was afterwards."""
-    saved = subprocess.run(["crontab", "-l"], capture_output=True, text=True, check=False)
-    had = saved.returncode == 0
-    yield CrontabBackend(SubprocessRunner())
-    if had:
-        subprocess.run(["crontab", "-"], input=saved.stdout, text=True, check=True)
-    else:
-        subprocess.run(["crontab", "-r"], capture_output=True, check=False)
-
-
-def current_crontab():
-    listed = subprocess.run(["crontab", "-l"], capture_output=True, text=True, check=False)
-    return listed.stdout.splitlines() if listed.returncode == 0 else []
 
 
 def test_cron_line_round_trips():
