@@ -405,11 +405,20 @@ def _schedule(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def scheduled_command(args: argparse.Namespace) -> tuple[str, ...]:
+    """The command the daily entry runs for this command line's ``--db`` and ``--server``."""
+    return daily_command(getattr(args, "db", None), getattr(args, "server", None))
+
+
+def daily_command(database: str | None, server: str | None) -> tuple[str, ...]:
     """The command the daily entry runs: this program's ``update`` with the database and
-    server this command was given (as an option or in the environment), for the
-    scheduler starts it with neither."""
-    database = getattr(args, "db", None) or os.environ.get(config.DB_ENV)
-    server = config.server_address(getattr(args, "server", None))
+    server given (as an option or in the environment), for the scheduler starts it with
+    neither.
+
+    Raises:
+        InputError: the server address is not HOST:PORT.
+    """
+    database = database or os.environ.get(config.DB_ENV)
+    server = config.server_address(server)
     if server:
         parse_server(server)
     return update_command(program(), database=absolute_database(database) if database

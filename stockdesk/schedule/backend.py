@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import os
 import sys
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -99,11 +100,23 @@ def _uid() -> int:
 
 
 class DailySchedule:
-    """The daily ``stockdesk update`` run with ``command``, through ``backend``."""
+    """The daily ``stockdesk update`` run with ``command``, through ``backend``.
 
-    def __init__(self, backend: Backend, command: Sequence[str]) -> None:
-        self.backend = backend
+    Without a backend, :func:`choose_backend` picks one on first use: on Linux that asks
+    ``systemctl``, which the window must do off its GUI thread, so it only builds this.
+    """
+
+    def __init__(self, backend: Backend | None, command: Sequence[str]) -> None:
+        self._backend = backend
+        self._choosing = threading.Lock()
         self.command = tuple(command)
+
+    @property
+    def backend(self) -> Backend:
+        with self._choosing:
+            if self._backend is None:
+                self._backend = choose_backend()
+            return self._backend
 
     @property
     def description(self) -> str:

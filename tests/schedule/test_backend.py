@@ -73,3 +73,14 @@ def test_daily_schedule_sets_reads_and_removes():
     assert schedule.description == "systemd 用户定时器"
     assert "补上" in schedule.missed_runs
     assert schedule.remove() is True and schedule.read() is None
+
+
+def test_without_a_backend_the_schedule_chooses_one_on_first_use(monkeypatch):
+    chosen = []
+    monkeypatch.setattr("stockdesk.schedule.backend.choose_backend",
+                        lambda: chosen.append(1) or MemoryBackend())
+    schedule = DailySchedule(None, ("/usr/bin/python3", "update"))
+    assert chosen == []  # building it asks the system nothing (the window builds it)
+    assert schedule.read() is None and schedule.backend.name == "systemd"
+    schedule.set(dt.time(1, 0))
+    assert chosen == [1]
