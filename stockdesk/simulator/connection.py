@@ -28,10 +28,11 @@ log = logging.getLogger(__name__)
 _PAGED = frozenset({
     "query_trade_dates", "query_all_stock", "query_stock_basic", "query_hs300_stocks",
     "query_sz50_stocks", "query_zz500_stocks", "query_history_k_data_plus",
+    "query_adjust_factor",
 })
 _DATED = {"query_daily_history_k_AStock": 2, "query_all_stock": 4, "query_hs300_stocks": 4,
-          "query_sz50_stocks": 4, "query_zz500_stocks": 4}
-_CODED = frozenset({"query_history_k_data_plus", "query_stock_basic"})
+          "query_sz50_stocks": 4, "query_zz500_stocks": 4, "query_daily_adjust_factor": 2}
+_CODED = frozenset({"query_history_k_data_plus", "query_stock_basic", "query_adjust_factor"})
 _UNDECODABLE = b"\xff\xfe\xfd\xfc not zlib, not utf-8 \x80\x81"
 """Fails both ``zlib.decompress`` and UTF-8 decoding, whatever the reply type."""
 _NO_RECORDS = '{"record":[]}'
