@@ -26,10 +26,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from sqlalchemy import Connection, func, select
 
 from stockdesk.db import tally
+from stockdesk.db.coverage import mark_pending, write_coverage
 from stockdesk.db.database import Database
 from stockdesk.db.errors import translate_errors
 from stockdesk.db.models import DailyBarRow, SecurityRow
-from stockdesk.domain.values import BAR_COLUMNS, Bar, ItemResult, Security
+from stockdesk.domain.values import BAR_COLUMNS, Bar, Coverage, ItemResult, Security
 
 _KEY = ("code", "date", "adjustflag")
 UPSERT_BARS = (
@@ -53,6 +54,13 @@ _STOCKS_PER_DAY = (
     "SELECT bar.date, count(*) FROM span JOIN daily_bar AS bar "
     "ON bar.code = span.code AND bar.date BETWEEN span.first AND span.last "
     "AND bar.adjustflag = ? GROUP BY bar.date"
+)
+
+_SPAN_COUNTS = (
+    "WITH span(code, first, last) AS (VALUES {values}) "
+    "SELECT span.code, count(*) FROM span JOIN daily_bar AS bar "
+    "ON bar.code = span.code AND bar.date BETWEEN span.first AND span.last "
+    "AND bar.adjustflag = ? GROUP BY span.code"
 )
 
 _BAR = DailyBarRow.__table__
@@ -130,6 +138,25 @@ class BarStore:
                 )
             return counts
 
+    def span_counts(
+        self, spans: Sequence[tuple[str, dt.date, dt.date]], adjustflag: str
+    ) -> dict[str, int]:
+        """Stored rows per code within its own ``(code, first, last)`` span; codes with
+        none are absent. One range seek on the primary key per span."""
+        counts: dict[str, int] = {}
+        with self._db.reading() as session:
+            connection = session.connection()
+            for first in range(0, len(spans), _IN_CHUNK):
+                chunk = spans[first : first + _IN_CHUNK]
+                rows = connection.exec_driver_sql(
+                    _SPAN_COUNTS.format(values=", ".join(["(?, ?, ?)"] * len(chunk))),
+                    (*(value for code, low, high in chunk
+                       for value in (code, low.isoformat(), high.isoformat())),
+                     str(adjustflag)),
+                )
+                counts.update((code, count) for code, count in rows)
+        return counts
+
     def stocks_per_day(
         self, spans: Sequence[tuple[str, dt.date, dt.date]], adjustflag: str
     ) -> dict[dt.date, int]:
@@ -157,19 +184,23 @@ class BarStore:
         return counts
 
     def commit_stocks(
-        self, job_id: str, results: Sequence[tuple[ItemResult, Sequence[Bar]]]
+        self, job_id: str, results: Sequence[tuple[ItemResult, Sequence[Bar]]],
+        coverage: Sequence[Coverage] = (),
     ) -> None:
         """Store stocks' bars and their job items, and update the job, in ONE transaction.
 
         A stock's rows and its item are committed together or not at all, so a later
         failure, cancel or crash never loses a stock logged as done, nor logs one that is
         not stored. Each item's ``rows`` is stored as the number of bars given with it.
+        ``coverage`` (the stocks' new ``bar_coverage`` rows) is written in the same
+        transaction.
         """
         bars = [bar for _item, stock_bars in results for bar in stock_bars]
         items = [dataclasses.replace(item, rows=len(stock_bars)) for item, stock_bars in results]
         with self._db.writing_connection() as connection:
             if bars:
                 connection.exec_driver_sql(UPSERT_BARS, bars)
+            write_coverage(connection, coverage)
             tally.record(connection, job_id, items, dt.datetime.now())
 
     def batch(self, job_id: str) -> BarBatch:
@@ -223,6 +254,7 @@ class BarBatch:
         self._connection: Connection | None = None
         self._default_cache = 0
         self._began: float | None = None
+        self._marked = False
         self.rows = 0
         """Rows added since the last commit."""
 
@@ -244,15 +276,23 @@ class BarBatch:
         """Seconds since the open transaction began; None when none is open."""
         return None if self._began is None else time.monotonic() - self._began
 
-    def commit(self, items: Sequence[ItemResult] = ()) -> None:
-        """Commit the rows added so far with ``items``, the stocks they complete.
+    def commit(self, items: Sequence[ItemResult] = (),
+               coverage: Sequence[Coverage] = ()) -> None:
+        """Commit the rows added so far with ``items``, the stocks they complete, and
+        those stocks' new ``bar_coverage`` rows.
 
-        Each item's ``rows`` is kept as given (all the rows the job stored for it).
+        Each item's ``rows`` is kept as given (all the rows the job stored for it). The
+        first transaction also marks the job in ``coverage_pending``: it holds rows of
+        stocks not finished yet, whose coverage the job recounts when it ends.
         """
         if self._began is None and not items:
             return
         with translate_errors(self._database.path):
             connection = self._begin()
+            if not self._marked:
+                mark_pending(connection, self._job_id)
+                self._marked = True
+            write_coverage(connection, coverage)
             tally.record(connection, self._job_id, items, dt.datetime.now())
             connection.commit()
         self._began = None

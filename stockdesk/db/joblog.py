@@ -65,12 +65,18 @@ class JobLog:
             raise JobRunningError()
         return record
 
-    def set_plan(self, job_id: str, *, total: int, strategy: str | None) -> None:
-        """Store how many stocks the job will process and how it fetches them."""
+    def set_plan(self, job_id: str, *, total: int, strategy: str | None,
+                 start_date: dt.date | None = None, end_date: dt.date | None = None) -> None:
+        """Store how many stocks the job will process and how it fetches them, and the
+        range, when only planning found it (an update)."""
         with self._db.writing() as session:
             row = _job(session, job_id)
             row.total_stocks = total
             row.strategy = strategy
+            if start_date is not None:
+                row.start_date = start_date
+            if end_date is not None:
+                row.end_date = end_date
             row.progress = tally.progress_of(row.processed_stocks, total, row.status)
 
     def record_items(self, job_id: str, items: Sequence[ItemResult]) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
+
 import numpy as np
 
 from stockdesk.domain.values import Security
