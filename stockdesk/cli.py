@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import logging
 import signal
 import sys
 import threading
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from stockdesk import __version__, config
-from stockdesk.collect.collector import Collector
+from stockdesk.collect.collector import UPDATE, Collector
 from stockdesk.collect.listener import JobListener
 from stockdesk.collect.options import MAX_SESSIONS, CollectOptions
 from stockdesk.collect.resume import resume_request
@@ -29,6 +30,7 @@ from stockdesk.db.joblog import JobLog
 from stockdesk.domain.errors import (
     EXIT_BAD_INPUT,
     EXIT_FAILURES,
+    EXIT_JOB_RUNNING,
     EXIT_OK,
     DatabaseError,
     InputError,
@@ -37,6 +39,8 @@ from stockdesk.domain.errors import (
 from stockdesk.domain.request import build_request, parse_date
 from stockdesk.domain.values import UNIVERSES, ItemResult, JobRecord, JobRequest, JobStatus
 from stockdesk.source.baostock_source import parse_server
+
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,19 +73,18 @@ def build_parser() -> argparse.ArgumentParser:
     chosen = collect.add_mutually_exclusive_group()
     chosen.add_argument("--codes", metavar="C1,C2", help="explicit codes, e.g. sh.600000,000001")
     chosen.add_argument("--universe", default="all",
-                        choices=[u for u in UNIVERSES if u != "codes"])
+                        choices=[u for u in UNIVERSES if u not in ("codes", "update")])
     collect.add_argument("--adjust", default="3", choices=["1", "2", "3"],
                          help="1 backward, 2 forward, 3 unadjusted (default)")
     collect.add_argument("--resume", metavar="ID",
                          help="continue a job with only the stocks it has not done")
-    collect.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
-    collect.add_argument("--outage-timeout", type=float, default=600.0, metavar="SECONDS",
-                         help="how long to wait for a server that goes away mid-job before "
-                              "the job fails (default 600)")
-    collect.add_argument("--sessions", type=int, default=1, choices=range(1, MAX_SESSIONS + 1),
-                         metavar="N", help="parallel baostock sessions, 1 (default, polite) "
-                                           f"to {MAX_SESSIONS}; fetching by date uses at least 2")
-    collect.add_argument("--json", action="store_true", help="print the job as one JSON object")
+    _job_options(collect)
+
+    update = commands.add_parser(
+        "update", parents=[common],
+        help="bring every stored stock (and the stocks listed since) to the last trading "
+             "day the server has, with their adjust factors")
+    _job_options(update)
 
     jobs = commands.add_parser("jobs", parents=[common], help="read the job log")
     jobs_commands = jobs.add_subparsers(dest="jobs_command", metavar="list|show", required=True)
@@ -91,6 +94,18 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id", metavar="ID")
     show.add_argument("--json", action="store_true")
     return parser
+
+
+def _job_options(command: argparse.ArgumentParser) -> None:
+    """The options of every command that runs a job."""
+    command.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
+    command.add_argument("--outage-timeout", type=float, default=600.0, metavar="SECONDS",
+                         help="how long to wait for a server that goes away mid-job before "
+                              "the job fails (default 600)")
+    command.add_argument("--sessions", type=int, default=1, choices=range(1, MAX_SESSIONS + 1),
+                         metavar="N", help="parallel baostock sessions, 1 (default, polite) "
+                                           f"to {MAX_SESSIONS}; fetching by date uses at least 2")
+    command.add_argument("--json", action="store_true", help="print the job as one JSON object")
 
 
 def run(args: argparse.Namespace, *, stdout: TextIO = sys.stdout,
@@ -103,7 +118,12 @@ def run(args: argparse.Namespace, *, stdout: TextIO = sys.stdout,
             try:
                 JobLog(database).recover_interrupted()
                 if args.command == "collect":
-                    return _collect(args, database, server, stdout, stderr)
+                    request = _request(args, JobLog(database), stderr)
+                    return _run_job(args, database, server, request, stdout, stderr)
+                if args.command == "update":
+                    today = dt.date.today()
+                    request = JobRequest(today, today, universe=UPDATE)
+                    return _run_job(args, database, server, request, stdout, stderr)
                 return _jobs(args, database, stdout)
             finally:
                 database.close()
@@ -111,6 +131,9 @@ def run(args: argparse.Namespace, *, stdout: TextIO = sys.stdout,
         print(f"数据库错误：{error}", file=stderr)
         return EXIT_BAD_INPUT
     except StockDeskError as error:
+        if error.exit_code == EXIT_JOB_RUNNING:
+            # A scheduled run has no one reading its stderr: the log says why it stopped.
+            log.warning("%s：%s 没有运行", error, args.command)
         print(error, file=stderr)
         return error.exit_code
 
@@ -140,9 +163,9 @@ def _demo_server(args: argparse.Namespace) -> Iterator[str | None]:
 # -- collect ----------------------------------------------------------------------------
 
 
-def _collect(args: argparse.Namespace, database: Database, server: str | None,
-             stdout: TextIO, stderr: TextIO) -> int:
-    request = _request(args, JobLog(database), stderr)
+def _run_job(args: argparse.Namespace, database: Database, server: str | None,
+             request: JobRequest, stdout: TextIO, stderr: TextIO) -> int:
+    """Run one job (collect, resume or update) with progress on stderr."""
     cancel = threading.Event()
     collector = Collector(database, CollectOptions(server=server, timeout=args.timeout,
                                                    sessions=args.sessions,

@@ -194,3 +194,23 @@ def test_demo_collects_the_demo_market(tmp_path):
                              "--db", str(tmp_path / "demo.db"))
     assert code == 0, err
     assert json.loads(out)["success_count"] > 0
+
+
+def test_update_of_an_empty_database_points_to_collect(simulator, db_file):
+    code, out, err = run_cli("update", "--db", db_file, "--server", simulator.address)
+    assert code == 2 and "collect" in err and out == ""
+
+
+def test_update_after_collect_says_the_database_is_current(simulator, db_file):
+    codes = ",".join(listed_codes(simulator.market, 2))
+    assert run_cli("collect", "--start", START, "--end", END, "--codes", codes,
+                   "--db", db_file, "--server", simulator.address)[0] == 0
+    code, out, err = run_cli("update", "--json", "--db", db_file,
+                             "--server", simulator.address)
+    job = json.loads(out)
+    assert code == 0, err
+    assert job["universe"] == "update" and job["status"] == "completed"
+    assert job["failed_count"] == 0 and job["success_count"] >= 2  # and listings since
+    code, out, err = run_cli("update", "--json", "--db", db_file,
+                             "--server", simulator.address)
+    assert code == 0 and "已是最新" in err and json.loads(out)["success_count"] == 0

@@ -193,6 +193,16 @@
   <context>
     <name>JobForm</name>
     <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="240" />
+      <source>Update</source>
+      <translation>更新到最新</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="242" />
+      <source>Bring every stored stock to the last trading day the server has</source>
+      <translation>把已保存的每只股票（以及此后上市的股票）更新到服务器的最后一个交易日</translation>
+    </message>
+    <message>
       <location filename="../../stockdesk/ui/job_form.py" line="115" />
       <source>The start date is after the end date.</source>
       <translation>开始日期晚于结束日期。</translation>

@@ -27,10 +27,11 @@ from typing import TYPE_CHECKING
 
 from stockdesk.collect.cancelled import JobCancelled
 from stockdesk.collect.checks import TradingCalendar
+from stockdesk.collect.fetch import DayPlan, fetch_day, planned_rows
 from stockdesk.collect.jobcontext import JobContext
-from stockdesk.collect.workers import WorkerPool
+from stockdesk.collect.workers import Result, WorkerPool
 from stockdesk.domain.errors import ServerGoneError
-from stockdesk.domain.values import Bar, ItemResult, ItemStatus, JobRequest, Security
+from stockdesk.domain.values import Bar, Coverage, ItemResult, ItemStatus, Security
 from stockdesk.source.baostock_source import BaostockSource
 
 if TYPE_CHECKING:
@@ -75,13 +76,49 @@ def collect_per_date(
 ) -> list[Security]:
     """Fetch ``stocks`` day by day in ``workers`` worker processes; return the stocks
     left for the per-stock path."""
-    source.logout()  # the workers' sessions do the fetching; one connection per session
-    spans = _spans(stocks, calendar, run.request)
+    spans = _spans(stocks, calendar, run)
     plan = {code: (span.first, span.last) for code, span in spans.items()}
-    with (WorkerPool(run.options, run.request, run.cancel, workers=workers,
-                     on_message=run.listener.message, day_plan=plan) as pool,
-          run.store.batch(run.job.id) as batch):
+    run.coverage.partial.update(spans)  # rows committed before a stock completes
+    if workers:
+        source.logout()  # the workers' sessions do the fetching; one connection per session
+        pool: WorkerPool | InlinePool = WorkerPool(
+            run.options, run.request, run.cancel, workers=workers,
+            on_message=run.listener.message, day_plan=plan)
+    else:
+        pool = InlinePool(run, source, plan)
+    with pool, run.store.batch(run.job.id) as batch:
         return _DayRun(run, pool, batch, spans, calendar).collect()
+
+
+class InlinePool:
+    """Days fetched in the job's own thread, for a few days (an update): starting worker
+    processes would take longer than fetching them. The same interface as
+    :class:`~stockdesk.collect.workers.WorkerPool` for the days."""
+
+    workers = 1
+
+    def __init__(self, run: JobContext, source: BaostockSource, plan: DayPlan) -> None:
+        self._run = run
+        self._source = source
+        self._plan = plan
+        self._queue: list[tuple[int, dt.date]] = []
+
+    def __enter__(self) -> InlinePool:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._queue.clear()
+
+    def submit_day(self, key: int, day: dt.date) -> None:
+        self._queue.append((key, day))
+
+    def next_result(self, block: bool = True, timeout: float | None = None) -> Result | None:
+        del block, timeout  # a fetch here is never waited for: it is done at once
+        key, day = self._queue.pop(0)
+        run = self._run
+        bars = fetch_day(self._source, day, run.options, pause=run.pause,
+                         say=run.listener.message)
+        return Result("day", key, None if bars is None else planned_rows(bars, self._plan, key))
 
 
 class _DayRun:
@@ -95,7 +132,7 @@ class _DayRun:
     reply, or one after stocks were dropped, is checked stock by stock.
     """
 
-    def __init__(self, run: JobContext, pool: WorkerPool, batch: BarBatch,
+    def __init__(self, run: JobContext, pool: WorkerPool | InlinePool, batch: BarBatch,
                  spans: dict[str, _Span], calendar: TradingCalendar) -> None:
         self.run = run
         self.pool = pool
@@ -110,6 +147,8 @@ class _DayRun:
         for code, span in self.spans.items():
             self.ending.setdefault(span.last, []).append(code)
         self.leftover: list[Security] = []
+        self.finished: dict[str, tuple[int, int]] = {}
+        """First and last day positions of stocks finished by date."""
         self.done: list[ItemResult] = []
         """Stocks whose rows are all in the open transaction, to commit with it."""
         self.stored = _stored_days(run, self.spans, self.days, self.expecting)
@@ -177,6 +216,10 @@ class _DayRun:
                 bars = [bar for bar in bars if bar[0] in self.spans]
                 _mark_missed(self.spans, position, {bar[0] for bar in bars})
             self.batch.add(bars)
+        for code in self.ending.get(position, ()):
+            span = self.spans.get(code)
+            if span is not None:
+                self.finished[code] = (span.first, span.last)
         done, incomplete = _finished(self.spans, self.ending.get(position, ()))
         self.done.extend(done)
         self.leftover.extend(incomplete)
@@ -196,19 +239,24 @@ class _DayRun:
         return None if age is None else max(0.0, COMMIT_SECONDS - age)
 
     def _commit(self) -> None:
-        self.batch.commit(self.done)
+        coverage: list[Coverage] = []
+        for item in self.done:
+            first, last = self.finished[item.code]
+            coverage.append(self.run.coverage.complete(item.code, self.days[first],
+                                                       self.days[last], item.rows))
+        self.batch.commit(self.done, coverage)
         done, self.done = self.done, []
         for item in done:
             self.run.count(item)
 
 
 def _spans(
-    stocks: Sequence[Security], calendar: TradingCalendar, request: JobRequest
+    stocks: Sequence[Security], calendar: TradingCalendar, run: JobContext
 ) -> dict[str, _Span]:
     position = {day: index for index, day in enumerate(calendar.days)}
     spans = {}
     for security in stocks:
-        expected = calendar.expected_days(security, request.start_date, request.end_date)
+        expected = calendar.expected_days(security, *run.span(security))
         if expected:
             spans[security.code] = _Span(security, position[expected[0]],
                                          position[expected[-1]])
@@ -220,15 +268,13 @@ def _stored_days(run: JobContext, spans: dict[str, _Span], days: Sequence[dt.dat
     """Positions of the days on which every stock expecting them (``expecting`` per
     position) has a stored row."""
     if not spans:
-        return set()
+        return set(range(len(days)))
     counts = run.store.stocks_per_day(
         [(code, days[span.first], days[span.last]) for code, span in spans.items()],
         run.request.adjustflag,
     )
-    if not counts:
-        return set()
     return {position for position, day in enumerate(days)
-            if expecting[position] and counts.get(day) == expecting[position]}
+            if counts.get(day, 0) == expecting[position]}
 
 
 def _expecting(spans: dict[str, _Span], days: int) -> list[int]:

@@ -25,7 +25,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stockdesk.collect.cancelled import JobCancelled
-from stockdesk.collect.fetch import DayPlan, fetch_day, fetch_stock, planned_rows
+from stockdesk.collect.fetch import (
+    DayPlan,
+    fetch_day,
+    fetch_factors,
+    fetch_stock,
+    planned_rows,
+)
 from stockdesk.collect.options import MAX_SESSIONS, CollectOptions
 from stockdesk.domain.errors import ServerGoneError, SourceError
 from stockdesk.domain.values import JobRequest, Security
@@ -87,7 +93,8 @@ class WorkerPool:
     """``workers`` worker processes, one baostock session each, serving fetch tasks; used
     as a context manager.
 
-    Tasks are ``("day", key, date)`` or ``("stock", key, security, expected_days)``; each
+    Tasks are ``("day", key, date)``, ``("stock", key, security, span, expected_days)``
+    or ``("factors", key, code, start, end)``; each
     gives one :class:`Result` of the same kind and key. Leaving the context (or a cancel)
     stops the workers: they see the cancel flag within ~0.2 s even mid-request.
     """
@@ -148,8 +155,15 @@ class WorkerPool:
         self._tasks.put(("day", key, day))
         self.pending += 1
 
-    def submit_stock(self, key: int, security: Security, expected: list[dt.date]) -> None:
-        self._tasks.put(("stock", key, security, expected))
+    def submit_stock(self, key: int, security: Security, span: tuple[dt.date, dt.date],
+                     expected: list[dt.date]) -> None:
+        self._tasks.put(("stock", key, security, span, expected))
+        self.pending += 1
+
+    def submit_factors(self, key: int, code: str, start: dt.date, end: dt.date) -> None:
+        """One stock's ex-rights events in ``[start, end]``: a ``factors`` result whose
+        payload is (events, error or None)."""
+        self._tasks.put(("factors", key, code, start, end))
         self.pending += 1
 
     def next_result(self, block: bool = True, timeout: float | None = None) -> Result | None:
@@ -245,9 +259,13 @@ def _serve(options: CollectOptions, request: JobRequest, day_plan: DayPlan | Non
                 payload: Any = fetch_day(source, arguments[0], options, pause=pause, say=say)
                 if payload is not None and day_plan is not None:
                     payload = planned_rows(payload, day_plan, key)
+            elif kind == "factors":
+                code, start, end = arguments
+                payload = fetch_factors(source, code, start, end, options, pause=pause,
+                                        say=say)
             else:
-                payload = fetch_stock(source, arguments[0], request, arguments[1], options,
-                                      pause=pause, say=say)
+                payload = fetch_stock(source, arguments[0], arguments[1], request.adjustflag,
+                                      arguments[2], options, pause=pause, say=say)
             results.put(Result(kind, key, payload))
     except JobCancelled:
         pass

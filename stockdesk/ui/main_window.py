@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self._build_menus(language)
 
         self.form.startClicked.connect(self._on_form_start_clicked)
+        self.form.updateClicked.connect(self._on_form_update_clicked)
         self.form.cancelClicked.connect(self._on_form_cancel_clicked)
         self.statusFilterCombo.currentIndexChanged.connect(self._on_status_filter_changed)
         self.controller.jobStarted.connect(self._on_controller_job_started)
@@ -218,6 +219,10 @@ class MainWindow(QMainWindow):
             self.noticeBar.show_message(str(exc))
             return
         self.start_job(request)
+
+    @Slot()
+    def _on_form_update_clicked(self) -> None:
+        self.start_job(self.form.update_request())
 
     @Slot()
     def _on_form_cancel_clicked(self) -> None:

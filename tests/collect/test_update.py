@@ -1,0 +1,130 @@
+"""``update``: a stored history brought to the server's last trading day, by date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from stockdesk.collect.collector import UPDATE, Collector
+from stockdesk.collect.options import CollectOptions
+from stockdesk.db.coverage import CoverageStore
+from stockdesk.domain.errors import InputError
+from stockdesk.domain.values import JobRequest, JobStatus
+from stockdesk.simulator.calendar import trading_days
+from stockdesk.simulator.market import Market
+from stockdesk.simulator.server import SimulatorServer
+
+D = dt.date
+
+
+def find_week(market: Market) -> tuple[dt.date, dt.date]:
+    """A week in which a stock lists and another has an ex-rights day: (the last day
+    before it, its last day)."""
+    timeline = market._timeline
+    events = {timeline.days[day] for s in market.stocks()
+              for day in market._profile(s).ex_days.tolist()}
+    for security in sorted(market.stocks(), key=lambda s: s.ipo_date):
+        ipo = security.ipo_date
+        if ipo < D(2020, 1, 1) or ipo > D(2026, 6, 1):
+            continue
+        week = trading_days(ipo - dt.timedelta(days=2), ipo + dt.timedelta(days=5))
+        if any(day in events for day in week) and week[0] < ipo:
+            before = trading_days(ipo - dt.timedelta(days=10), week[0] - dt.timedelta(days=1))
+            return before[-1], week[-1]
+    raise AssertionError("no week with a listing and an ex-rights day")
+
+
+@pytest.fixture
+def market() -> Market:
+    return Market(seed=7, stocks=60, indices=4)
+
+
+@pytest.fixture
+def server(market):
+    with SimulatorServer(market) as running:
+        yield running
+
+
+def update_request() -> JobRequest:
+    today = dt.date.today()
+    return JobRequest(today, today, universe=UPDATE)
+
+
+def stored(path, sql, *args):
+    with sqlite3.connect(path) as connection:
+        return connection.execute(sql, args).fetchall()
+
+
+def test_update_stores_the_new_days_listings_and_factors_by_date(open_db, market, server):
+    before, after = find_week(market)
+    market.today = before
+    start = before - dt.timedelta(days=120)
+    database = open_db("update.db")
+    collector = Collector(database, CollectOptions(server=server.address, timeout=2.0,
+                                                   backoff=0.01))
+    first = collector.run(JobRequest(start, before))
+    assert first.status is JobStatus.COMPLETED and first.failed_count == 0
+    stocks_before = {code for (code,) in stored(database.path,
+                                               "SELECT DISTINCT code FROM daily_bar")}
+
+    market.today = after
+    server.requests.clear()
+    job = collector.run(update_request())
+    assert job.status is JobStatus.COMPLETED, job.error_message
+    assert job.failed_count == 0 and job.universe == UPDATE
+    new_days = trading_days(before + dt.timedelta(days=1), after)
+    assert (job.start_date, job.end_date) == (new_days[0], after)
+    assert job.strategy == "per-date"
+    assert server.requests["query_daily_history_k_AStock"] == len(new_days)
+    assert server.requests["query_daily_adjust_factor"] == len(new_days)
+    assert server.requests["query_history_k_data_plus"] == 0, "no request per stock"
+    assert server.requests["query_adjust_factor"] == 0
+
+    listed = [s for s in market.stocks() if before < s.ipo_date <= after]
+    assert listed, "the week has a new listing"
+    codes = stocks_before | {s.code for s in listed}
+    for code in sorted(codes):
+        want = [(row[0], float(row[5])) for row in market.bars(code, start, after)]
+        got = stored(database.path, "SELECT date, close FROM daily_bar WHERE code = ? "
+                     "ORDER BY date", code)
+        assert got == want, code
+    # The coverage summary is what the bars say.
+    exact = stored(database.path, "SELECT code, adjustflag, min(date), max(date), count(*) "
+                   "FROM daily_bar GROUP BY code, adjustflag ORDER BY code")
+    summary = stored(database.path, "SELECT code, adjustflag, first_day, last_day, rows "
+                     "FROM bar_coverage ORDER BY code")
+    assert summary == exact
+    assert {m for (m,) in stored(database.path, "SELECT missing_days FROM bar_coverage")} == {0}
+    # The factors are the server's, every event up to today.
+    checked = CoverageStore(database).factors_checked()
+    for code in sorted(codes):
+        security = market.security(code)
+        until = min(after, security.out_date) if security.out_date else after
+        assert checked[code] >= until
+        server_rows = market_factor_dates(market, code, after)
+        got = [day for (day,) in stored(database.path, "SELECT divid_operate_date FROM "
+                                        "adjust_factor WHERE code = ? ORDER BY 1", code)]
+        assert got == server_rows, code
+
+    # Nothing left: the database is current, no day or stock is asked again.
+    server.requests.clear()
+    again = collector.run(update_request())
+    assert again.status is JobStatus.COMPLETED and again.success_count == 0
+    assert server.requests["query_daily_history_k_AStock"] == 0
+    assert server.requests["query_history_k_data_plus"] == 0
+
+
+def market_factor_dates(market: Market, code: str, today: dt.date) -> list[str]:
+    profile = market._profile(market.security(code))
+    return [market._timeline.iso[day] for day in profile.ex_days.tolist()
+            if market._timeline.days[day] <= today]
+
+
+def test_update_of_an_empty_database_is_refused_before_any_job(open_db, server):
+    database = open_db("empty.db")
+    collector = Collector(database, CollectOptions(server=server.address))
+    with pytest.raises(InputError, match="collect"):
+        collector.run(update_request())
+    assert stored(database.path, "SELECT count(*) FROM collection_job") == [(0,)]
