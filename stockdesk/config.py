@@ -12,24 +12,17 @@ from pathlib import Path
 
 import platformdirs
 
-APP_NAME = "StockDesk"
-DB_ENV = "STOCKDESK_DB"
+from stockdesk.data.location import APP_NAME, DB_ENV, data_dir, default_database_path
+
+__all__ = ["APP_NAME", "DB_ENV", "SERVER_ENV", "data_dir", "database_target",
+           "default_database_path", "log_dir", "server_address"]
+
 SERVER_ENV = "STOCKDESK_SERVER"
-
-
-def data_dir() -> Path:
-    """The user's data folder for StockDesk (created on first use by the database)."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def log_dir() -> Path:
     """The user's log folder for StockDesk."""
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
-
-
-def default_database_path() -> Path:
-    """The database analysts get when they name none."""
-    return data_dir() / "stockdesk.db"
 
 
 def database_target(database: str | None, *, demo: bool) -> str:
