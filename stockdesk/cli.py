@@ -86,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
              "day the server has, with their adjust factors")
     _job_options(update)
 
+    status = commands.add_parser("status", parents=[common],
+                                 help="what the database holds: stocks, rows, last day, "
+                                      "stocks behind, gaps")
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+
     jobs = commands.add_parser("jobs", parents=[common], help="read the job log")
     jobs_commands = jobs.add_subparsers(dest="jobs_command", metavar="list|show", required=True)
     listing = jobs_commands.add_parser("list", parents=[common], help="every job, newest first")
@@ -124,6 +129,8 @@ def run(args: argparse.Namespace, *, stdout: TextIO = sys.stdout,
                     today = dt.date.today()
                     request = JobRequest(today, today, universe=UPDATE)
                     return _run_job(args, database, server, request, stdout, stderr)
+                if args.command == "status":
+                    return _status(args, database, stdout)
                 return _jobs(args, database, stdout)
             finally:
                 database.close()
@@ -276,6 +283,33 @@ def _clock(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+# -- status -----------------------------------------------------------------------------
+
+
+def _status(args: argparse.Namespace, database: Database, stdout: TextIO) -> int:
+    from stockdesk.data.status import read_status
+
+    status = read_status(database)
+    if args.json:
+        print(json.dumps(status.to_dict(), ensure_ascii=False), file=stdout)
+        return EXIT_OK
+    if status.stocks == 0:
+        print("数据库中还没有不复权的日线数据（用 stockdesk collect 采集）", file=stdout)
+        return EXIT_OK
+    print(f"股票 {status.stocks} 只，{status.rows} 行，{status.first_day} ~ {status.last_day}",
+          file=stdout)
+    print(f"落后于最后一个交易日的股票：{status.stocks_behind} 只（stockdesk update 补齐）",
+          file=stdout)
+    print(f"有缺口的股票：{status.stocks_with_gaps} 只，共缺 {status.missing_days} 个交易日"
+          + (f"；{status.gaps_unknown} 只尚未统计" if status.gaps_unknown else ""), file=stdout)
+    print(f"复权因子未更新到最后一天的股票：{status.factors_behind} 只", file=stdout)
+    for flag, rows in status.adjusted_rows.items():
+        print(f"另有 adjustflag={flag} 的复权行（采集时的快照）：{rows} 行", file=stdout)
+    if status.coverage_pending:
+        print("上次任务未正常结束，下一次任务开始时会重新统计覆盖情况", file=stdout)
+    return EXIT_OK
 
 
 # -- jobs -------------------------------------------------------------------------------
