@@ -15,6 +15,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -91,6 +92,22 @@ def build_parser() -> argparse.ArgumentParser:
                                       "stocks behind, gaps")
     status.add_argument("--json", action="store_true", help="print one JSON object")
 
+    export = commands.add_parser("export", parents=[common],
+                                 help="write stored bars, adjusted on read, to CSV or Parquet")
+    which = export.add_mutually_exclusive_group(required=True)
+    which.add_argument("--codes", metavar="C1,C2", help="explicit codes")
+    which.add_argument("--universe", choices=["all", "hs300", "sz50", "zz500"],
+                       help="all: every stored stock; an index: its members on the end date "
+                            "(asked from the server)")
+    export.add_argument("--start", metavar="YYYY-MM-DD")
+    export.add_argument("--end", metavar="YYYY-MM-DD")
+    export.add_argument("--adjust", default="none",
+                        choices=["none", "qfq", "hfq", "3", "2", "1"],
+                        help="none (default), qfq forward, hfq backward; or 3, 2, 1")
+    export.add_argument("--out", required=True, type=Path, metavar="FILE",
+                        help="FILE.csv (UTF-8 with BOM) or FILE.parquet")
+    export.add_argument("--json", action="store_true", help="print the result as JSON")
+
     jobs = commands.add_parser("jobs", parents=[common], help="read the job log")
     jobs_commands = jobs.add_subparsers(dest="jobs_command", metavar="list|show", required=True)
     listing = jobs_commands.add_parser("list", parents=[common], help="every job, newest first")
@@ -131,6 +148,8 @@ def run(args: argparse.Namespace, *, stdout: TextIO = sys.stdout,
                     return _run_job(args, database, server, request, stdout, stderr)
                 if args.command == "status":
                     return _status(args, database, stdout)
+                if args.command == "export":
+                    return _export(args, database, server, stdout, stderr)
                 return _jobs(args, database, stdout)
             finally:
                 database.close()
@@ -231,7 +250,8 @@ def _cancel_on_interrupt(cancel: threading.Event, stderr: TextIO) -> Iterator[No
 
 
 class ProgressReporter(JobListener):
-    """Progress on stderr: one redrawn bar on a terminal, plain lines otherwise."""
+    """Progress on stderr: a tqdm bar on a terminal, plain lines every few seconds
+    otherwise (a log file or a scheduler's capture stays readable)."""
 
     LINE_INTERVAL = 5.0
     """Seconds between plain progress lines, so a log file stays readable."""
@@ -240,7 +260,7 @@ class ProgressReporter(JobListener):
         self._stream = stream
         self._tty = stream.isatty()
         self._last_line = 0.0
-        self._drawn = False
+        self._bar: Any = None
 
     def job_started(self, job: JobRecord) -> None:
         self._write_line(f"任务 ID：{job.id}")
@@ -253,30 +273,43 @@ class ProgressReporter(JobListener):
             self._write_line(f"失败 {item.code} {item.name}：{item.error_message}")
 
     def progress(self, progress: Any) -> None:
-        eta = "--:--" if progress.eta is None else _clock(progress.eta)
         counts = (f"{progress.processed}/{progress.total} 成功 {progress.success} "
-                  f"失败 {progress.failed} 跳过 {progress.skipped} 行 {progress.rows} "
-                  f"用时 {_clock(progress.elapsed)} 剩余 {eta}")
+                  f"失败 {progress.failed} 跳过 {progress.skipped} 行 {progress.rows}")
         if self._tty:
-            filled = progress.percent * 30 // 100
-            bar = "#" * filled + "-" * (30 - filled)
-            self._stream.write(f"\r[{bar}] {progress.percent:3d}% {counts}\x1b[K")
-            self._stream.flush()
-            self._drawn = True
+            bar = self._bar or self._open_bar()
+            bar.n = progress.percent
+            bar.set_postfix_str(counts, refresh=False)
+            bar.refresh()
         elif progress.elapsed - self._last_line >= self.LINE_INTERVAL or \
                 progress.processed == progress.total:
             self._last_line = progress.elapsed
-            self._write_line(f"进度 {progress.percent}% {counts}")
+            eta = "--:--" if progress.eta is None else _clock(progress.eta)
+            self._write_line(f"进度 {progress.percent}% {counts} "
+                             f"用时 {_clock(progress.elapsed)} 剩余 {eta}")
+
+    def _open_bar(self) -> Any:
+        self._bar = progress_bar(self._stream, total=100, unit="%")
+        return self._bar
 
     def close(self) -> None:
-        """End the redrawn bar's line so later output starts on a fresh one."""
-        if self._drawn:
-            self._stream.write("\n")
-            self._drawn = False
+        """End the bar so later output starts on a fresh line."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
     def _write_line(self, text: str) -> None:
-        self.close()
-        print(text, file=self._stream, flush=True)
+        if self._bar is not None:
+            self._bar.write(text, file=self._stream)
+        else:
+            print(text, file=self._stream, flush=True)
+
+
+def progress_bar(stream: TextIO, *, total: int, unit: str) -> Any:
+    """A tqdm bar on ``stream``, redrawn at most 4 times a second."""
+    from tqdm import tqdm  # only the terminal's commands draw bars
+
+    return tqdm(total=total, file=stream, unit=unit, mininterval=0.25, dynamic_ncols=True,
+                bar_format="{l_bar}{bar}| {elapsed}<{remaining} {postfix}")
 
 
 def _clock(seconds: float) -> str:
@@ -285,7 +318,7 @@ def _clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
-# -- status -----------------------------------------------------------------------------
+# -- status and export --------------------------------------------------------------------
 
 
 def _status(args: argparse.Namespace, database: Database, stdout: TextIO) -> int:
@@ -310,6 +343,57 @@ def _status(args: argparse.Namespace, database: Database, stdout: TextIO) -> int
     if status.coverage_pending:
         print("上次任务未正常结束，下一次任务开始时会重新统计覆盖情况", file=stdout)
     return EXIT_OK
+
+
+def _export(args: argparse.Namespace, database: Database, server: str | None,
+            stdout: TextIO, stderr: TextIO) -> int:
+    from stockdesk.data.bars import adjust_flag
+    from stockdesk.data.export import export_bars
+    from stockdesk.db.coverage import CoverageStore
+    from stockdesk.domain.codes import parse_codes
+
+    start = parse_date(args.start) if args.start else None
+    end = parse_date(args.end) if args.end else None
+    if start and end and start > end:
+        raise InputError(f"开始日期 {start} 晚于结束日期 {end}，请调整日期范围")
+    flag = adjust_flag(args.adjust)
+    stored = sorted(code for code, _flag in CoverageStore(database).coverage("3"))
+    if args.codes:
+        codes = list(parse_codes(args.codes))
+    elif args.universe == "all":
+        codes = stored
+    else:
+        codes = _index_members(args.universe, end or dt.date.today(), server)
+        codes = [code for code in codes if code in set(stored)]
+    bar = progress_bar(stderr, total=len(codes), unit="只") if stderr.isatty() else None
+    last_line = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.update(done - bar.n)
+        elif time.monotonic() - last_line[0] >= ProgressReporter.LINE_INTERVAL or done == total:
+            last_line[0] = time.monotonic()
+            print(f"导出进度 {done}/{total}", file=stderr, flush=True)
+
+    try:
+        result = export_bars(database, codes, start, end, flag, args.out, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.json:
+        print(json.dumps({"path": str(result.path), "stocks": result.stocks,
+                          "rows": result.rows, "adjustflag": str(flag)}, ensure_ascii=False),
+              file=stdout)
+    else:
+        print(f"已导出 {result.stocks} 只股票、{result.rows} 行到 {result.path}", file=stdout)
+    return EXIT_OK
+
+
+def _index_members(index: str, day: dt.date, server: str | None) -> list[str]:
+    from stockdesk.source.baostock_source import BaostockSource
+
+    with BaostockSource(server) as source:
+        return source.index_members(index, day)
 
 
 # -- jobs -------------------------------------------------------------------------------

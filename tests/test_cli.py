@@ -214,3 +214,22 @@ def test_update_after_collect_says_the_database_is_current(simulator, db_file):
     code, out, err = run_cli("update", "--json", "--db", db_file,
                              "--server", simulator.address)
     assert code == 0 and "已是最新" in err and json.loads(out)["success_count"] == 0
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_on_a_terminal_is_a_tqdm_bar_and_messages_stay_whole():
+    from stockdesk.domain.values import Progress
+
+    stream = _Terminal()
+    reporter = cli.ProgressReporter(stream)
+    reporter.progress(Progress("job", 10, 3, 3, 0, 0, 300, 1.5))
+    reporter.message("服务器消息")
+    reporter.progress(Progress("job", 10, 10, 9, 1, 0, 900, 3.0))
+    reporter.close()
+    text = stream.getvalue()
+    assert "30%" in text and "100%" in text and "成功 9" in text
+    assert "\n服务器消息\n" in text.replace("\r", "\n")
