@@ -47,15 +47,16 @@ class KnownCalendar:
         return self.trading[index - 1] if index else None
 
     def gaps(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
-        """The parts of ``[start, end]`` this calendar does not cover."""
+        """What to fetch so that this calendar covers ``[start, end]`` without a hole:
+        the days before its first (from ``start``) and after its last (up to ``end``)."""
         if self.first is None or self.last is None:
             return [(start, end)] if start <= end else []
         gaps = []
         if start < self.first:
-            gaps.append((start, min(end, self.first - ONE_DAY)))
+            gaps.append((start, self.first - ONE_DAY))
         if end > self.last:
-            gaps.append((max(start, self.last + ONE_DAY), end))
-        return [(low, high) for low, high in gaps if low <= high]
+            gaps.append((self.last + ONE_DAY, end))
+        return gaps
 
 
 def with_missing(row: Coverage, calendar: KnownCalendar) -> Coverage:
