@@ -176,13 +176,16 @@ def _baseline(address: str, codes: list[str], start: dt.date, end: dt.date, adju
 
 
 def _stockdesk(address: str, start: dt.date, end: dt.date, adjust: str, path: str,
-               sessions: int, rate: float, out: Any) -> None:
+               sessions: int, rate: float, factors_of: tuple[int, int] | None,
+               out: Any) -> None:
     from stockdesk.collect.collector import Collector
     from stockdesk.collect.options import CollectOptions
     from stockdesk.db.database import open_database
     from stockdesk.domain.values import AdjustFlag, JobRequest
 
     database = open_database(path)
+    if factors_of is not None:
+        _known_factors(database, *factors_of)
     workers = _ChildrenPeak()
     workers.start()
     began = time.perf_counter()
@@ -196,6 +199,27 @@ def _stockdesk(address: str, start: dt.date, end: dt.date, adjust: str, path: st
              "workers_peak_mb": children, "status": str(job.status),
              "strategy": job.strategy, "stocks": job.total_stocks,
              "failed": job.failed_count})
+
+
+def _known_factors(database: Any, stocks: int, first_year: int) -> None:
+    """Store every stock's adjust factors up to yesterday, as earlier jobs would have:
+    the job then fetches none, and what is timed is its upkeep of the factor and
+    coverage tables (a database's second year, or a new range of known stocks)."""
+    from stockdesk.db.coverage import CoverageStore
+    from stockdesk.simulator.factors import event_rows, position_through
+    from stockdesk.simulator.market import Market
+
+    market = Market(stocks=stocks, first_day=dt.date(min(first_year, 2018), 1, 1))
+    last = dt.date.today() - dt.timedelta(days=1)
+    timeline = market._timeline
+    through = position_through(timeline, min(last, market.today))
+    events, checked = [], []
+    for security in market.stocks():
+        profile = market._profile(security)
+        for row in event_rows(security.code, profile, timeline, 0, through + 1, through):
+            events.append((row[0], row[1], *(float(value) for value in row[2:])))
+        checked.append((security.code, min(last, security.out_date or last)))
+    CoverageStore(database).save_factors(events, checked)
 
 
 def _insert_rate(codes: list[str], days: list[dt.date]) -> float:
@@ -274,6 +298,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of StockDesk and of the insert-rate measure; the median "
                              "of each is used (a shared machine's speed drifts by 10-30%%)")
+    parser.add_argument("--factors-known", action="store_true",
+                        help="give each StockDesk run a database that already knows every "
+                             "stock's adjust factors, as after earlier jobs (outside the "
+                             "timing); without it a fresh database fetches each stock's "
+                             "factor history once")
     parser.add_argument("--cold-server", action="store_true",
                         help="let the simulator render every reply while being timed, "
                              "on the cores being measured, instead of asking each question "
@@ -330,7 +359,9 @@ def main(argv: list[str] | None = None) -> int:
         base = measure(_baseline, sample, start, end, args.adjust, f"{folder}/baseline.db")
         runs = [
             {**measure(_stockdesk, start, end, args.adjust, f"{folder}/stockdesk-{run}.db",
-                       args.sessions, args.rate), "path": f"{folder}/stockdesk-{run}.db"}
+                       args.sessions, args.rate,
+                       (args.stocks, first_year) if args.factors_known else None),
+             "path": f"{folder}/stockdesk-{run}.db"}
             for run in range(args.repeat)
         ]
         ours.send("stop")
