@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -134,7 +135,7 @@ def test_outage_timeout_bounds_the_wait_for_a_server_gone_mid_job(simulator, db_
     assert f"服务器 {simulator.address} 暂时无法连接" in err.getvalue()
 
 
-def test_a_second_collect_while_a_job_runs_exits_3(simulator, db_file):
+def test_a_second_collect_while_a_job_runs_exits_3(simulator, db_file, caplog):
     database = open_database(db_file)
     holding, release = threading.Event(), threading.Event()
 
@@ -153,12 +154,19 @@ def test_a_second_collect_while_a_job_runs_exits_3(simulator, db_file):
         assert holding.wait(10)
         code, _, err = run_cli("collect", "--start", START, "--end", END, "--db", db_file,
                                "--server", simulator.address)
+        with caplog.at_level(logging.WARNING, logger="stockdesk.cli"):
+            update_code, _, update_err = run_cli("update", "--db", db_file,
+                                                 "--server", simulator.address)
     finally:
         release.set()
         runner.join(10)
         database.close()
     assert code == 3
     assert "已有采集任务正在运行，请等待完成后再启动新任务" in err
+    # A scheduled update finds the job running: exit 3, and the log file says so.
+    assert update_code == 3 and "已有采集任务正在运行" in update_err
+    assert any("已有采集任务正在运行" in record.getMessage() and "update" in
+               record.getMessage() for record in caplog.records)
 
 
 def test_ctrl_c_cancels_cleanly_and_keeps_committed_stocks(simulator, db_file):

@@ -41,6 +41,7 @@ from stockdesk.db.joblog import JobLog
 from stockdesk.domain.errors import (
     DatabaseError,
     InputError,
+    JobRunningError,
     LoginError,
     ServerGoneError,
     SourceError,
@@ -102,10 +103,13 @@ class Collector:
         way (:mod:`~stockdesk.collect.early_stop`), database unusable midway) ends the job
         as ``failed`` with a user-facing ``error_message``; it is returned.
         """
+        joblog = JobLog(self._database)
         if request.universe == UPDATE and not CoverageStore(self._database).coverage(
                 AdjustFlag.NONE):
+            # A job that is running may be filling the empty database: that comes first.
+            if not joblog.gate_open():
+                raise JobRunningError()
             raise InputError(EMPTY_DATABASE_MESSAGE)
-        joblog = JobLog(self._database)
         job = joblog.start_job(request, thread_id=thread_id)
         listener = listener or JobListener()
         listener.job_started(job)

@@ -65,6 +65,12 @@ class JobLog:
             raise JobRunningError()
         return record
 
+    def gate_open(self, now: dt.datetime | None = None) -> bool:
+        """Whether a job could start now (no job with a live owner is running); jobs
+        whose owner died are marked interrupted on the way."""
+        with self._db.writing() as session:
+            return gate_is_open(session, now or dt.datetime.now())
+
     def set_plan(self, job_id: str, *, total: int, strategy: str | None,
                  start_date: dt.date | None = None, end_date: dt.date | None = None) -> None:
         """Store how many stocks the job will process and how it fetches them, and the

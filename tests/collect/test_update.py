@@ -128,3 +128,38 @@ def test_update_of_an_empty_database_is_refused_before_any_job(open_db, server):
     with pytest.raises(InputError, match="collect"):
         collector.run(update_request())
     assert stored(database.path, "SELECT count(*) FROM collection_job") == [(0,)]
+
+
+def test_an_update_whose_day_fails_finishes_stock_by_stock_and_exactly(open_db, market,
+                                                                        server):
+    from stockdesk.simulator import FaultKind
+
+    before, after = find_week(market)
+    market.today = before
+    start = before - dt.timedelta(days=60)
+    database = open_db("faulty.db")
+    collector = Collector(database, CollectOptions(server=server.address, timeout=2.0,
+                                                   backoff=0.01))
+    assert collector.run(JobRequest(start, before)).failed_count == 0
+    market.today = after
+    new_days = trading_days(before + dt.timedelta(days=1), after)
+    server.faults.add(FaultKind.ERROR, method="query_daily_history_k_AStock",
+                      date=new_days[1].isoformat(), times=None, error_code="10002007")
+    server.faults.add(FaultKind.RESET, method="query_daily_adjust_factor",
+                      date=new_days[0].isoformat(), times=None)
+    server.requests.clear()
+    job = collector.run(update_request())
+    assert job.status is JobStatus.COMPLETED and job.failed_count == 0, job.error_message
+    assert server.requests["query_history_k_data_plus"] > 0  # the stocks the day left
+    assert server.requests["query_adjust_factor"] > 0  # the window failed: histories
+    for code in {c for (c,) in stored(database.path, "SELECT DISTINCT code FROM daily_bar")}:
+        want = [(row[0], float(row[5])) for row in market.bars(code, start, after)]
+        got = stored(database.path, "SELECT date, close FROM daily_bar WHERE code = ? "
+                     "ORDER BY date", code)
+        assert got == want, code
+        assert CoverageStore(database).factors_checked()[code] >= min(
+            after, market.security(code).out_date or after)
+    exact = stored(database.path, "SELECT code, adjustflag, min(date), max(date), count(*) "
+                   "FROM daily_bar GROUP BY code, adjustflag ORDER BY code")
+    assert stored(database.path, "SELECT code, adjustflag, first_day, last_day, rows "
+                  "FROM bar_coverage ORDER BY code") == exact
