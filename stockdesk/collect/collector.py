@@ -333,8 +333,8 @@ class _JobRun:
         if unknown:
             self.listener.message(f"服务器上已没有 {len(unknown)} 只已存股票，不再更新："
                                   f"{'、'.join(unknown[:10])}")
-        starts = [low for code, (low, high) in self.spans.items()
-                  if known.between(low, high)]
+        starts = [days[0] for low, high in self.spans.values()
+                  if (days := known.between(low, high))]
         self.request = replace(self.request, start_date=min(starts, default=target),
                                end_date=target)
         return stocks
