@@ -99,6 +99,32 @@ def frame_of(rows: Sequence[Any], flag: str, scale: np.ndarray | None = None) ->
 def read_bars(database: Database, code: str, start: dt.date | None, end: dt.date | None,
               flag: str) -> pd.DataFrame:
     """One stock's bars in ``[start, end]``, adjusted to ``flag``, from ``database``."""
+    rows, scale = _stored(database, code, start, end, flag, stacklevel=4)
+    return frame_of(rows, flag, scale)
+
+
+def read_rows(database: Database, code: str, start: dt.date | None, end: dt.date | None,
+              flag: str) -> list[tuple[Any, ...]]:
+    """The same bars as plain tuples in :data:`BAR_COLUMNS` order, without pandas (for
+    the CSV export of the installer, which leaves pandas out)."""
+    rows, scale = _stored(database, code, start, end, flag, stacklevel=4)
+    if scale is None:
+        return [(*row[:2], str(flag), *row[3:]) for row in rows]
+    at = [BAR_COLUMNS.index(name) for name in PRICES]
+    adjusted = []
+    for row, factor in zip(rows, scale.tolist(), strict=True):
+        values = list(row)
+        values[2] = str(flag)
+        for index in at:
+            if values[index] is not None:
+                values[index] = values[index] * factor
+        adjusted.append(tuple(values))
+    return adjusted
+
+
+def _stored(database: Database, code: str, start: dt.date | None, end: dt.date | None,
+            flag: str, *, stacklevel: int) -> tuple[Sequence[Any], np.ndarray | None]:
+    """The stored unadjusted rows and, for an adjusted read, each row's price factor."""
     low, high = (start or _FIRST).isoformat(), (end or _LAST).isoformat()
     with database.reading() as session:
         connection = session.connection()
@@ -111,10 +137,10 @@ def read_bars(database: Database, code: str, start: dt.date | None, end: dt.date
                 known = connection.exec_driver_sql(
                     "SELECT name FROM security WHERE code = ?", (code,)).first()
                 what = "不在证券列表中" if known is None else "还没有保存的不复权日线数据"
-                warnings.warn(f"{code} {what}", NotStoredWarning, stacklevel=3)
-            return empty_frame(flag)
+                warnings.warn(f"{code} {what}", NotStoredWarning, stacklevel=stacklevel)
+            return [], None
         if flag == AdjustFlag.NONE:
-            return frame_of(rows, flag)
+            return rows, None
         events = connection.exec_driver_sql(_FACTORS, (code,)).all()
         checked = connection.exec_driver_sql(
             "SELECT checked_through FROM factor_coverage WHERE code = ?", (code,)).first()
@@ -124,7 +150,7 @@ def read_bars(database: Database, code: str, start: dt.date | None, end: dt.date
         raise FactorsUnknownError(
             f"{code} 的复权因子{through}，无法计算到 {last} 的复权价格。"
             "请先运行 stockdesk update（或重新采集该股票）")
-    return frame_of(rows, flag, factors_for([row[1] for row in rows], events, flag))
+    return rows, factors_for([row[1] for row in rows], events, flag)
 
 
 def factors_for(days: list[str], events: Sequence[Any], flag: str) -> np.ndarray:
