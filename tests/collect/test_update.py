@@ -163,3 +163,33 @@ def test_an_update_whose_day_fails_finishes_stock_by_stock_and_exactly(open_db, 
                    "FROM daily_bar GROUP BY code, adjustflag ORDER BY code")
     assert stored(database.path, "SELECT code, adjustflag, first_day, last_day, rows "
                   "FROM bar_coverage ORDER BY code") == exact
+
+
+def test_resuming_an_update_runs_the_update_again(open_db, market, server):
+    from stockdesk.collect.resume import resume_request
+    from stockdesk.db.joblog import JobLog
+
+    before, after = find_week(market)
+    market.today = before
+    database = open_db("resume.db")
+    collector = Collector(database, CollectOptions(server=server.address, timeout=2.0,
+                                                   backoff=0.01))
+    assert collector.run(JobRequest(before - dt.timedelta(days=30), before)).failed_count == 0
+    market.today = after
+    cut = collector.run(update_request(), cancel=_set_event())
+    assert cut.status is JobStatus.CANCELLED
+    request = resume_request(JobLog(database), cut.id)
+    assert request.universe == UPDATE and request.resumes == cut.id
+    job = collector.run(request)
+    assert job.status is JobStatus.COMPLETED and job.failed_count == 0
+    assert job.resumes == cut.id and job.end_date == after
+    last = stored(database.path, "SELECT max(date) FROM daily_bar")[0][0]
+    assert last == after.isoformat()
+
+
+def _set_event():
+    import threading
+
+    event = threading.Event()
+    event.set()
+    return event
