@@ -193,3 +193,34 @@ def _set_event():
     event = threading.Event()
     event.set()
     return event
+
+
+def test_a_stock_delisted_since_gets_its_last_days_and_its_out_date(open_db):
+    market = Market(seed=7, stocks=200, indices=2)
+    gone = next(s for s in market.stocks()
+                if s.out_date is not None and s.out_date > D(2020, 6, 1)
+                and s.ipo_date < s.out_date - dt.timedelta(days=90))
+    before = trading_days(gone.out_date - dt.timedelta(days=20),
+                          gone.out_date - dt.timedelta(days=10))[-1]
+    market.today = before
+    database = open_db("delisted.db")
+    with SimulatorServer(market) as running:
+        collector = Collector(database, CollectOptions(server=running.address, timeout=2.0,
+                                                       backoff=0.01))
+        job = collector.run(JobRequest(before - dt.timedelta(days=40), before,
+                                       universe="codes", codes=(gone.code,)))
+        assert job.status is JobStatus.COMPLETED
+        assert stored(database.path, "SELECT status, out_date FROM security WHERE code = ?",
+                      gone.code) == [("1", None)]
+        market.today = gone.out_date + dt.timedelta(days=30)
+        job = collector.run(update_request())
+    assert job.status is JobStatus.COMPLETED and job.failed_count == 0
+    assert stored(database.path, "SELECT status, out_date FROM security WHERE code = ?",
+                  gone.code) == [("0", gone.out_date.isoformat())]
+    last = stored(database.path, "SELECT max(date) FROM daily_bar WHERE code = ?", gone.code)
+    assert last == [(gone.out_date.isoformat(),)]
+    want = [row[0] for row in market.bars(gone.code, before - dt.timedelta(days=40),
+                                          gone.out_date)]
+    got = [day for (day,) in stored(database.path, "SELECT date FROM daily_bar WHERE code = ? "
+                                    "ORDER BY date", gone.code)]
+    assert got == want
