@@ -244,13 +244,16 @@ class _JobRun:
         range, every trading day known, and the last trading day the server has."""
         request = self.request
         today = dt.date.today()
+        # First: a job that died may have left rows its coverage does not count, and
+        # everything below plans from the coverage.
+        stored_calendar = self.coverage_store.calendar()
+        self._repair_coverage(KnownCalendar(stored_calendar))
         coverage = {code: row for (code, _flag), row
                     in self.coverage_store.coverage(request.adjustflag).items()}
         earliest = min((row.first_day for row in coverage.values()), default=None)
         update = request.universe == UPDATE
         start = request.start_date if not update else (earliest or today)
-        known = self._calendar(source, min(start, earliest or start), today)
-        self._repair_coverage(known)
+        known = self._calendar(source, stored_calendar, min(start, earliest or start), today)
         securities = {s.code: s for s in self._retrying(source.securities)}
         self.store.save_securities(securities.values())
         if update:
@@ -271,11 +274,10 @@ class _JobRun:
         self._coverage_rows = {s.code: coverage[s.code] for s in stocks if s.code in coverage}
         return stocks, calendar, known, target
 
-    def _calendar(self, source: BaostockSource, start: dt.date,
-                  today: dt.date) -> KnownCalendar:
-        """Every trading day from ``start`` to today: the stored calendar, and what the
+    def _calendar(self, source: BaostockSource, stored: list[tuple[dt.date, bool]],
+                  start: dt.date, today: dt.date) -> KnownCalendar:
+        """Every trading day from ``start`` to today: the ``stored`` calendar, and what the
         server adds to it (one request for the days since the last job)."""
-        stored = self.coverage_store.calendar()
         fetched: list[tuple[dt.date, bool]] = []
         for low, high in KnownCalendar(stored).gaps(start, today):
             fetched.extend(self._retrying(functools.partial(source.calendar, low, high)))
