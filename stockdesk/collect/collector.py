@@ -199,23 +199,32 @@ class _JobRun:
                                        days=len(_days_to_fetch(todo, calendar, self)),
                                        options=self.options)
             self._announce(strategy.name, calendar)
+            alongside: list[tuple[Security, dt.date]] = []
             if target is not None:
                 factors = plan_factors(stocks, self.coverage_store.factors_checked(), known,
                                        target)
+                if strategy.name == PER_DATE and strategy.workers:
+                    # The workers fetching by date also fetch these stocks' histories,
+                    # between the days: a fresh database's one request per stock then
+                    # overlaps the writing (docs/architecture.md).
+                    fetched = {s.code for s in todo}
+                    alongside = [(s, until) for s, until in factors.by_history
+                                 if s.code in fetched]
+                    factors.by_history = [(s, until) for s, until in factors.by_history
+                                          if s.code not in fetched]
                 failed = collect_factors(self, source, factors,
                                          workers=max(strategy.workers, 2 if
                                                      strategy.name == PER_DATE else 0))
-                if failed:
-                    gone = {item.code for item in failed}
-                    todo = [s for s in todo if s.code not in gone]
-                    stored = [item for item in stored if item.code not in gone]
-                    self.joblog.record_items(self.job.id, failed)
-                    for item in failed:
-                        self.count(item)
+                self._fail(failed)
+                gone = {item.code for item in failed}
+                todo = [s for s in todo if s.code not in gone]
+                stored = [item for item in stored if item.code not in gone]
             self._log_skipped(stored)
             if strategy.name == PER_DATE:
-                todo = collect_per_date(self, source, todo, calendar,
-                                        workers=strategy.workers)
+                todo, failed = collect_per_date(self, source, todo, calendar,
+                                                workers=strategy.workers,
+                                                histories=alongside)
+                self._fail(failed)
                 strategy = per_stock_strategy(stocks=len(todo), options=self.options)
             collect_per_stock(self, source, todo, calendar, workers=strategy.workers)
             if self.request.universe == UPDATE and self.total == self.skipped:
@@ -223,6 +232,13 @@ class _JobRun:
         finally:
             source.logout()
             self._settle_coverage()
+
+    def _fail(self, failed: list[ItemResult]) -> None:
+        """Log and count stocks that failed outside the strategies' own commits."""
+        if failed:
+            self.joblog.record_items(self.job.id, failed)
+            for item in failed:
+                self.count(item)
 
     def span(self, security: Security) -> tuple[dt.date, dt.date]:
         """The range of days the job fetches of ``security``."""

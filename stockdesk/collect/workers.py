@@ -119,6 +119,7 @@ class WorkerPool:
         self._tasks = context.Queue()
         self._results = context.Queue()
         self._stop = context.Event()
+        self._skip_days = context.Event()
         # Kept here: a process drops its arguments once started, and a semaphore
         # collected before a spawned child has opened it is gone for the child.
         self._pace = Pace(context, options.requests_per_second)
@@ -126,7 +127,7 @@ class WorkerPool:
             context.Process(
                 target=_serve, name=f"stockdesk-worker-{number}", daemon=True,
                 args=(options, request, day_plan, self._tasks, self._results, self._stop,
-                      self._pace),
+                      self._pace, self._skip_days),
             )
             for number in range(self.workers)
         ]
@@ -150,6 +151,11 @@ class WorkerPool:
                 worker.join(_JOIN)
         self._tasks.cancel_join_thread()
         self._results.cancel_join_thread()
+
+    def skip_days(self) -> None:
+        """Answer the day tasks still queued with None, without asking the server (the
+        job gave up fetching by date); other tasks go on."""
+        self._skip_days.set()
 
     def submit_day(self, key: int, day: dt.date) -> None:
         self._tasks.put(("day", key, day))
@@ -234,7 +240,8 @@ def _next_task(tasks: Any, stop: ProcessEvent) -> tuple[Any, ...] | None:
 
 
 def _serve(options: CollectOptions, request: JobRequest, day_plan: DayPlan | None,
-           tasks: Any, results: Any, stop: ProcessEvent, pace: Pace) -> None:
+           tasks: Any, results: Any, stop: ProcessEvent, pace: Pace,
+           skip_days: ProcessEvent) -> None:
     """A worker process: one baostock session serving tasks until told to stop."""
     # What is imported now lives as long as the process. Each reply allocates thousands of
     # tuples, and every collection they trigger would traverse all of it again: frozen,
@@ -254,7 +261,11 @@ def _serve(options: CollectOptions, request: JobRequest, day_plan: DayPlan | Non
     try:
         while (task := _next_task(tasks, stop)) is not None:
             kind, key, *arguments = task
-            pace.wait(stop)
+            if kind != "day" or not skip_days.is_set():
+                pace.wait(stop)  # after which the job may have given up the days
+            if kind == "day" and skip_days.is_set():
+                results.put(Result(kind, key, None))
+                continue
             if kind == "day":
                 payload: Any = fetch_day(source, arguments[0], options, pause=pause, say=say)
                 if payload is not None and day_plan is not None:

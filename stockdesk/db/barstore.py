@@ -26,11 +26,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from sqlalchemy import Connection, func, select
 
 from stockdesk.db import tally
-from stockdesk.db.coverage import mark_pending, write_coverage
+from stockdesk.db.coverage import mark_pending, write_coverage, write_factors
 from stockdesk.db.database import Database
 from stockdesk.db.errors import translate_errors
 from stockdesk.db.models import DailyBarRow, SecurityRow
-from stockdesk.domain.values import BAR_COLUMNS, Bar, Coverage, ItemResult, Security
+from stockdesk.domain.values import BAR_COLUMNS, Bar, Coverage, Factor, ItemResult, Security
 
 _KEY = ("code", "date", "adjustflag")
 UPSERT_BARS = (
@@ -271,6 +271,13 @@ class BarBatch:
         with translate_errors(self._database.path):
             self._begin().exec_driver_sql(UPSERT_BARS, bars)
         self.rows += len(bars)
+
+    def add_factors(self, events: Sequence[Factor],
+                    checked: Sequence[tuple[str, dt.date]]) -> None:
+        """Write adjust factors and how far they are known into the open transaction:
+        while it is open, no other connection may write."""
+        with translate_errors(self._database.path):
+            write_factors(self._begin(), events, checked)
 
     def age(self) -> float | None:
         """Seconds since the open transaction began; None when none is open."""

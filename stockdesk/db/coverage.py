@@ -63,6 +63,23 @@ def write_coverage(connection: Connection, rows: Sequence[Coverage]) -> None:
         ])
 
 
+def write_factors(connection: Connection, events: Sequence[Factor],
+                  checked: Sequence[tuple[str, dt.date]]) -> None:
+    """Store events and how far each stock is now known, in the caller's transaction.
+
+    The forward factors of every stock that got an event are recomputed against its
+    latest stored event, so that the table stays consistent when a new ex-rights day
+    changes all of a stock's earlier forward factors.
+    """
+    if events:
+        connection.exec_driver_sql(UPSERT_FACTORS, list(events))
+        connection.exec_driver_sql(
+            _REFORE, [(code,) for code in sorted({event[0] for event in events})])
+    if checked:
+        connection.exec_driver_sql(
+            UPSERT_CHECKED, [(code, day.isoformat()) for code, day in checked])
+
+
 def mark_pending(connection: Connection, job_id: str) -> None:
     """Note, in the caller's transaction, that ``job_id`` commits unfinished stocks' rows."""
     connection.exec_driver_sql(
@@ -168,20 +185,10 @@ class CoverageStore:
 
     def save_factors(self, events: Sequence[Factor],
                      checked: Sequence[tuple[str, dt.date]]) -> None:
-        """Store events and, in the same transaction, how far each stock is now known.
-
-        The forward factors of every stock that got an event are recomputed against its
-        latest stored event, so that the table stays consistent when a new ex-rights day
-        changes all of a stock's earlier forward factors.
-        """
+        """Store events and, in the same transaction, how far each stock is now known
+        (see :func:`write_factors`)."""
         with self._db.writing_connection() as connection:
-            if events:
-                connection.exec_driver_sql(UPSERT_FACTORS, list(events))
-                connection.exec_driver_sql(
-                    _REFORE, [(code,) for code in sorted({event[0] for event in events})])
-            if checked:
-                connection.exec_driver_sql(
-                    UPSERT_CHECKED, [(code, day.isoformat()) for code, day in checked])
+            write_factors(connection, events, checked)
 
     def factors(self, code: str) -> list[tuple[dt.date, float]]:
         """A stock's (divid_operate_date, back_adjust_factor), by date."""

@@ -94,3 +94,33 @@ def test_a_job_that_died_mid_batch_has_its_coverage_recounted_by_the_next(open_d
     assert job.status is JobStatus.COMPLETED
     assert summary(database.path) == exact_coverage(database.path)
     assert query(database.path, "SELECT count(*) FROM coverage_pending") == [(0,)]
+
+
+def test_by_date_a_history_cut_off_fails_its_stock_and_the_summary_stays_exact(
+        open_db, simulator):
+    """Fetched between the days by the same workers, a stock's factor history that fails
+    fails the stock (its item waits for the history), and it is retried by a resume."""
+    database = open_db("bydate-cut.db")
+    victim = next(s.code for s in simulator.market.stocks()
+                  if s.status == "1" and s.ipo_date < START)
+    simulator.faults.add(FaultKind.CLOSE_MID_REPLY, method="query_adjust_factor",
+                         code=victim, times=None)
+    collector = collector_for(database, simulator, per_date_min_stocks=10)
+    job = collector.run(JobRequest(START, dt.date(2024, 2, 29)))
+    assert job.status is JobStatus.COMPLETED and job.strategy == "per-date"
+    assert job.failed_count == 1 and job.success_count == job.total_stocks - 1
+    (failed,) = [item for item in collector_job_items(database) if item[1] == "failed"]
+    assert failed[0] == victim and "复权因子" in failed[2]
+    assert victim not in CoverageStore(database).factors_checked()
+    assert summary(database.path) == exact_coverage(database.path)
+    assert query(database.path, "SELECT count(*) FROM coverage_pending") == [(0,)]
+
+    simulator.faults.clear()
+    from stockdesk.collect.resume import resume_request
+    from stockdesk.db.joblog import JobLog
+
+    again = collector.run(resume_request(JobLog(database), job.id))
+    # Its days were all stored by date: only its factors were missing.
+    assert (again.skipped_count, again.failed_count) == (1, 0)
+    assert victim in CoverageStore(database).factors_checked()
+    assert summary(database.path) == exact_coverage(database.path)
