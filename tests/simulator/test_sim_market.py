@@ -58,6 +58,15 @@ def test_calendar_skips_weekends_and_holidays(simulator_market):
     assert D(2024, 1, 2) in days and D(2024, 10, 8) in days
 
 
+def test_calendar_knows_the_spring_festival_of_the_1990s(simulator_market):
+    # 1992: Lunar New Year on Tuesday 4 February, closed from its eve for a week.
+    days = simulator_market.trading_days(D(1992, 1, 31), D(1992, 2, 14))
+    assert days == [D(1992, 1, 31), D(1992, 2, 10), D(1992, 2, 11), D(1992, 2, 12),
+                    D(1992, 2, 13), D(1992, 2, 14)]
+    assert not simulator_market.is_trading_day(D(1996, 2, 19))
+    assert simulator_market.is_trading_day(D(1996, 2, 26))
+
+
 def test_bars_cover_listed_trading_days_only(simulator_market):
     code = "sh.600000"
     rows = simulator_market.bars(code, D(2024, 1, 1), D(2024, 12, 31))
