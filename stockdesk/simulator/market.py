@@ -84,7 +84,7 @@ class Market:
         position = self._timeline.index(day)
         if position is None:
             return set()
-        year = self._timeline.days[position].year
+        year = day.year
         codes = set()
         for security in self.listed(day):
             path = self._year(security, year)
@@ -107,7 +107,7 @@ class Market:
         if lo >= hi:
             return []
         parts = []
-        for year in range(self._timeline.days[lo].year, self._timeline.days[hi - 1].year + 1):
+        for year in range(self._timeline.day(lo).year, self._timeline.day(hi - 1).year + 1):
             path = self._year(security, year)
             if path is not None:
                 begin = max(lo - path.start, 0)
@@ -115,7 +115,7 @@ class Market:
         data = np.concatenate(parts)
         rows = len(data)
         block = BarBlock(
-            dates=self._timeline.iso[lo:hi], codes=[code] * rows, data=data,
+            dates=self._timeline.iso(lo, hi), codes=[code] * rows, data=data,
             factors=profile.factors(np.arange(lo, hi), adjustflag),
             index=np.full(rows, profile.index), is_st=np.full(rows, profile.is_st),
             float_shares=np.full(rows, profile.float_shares), eps=np.full(rows, profile.eps),
@@ -133,9 +133,9 @@ class Market:
         listed = np.flatnonzero((columns["first"] <= position) & (position <= columns["last"]))
         if len(listed) == 0:
             return []
-        start, matrix = self._year_matrix(self._timeline.days[position].year)
+        start, matrix = self._year_matrix(day.year)
         block = BarBlock(
-            dates=[self._timeline.iso[position]] * len(listed),
+            dates=[day.isoformat()] * len(listed),
             codes=[self._stocks[i].code for i in listed.tolist()],
             data=matrix[listed, position - start],
             factors=np.ones(len(listed)),

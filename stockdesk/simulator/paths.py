@@ -85,8 +85,8 @@ def build_profile(seed: int, security: Security, timeline: Timeline) -> Profile:
                               min(security.out_date or timeline.last_day, timeline.last_day))
     last = hi - 1
     listed = first <= last
-    first_year = timeline.days[first].year if listed else timeline.first_day.year
-    last_year = timeline.days[last].year if listed else first_year
+    first_year = timeline.day(first).year if listed else timeline.first_day.year
+    last_year = timeline.day(last).year if listed else first_year
     index = security.type != "1"
     if index:
         start_price, yearly_sd, sigma, suspend_rate = rng.uniform(1000, 12000), 0.2, 0.011, 0.0

@@ -8,7 +8,9 @@ import re
 
 import pytest
 
+from stockdesk.simulator.calendar import trading_days
 from stockdesk.simulator.market import K_FIELDS, Market
+from stockdesk.simulator.timeline import Timeline
 
 D = dt.date
 COL = {name: i for i, name in enumerate(K_FIELDS)}
@@ -65,6 +67,26 @@ def test_calendar_knows_the_spring_festival_of_the_1990s(simulator_market):
                     D(1992, 2, 13), D(1992, 2, 14)]
     assert not simulator_market.is_trading_day(D(1996, 2, 19))
     assert simulator_market.is_trading_day(D(1996, 2, 26))
+
+
+@pytest.mark.parametrize("first, last", [
+    (D(1990, 12, 19), D(2026, 12, 31)), (D(2024, 2, 10), D(2024, 2, 10)),
+    (D(2024, 2, 18), D(2025, 1, 3)),
+])
+def test_timeline_numbers_the_calendar_s_trading_days(first, last):
+    timeline, days = Timeline(first, last), trading_days(first, last)
+    assert len(timeline) == len(days)
+    assert [timeline.day(i) for i in range(len(days))] == days
+    assert timeline.iso(0, len(days)) == [day.isoformat() for day in days]
+    for year in range(first.year - 1, last.year + 2):
+        numbers = [i for i, day in enumerate(days) if day.year == year]
+        lo, hi = timeline.year_span(year)
+        assert list(range(lo, hi)) == numbers
+    for i, day in enumerate(days[:300]):
+        assert timeline.index(day) == i
+    assert timeline.index(D(2024, 2, 10)) is None  # a Saturday
+    assert timeline.span(first, last) == (0, len(days))
+    assert timeline.span(first - dt.timedelta(days=400), first - dt.timedelta(days=1)) == (0, 0)
 
 
 def test_bars_cover_listed_trading_days_only(simulator_market):
