@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from stockdesk.simulator.calendar import trading_days
+from stockdesk.simulator.calendar import FIRST_TRADING_DAY, trading_days
 from stockdesk.simulator.market import K_FIELDS, Market
 from stockdesk.simulator.timeline import Timeline
 
@@ -199,3 +199,19 @@ def test_small_market_members_take_what_exists(simulator_market):
     listed = [s for s in simulator_market.stocks() if s.listed_between(day, day)]
     assert len(simulator_market.members("hs300", day)) == len(listed)
     assert len(simulator_market.members("zz500", day)) == len(listed)
+
+
+def test_prices_stay_plausible_over_the_whole_history():
+    """Thirty-odd years of yearly moves neither run away nor pile up at the price floor."""
+    market = Market(seed=7, stocks=600, indices=0, first_day=FIRST_TRADING_DAY)
+    old = [s for s in market.stocks() if s.ipo_date < D(1996, 1, 1)]
+    assert len(old) >= 30
+    lows, highs, year_ends = [], [], []
+    for stock in old:
+        rows = market.bars(stock.code, FIRST_TRADING_DAY, D(2026, 12, 31))
+        lows.append(min(float(row[COL["low"]]) for row in rows))
+        highs.append(max(float(row[COL["high"]]) for row in rows))
+        year_ends += [row[COL["close"]] for row, after in itertools.pairwise(rows)
+                      if row[COL["date"]][:4] != after[COL["date"]][:4]]
+    assert min(lows) >= 0.5 and max(highs) <= 1000
+    assert year_ends.count("1.5000") < len(year_ends) / 100, "not stuck at the floor"
