@@ -3,6 +3,11 @@
 The same seed always gives the same market, and a bar for ``(code, day)`` is the same
 whichever query returns it (a per-stock range or a per-date snapshot), so tests can compare
 what a collector stored against :meth:`Market.bars`.
+
+By default the market's history is baostock's: from the exchange's first trading day
+(1990-12-19), each security with bars for every trading day from its listing day on. Bars
+are made a year of one security at a time, only when asked for, so the span costs next to
+nothing until it is queried.
 """
 
 from __future__ import annotations
@@ -34,11 +39,14 @@ _STATIC_FIELDS = ("index", "is_st", "float_shares", "eps", "bvps", "sps", "cfps"
 class Market:
     """Securities and daily bars of a made-up market, all derived from ``seed``.
 
-    Thread-safe: the simulator serves several connections from one market.
+    The market's history spans ``[first_day, last_day]``; a security listed before
+    ``first_day`` is listed on its first trading day (see
+    :func:`~stockdesk.simulator.universe.build_securities`). Thread-safe: the simulator
+    serves several connections from one market.
     """
 
     def __init__(self, *, seed: int = 7, stocks: int = 300, indices: int = 4,
-                 first_day: dt.date = dt.date(2018, 1, 1),
+                 first_day: dt.date = calendar.FIRST_TRADING_DAY,
                  last_day: dt.date = dt.date(2026, 12, 31)) -> None:
         if first_day > last_day:
             raise ValueError("first_day must not be after last_day")

@@ -166,9 +166,9 @@ def test_suspended_days_and_empty_fields():
 
 @pytest.mark.parametrize("flag", ["1", "2"])
 def test_adjusted_prices_scale_raw_prices(simulator_market, flag):
-    code = "sh.600000"
-    raw = simulator_market.bars(code, D(2018, 1, 1), D(2026, 12, 31), "3")
-    adjusted = simulator_market.bars(code, D(2018, 1, 1), D(2026, 12, 31), flag)
+    code = "sh.600000"  # backward factors start at 1 on the listing day: ask from before it
+    raw = simulator_market.bars(code, D(1990, 1, 1), D(2026, 12, 31), "3")
+    adjusted = simulator_market.bars(code, D(1990, 1, 1), D(2026, 12, 31), flag)
     ratios = [float(a[COL["close"]]) / float(r[COL["close"]]) for a, r in zip(
         adjusted, raw, strict=True)]
     assert all(a[COL["adjustflag"]] == flag for a in adjusted)
