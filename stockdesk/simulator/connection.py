@@ -104,16 +104,16 @@ class ClientConnection:
         if self._faults.latency > 0 and self._stopping.wait(self._faults.latency):
             return False
         msg_type = response_type(request.type)
-        keep = (self._replies is not None and fault is None and self._logged_in
-                and self._handlers.serves(request.method))
-        if keep and line in self._replies:
-            self.sock.sendall(self._replies[line])
+        kept = (self._replies if fault is None and self._logged_in
+                and self._handlers.serves(request.method) else None)
+        if kept is not None and line in kept:
+            self.sock.sendall(kept[line])
             return True
         fields = self._answer(request)
         if fault is None:
             data = reply(msg_type, fields)
-            if keep:
-                self._replies[line] = data
+            if kept is not None:
+                kept[line] = data
             self.sock.sendall(data)
             return True
         return self._misbehave(fault, request, msg_type, fields)
