@@ -19,7 +19,8 @@ CLIENT_SOCKET_TIMEOUT = 10.0
 
 @pytest.fixture(scope="session")
 def simulator_market() -> Market:
-    """A small market (60 stocks, 4 indices, 2018-2026), shared so its caches are reused."""
+    """A small market (60 stocks, 4 indices, 1990-12-19 to 2026), shared so its caches are
+    reused."""
     return Market(seed=7, stocks=60, indices=4)
 
 
