@@ -194,3 +194,19 @@ def test_demo_collects_the_demo_market(tmp_path):
                              "--db", str(tmp_path / "demo.db"))
     assert code == 0, err
     assert json.loads(out)["success_count"] > 0
+
+
+def test_the_demo_collects_ten_years_of_its_oldest_stocks_complete(db_file):
+    from stockdesk.simulator.demo import DEMO_STOCKS
+    from stockdesk.simulator.market import Market
+
+    start = dt.date(2015, 1, 1)
+    oldest = [s.code for s in Market(stocks=DEMO_STOCKS).stocks()
+              if s.status == "1" and s.ipo_date < start][:8]
+    code, out, err = run_cli("collect", "--demo", "--start", "2015-01-01", "--end",
+                             "2024-12-31", "--codes", ",".join(oldest), "--json",
+                             "--db", db_file)
+    assert code == 0, err
+    job = json.loads(out)
+    assert (job["status"], job["success_count"], job["failed_count"]) == ("completed", 8, 0)
+    assert job["collected_count"] > 8 * 2_000  # ~2,430 trading days each
