@@ -132,9 +132,13 @@ def _baostock_server(server: str | None, *, demo: bool) -> Iterator[str | None]:
         simulator.stop()
 
 
-def _log_to(stderr: TextIO) -> None:
+def _log_to(stderr: TextIO | None) -> None:
     """The server's own lines to stderr as well (a terminal, or a service's journal); the
-    log file gets them and uvicorn's, its access log included."""
+    log file gets them and uvicorn's, its access log included. (The windowed Windows
+    program, run at logon by Task Scheduler, has no stderr: the file alone then.)"""
+    logs.log_to_file("uvicorn.error", "uvicorn.access")
+    if stderr is None:
+        return
     console = logging.StreamHandler(stderr)
     console.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
     server_log = logging.getLogger("stockdesk.server")
@@ -143,7 +147,6 @@ def _log_to(stderr: TextIO) -> None:
     uvicorn_errors = logging.StreamHandler(stderr)
     uvicorn_errors.setLevel(logging.WARNING)
     logging.getLogger("uvicorn.error").addHandler(uvicorn_errors)
-    logs.log_to_file("uvicorn.error", "uvicorn.access")
 
 
 def _bind(host: str, port: int) -> socket.socket:
