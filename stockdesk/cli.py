@@ -328,7 +328,7 @@ def _job_line(job: JobRecord) -> str:
     duration = job.duration
     took = _clock(duration.total_seconds()) if duration else "-"
     return (f"{job.id}  {job.status:<11} {job.start_date}~{job.end_date}  "
-            f"{job.processed_stocks}/{job.total_stocks} 成功 {job.success_count} "
+            f"{job.progress}% {job.processed_stocks}/{job.total_stocks} 成功 {job.success_count} "
             f"失败 {job.failed_count} 跳过 {job.skipped_count} 行 {job.collected_count}  "
             f"开始 {job.start_time:%Y-%m-%d %H:%M:%S} 用时 {took}")
 
