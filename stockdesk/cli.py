@@ -83,6 +83,25 @@ def build_parser() -> argparse.ArgumentParser:
                                            f"to {MAX_SESSIONS}; fetching by date uses at least 2")
     collect.add_argument("--json", action="store_true", help="print the job as one JSON object")
 
+    serve = commands.add_parser(
+        "serve", parents=[common], help="the collection HTTP API (docs at /docs)",
+        description="Serve the collection HTTP API over the same engine, job log and one-job "
+                    "gate as the window and the command line. Listens on 127.0.0.1 unless "
+                    "told otherwise; any other address needs --token-file.")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1, this computer only)")
+    serve.add_argument("--port", type=_port, default=8765, help="TCP port (default 8765)")
+    token = serve.add_mutually_exclusive_group()
+    token.add_argument("--token-file", type=Path, metavar="F",
+                       help="every request must carry 'Authorization: Bearer <the token in F>'")
+    token.add_argument("--new-token", type=Path, metavar="F",
+                       help="write a new random token to F (mode 0600) and exit")
+    serve.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
+    serve.add_argument("--outage-timeout", type=float, default=600.0, metavar="SECONDS",
+                       help="how long a job waits for a server gone mid-job (default 600)")
+    serve.add_argument("--sessions", type=int, default=1, choices=range(1, MAX_SESSIONS + 1),
+                       metavar="N", help=f"parallel baostock sessions per job, 1 to {MAX_SESSIONS}")
+
     jobs = commands.add_parser("jobs", parents=[common], help="read the job log")
     jobs_commands = jobs.add_subparsers(dest="jobs_command", metavar="list|show", required=True)
     listing = jobs_commands.add_parser("list", parents=[common], help="every job, newest first")
@@ -93,9 +112,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _port(text: str) -> int:
+    """``--port``: 0 (any free port) to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"端口应为 0-65535 的整数：{text}")
+    return int(text)
+
+
 def run(args: argparse.Namespace, *, stdout: TextIO = sys.stdout,
         stderr: TextIO = sys.stderr) -> int:
-    """Run a parsed command and return its exit code; every error becomes a message."""
+    """Run a parsed ``collect`` or ``jobs`` command and return its exit code; every error
+    becomes a message. (``serve`` is run by :mod:`stockdesk.server`, a sibling of this
+    module that the entry point calls.)"""
     try:
         with _demo_server(args) as server:
             database = open_database(config.database_target(getattr(args, "db", None),
@@ -300,7 +328,7 @@ def _job_line(job: JobRecord) -> str:
     duration = job.duration
     took = _clock(duration.total_seconds()) if duration else "-"
     return (f"{job.id}  {job.status:<11} {job.start_date}~{job.end_date}  "
-            f"{job.processed_stocks}/{job.total_stocks} 成功 {job.success_count} "
+            f"{job.progress}% {job.processed_stocks}/{job.total_stocks} 成功 {job.success_count} "
             f"失败 {job.failed_count} 跳过 {job.skipped_count} 行 {job.collected_count}  "
             f"开始 {job.start_time:%Y-%m-%d %H:%M:%S} 用时 {took}")
 

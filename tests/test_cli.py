@@ -72,7 +72,7 @@ def test_failed_stocks_give_exit_1_and_jobs_show_lists_their_reasons(simulator, 
     assert shown["failed_details"][0]["code"] == codes[2]
     assert "无效的证券代码" in shown["failed_details"][0]["error_message"]
     code, out, _ = run_cli("jobs", "list", "--db", db_file)
-    assert job_id in out
+    assert job_id in out and " 100% 3/3 " in out
 
 
 @pytest.mark.parametrize(

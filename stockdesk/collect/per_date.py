@@ -13,7 +13,9 @@ meanwhile writes: fetching and storing overlap. Each day's rows
 go into a :class:`~stockdesk.db.barstore.BarBatch` (an open transaction) at once and are
 committed every :data:`COMMIT_SECONDS` or :data:`COMMIT_ROWS`: a day touches one index
 page per stock, so committing many days at once writes each page once for all of them.
-Memory holds a few days' rows, whatever the range.
+Memory holds a few days' rows, whatever the range. Each commit also writes the job's
+progress by days and the rows stored so far to the job row (``tally.Advance``), so the job
+log moves with the days instead of waiting for the stocks' last day.
 """
 
 from __future__ import annotations
@@ -115,6 +117,8 @@ class _DayRun:
         self.stored = _stored_days(run, self.spans, self.days, self.expecting)
         """Positions of days every stock expecting them has stored already (a resumed or
         re-run job): not fetched again."""
+        self.through = -1
+        """Position of the last day stored (or found stored)."""
 
     def collect(self) -> list[Security]:
         run, days = self.run, self.days
@@ -172,6 +176,7 @@ class _DayRun:
     def _store_day(self, position: int, bars: Sequence[Bar]) -> None:
         """Store a fetched day's rows (none for a day stored already), and finish the
         stocks whose last day it is."""
+        self.through = position
         if position not in self.stored:
             if self.dropped or len(bars) != self.expecting[position]:
                 bars = [bar for bar in bars if bar[0] in self.spans]
@@ -196,7 +201,8 @@ class _DayRun:
         return None if age is None else max(0.0, COMMIT_SECONDS - age)
 
     def _commit(self) -> None:
-        self.batch.commit(self.done)
+        progress = int(self._work_done(self.through) * 100)
+        self.batch.commit(self.done, progress=progress)
         done, self.done = self.done, []
         for item in done:
             self.run.count(item)

@@ -225,6 +225,8 @@ class BarBatch:
         self._began: float | None = None
         self.rows = 0
         """Rows added since the last commit."""
+        self.committed_rows = 0
+        """Rows committed through this batch so far."""
 
     def __enter__(self) -> BarBatch:
         return self
@@ -244,18 +246,24 @@ class BarBatch:
         """Seconds since the open transaction began; None when none is open."""
         return None if self._began is None else time.monotonic() - self._began
 
-    def commit(self, items: Sequence[ItemResult] = ()) -> None:
+    def commit(self, items: Sequence[ItemResult] = (), *, progress: int | None = None) -> None:
         """Commit the rows added so far with ``items``, the stocks they complete.
 
-        Each item's ``rows`` is kept as given (all the rows the job stored for it).
+        Each item's ``rows`` is kept as given (all the rows the job stored for it). With
+        ``progress`` (0-100, the caller's measure of the job done), the job row also shows
+        that progress and every row this batch committed, in the same transaction: the
+        job log moves while stocks are still unfinished (:class:`tally.Advance`).
         """
         if self._began is None and not items:
             return
+        advance = (None if progress is None
+                   else tally.Advance(progress, self.committed_rows + self.rows))
         with translate_errors(self._database.path):
             connection = self._begin()
-            tally.record(connection, self._job_id, items, dt.datetime.now())
+            tally.record(connection, self._job_id, items, dt.datetime.now(), advance)
             connection.commit()
         self._began = None
+        self.committed_rows += self.rows
         self.rows = 0
 
     def close(self) -> None:

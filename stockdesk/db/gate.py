@@ -17,6 +17,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from stockdesk.db import tally
 from stockdesk.db.models import CollectionJobRow
 from stockdesk.db.owner import is_alive
 from stockdesk.domain.values import JobStatus
@@ -47,6 +48,8 @@ def interrupt_dead(session: Session, now: dt.datetime) -> list[str]:
         row.error_message = interrupted_message(row)
         interrupted.append(row.id)
     session.flush()
+    for job_id in interrupted:  # its counters are its items, as for any job that ended
+        tally.recount(session, job_id, now)
     return interrupted
 
 

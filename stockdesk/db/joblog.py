@@ -90,14 +90,20 @@ class JobLog:
         error_message: str | None = None,
         now: dt.datetime | None = None,
     ) -> JobRecord:
-        """End the job with ``status`` and return its final record."""
+        """End the job with ``status`` and return its final record.
+
+        The counters are recounted from the items: an ended job shows exactly the stocks
+        it committed, not the days a by-date run had stored for stocks it did not finish.
+        """
         with self._db.writing() as session:
             row = _job(session, job_id)
+            ended = now or dt.datetime.now()
             row.status = status
-            row.end_time = now or dt.datetime.now()
+            row.end_time = ended
             row.error_message = error_message
-            row.progress = tally.progress_of(row.processed_stocks, row.total_stocks, status)
             session.flush()
+            tally.recount(session, job_id, ended)
+            session.refresh(row)
             return _record(row)
 
     def get_job(self, job_id: str, *, with_failures: bool = False) -> JobRecord | None:

@@ -6,12 +6,21 @@ happens to the process, a job's counters are exactly the items it committed
 (docs/contracts.md, "Job record"). Recounting is one indexed GROUP BY over the job's items:
 well under a millisecond for a market of 5,000 stocks, and it cannot drift the way
 increments can when a stock that failed earlier succeeds on a later pass.
+
+One exception, while a job runs: fetching by date finishes most stocks only on their last
+day, so their items (and the counters recounted from them) stay at 0 for most of the job.
+The by-date path therefore passes an :class:`Advance` with each commit, and the job row's
+``progress`` and ``collected_count`` show the days and rows stored so far, so that every
+reader of the job log (``jobs show``, the HTTP API, a second window) sees the job move.
+When the job ends (:func:`recount` from the job log and the gate) the counters are the
+items' again, exactly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.dialects.sqlite import insert
@@ -42,6 +51,16 @@ _TOTAL_AND_STATUS = select(_JOB.c.total_stocks, _JOB.c.status).where(
 _SET_COUNTERS = update(_JOB).where(_JOB.c.id == bindparam("job_id"))
 
 
+@dataclass(frozen=True, slots=True)
+class Advance:
+    """What a running job has stored that its items do not show yet."""
+
+    progress: int
+    """0-100: the share of the job done by the writer's own measure (days stored)."""
+    rows: int
+    """Rows the writer has committed for the job so far, finished stocks or not."""
+
+
 def progress_of(processed: int, total: int, status: JobStatus | str) -> int:
     """``collection_job.progress``: 0-100; a completed job with nothing to do is at 100."""
     if total > 0:
@@ -54,11 +73,20 @@ def record(
     job_id: str,
     items: Sequence[ItemResult],
     now: dt.datetime,
+    advance: Advance | None = None,
 ) -> None:
-    """Upsert ``items`` as the job's ``job_item`` rows, then recount the job and beat."""
+    """Upsert ``items`` as the job's ``job_item`` rows, then recount the job and beat.
+
+    With ``advance``, ``progress`` and ``collected_count`` are at least its figures.
+    """
     if items:
         executor.execute(_UPSERT_ITEMS, [_item_values(job_id, item, now) for item in items])
-    _recount(executor, job_id, now)
+    _recount(executor, job_id, now, advance)
+
+
+def recount(executor: Connection | Session, job_id: str, now: dt.datetime) -> None:
+    """Set the job's counters from its items alone (a job that ends drops any advance)."""
+    _recount(executor, job_id, now, None)
 
 
 def _item_values(job_id: str, item: ItemResult, now: dt.datetime) -> dict[str, object]:
@@ -69,7 +97,8 @@ def _item_values(job_id: str, item: ItemResult, now: dt.datetime) -> dict[str, o
     }
 
 
-def _recount(executor: Connection | Session, job_id: str, now: dt.datetime) -> None:
+def _recount(executor: Connection | Session, job_id: str, now: dt.datetime,
+             advance: Advance | None) -> None:
     per_status = executor.execute(_PER_STATUS, {"job_id": job_id})
     counts = {ItemStatus.SUCCESS: 0, ItemStatus.FAILED: 0, ItemStatus.SKIPPED: 0}
     stored = 0
@@ -79,6 +108,10 @@ def _recount(executor: Connection | Session, job_id: str, now: dt.datetime) -> N
             stored = rows
     processed = sum(counts.values())
     total, status = executor.execute(_TOTAL_AND_STATUS, {"job_id": job_id}).one()
+    progress = progress_of(processed, total, status)
+    if advance is not None:
+        progress = max(progress, min(100, advance.progress))
+        stored = max(stored, advance.rows)
     executor.execute(
         _SET_COUNTERS,
         {
@@ -88,7 +121,7 @@ def _recount(executor: Connection | Session, job_id: str, now: dt.datetime) -> N
             "failed_count": counts[ItemStatus.FAILED],
             "skipped_count": counts[ItemStatus.SKIPPED],
             "collected_count": stored,
-            "progress": progress_of(processed, total, status),
+            "progress": progress,
             "heartbeat_at": now,
         },
     )

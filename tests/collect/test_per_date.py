@@ -164,6 +164,41 @@ def test_progress_moves_day_by_day_though_stocks_finish_together_on_the_last_day
     assert percents == sorted(percents) and percents[-1] == 100
 
 
+def test_the_job_log_shows_days_and_rows_while_stocks_are_still_unfinished(
+        server, open_db):
+    """What ``jobs show``, the HTTP API or a second window read: the job row itself, not
+    the listener's progress, moves day by day."""
+    server.faults.latency = 0.15  # ~39 days over 2 sessions: a few seconds, several commits
+    database = open_db("stockdesk.db")
+    log = JobLog(database)
+    seen = []
+    done = threading.Event()
+
+    def watch():
+        while not done.is_set():
+            for job in log.list_jobs(limit=1):
+                seen.append(job)
+            done.wait(0.02)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        job = Collector(database, options(server)).run(JobRequest(START, END))
+    finally:
+        done.set()
+        watcher.join(10)
+
+    assert job.strategy == PER_DATE and job.status is JobStatus.COMPLETED
+    moving = [j for j in seen if j.status == "running" and j.processed_stocks < j.total_stocks
+              and j.progress > 0]
+    assert moving, "the job row stayed at 0 until stocks finished"
+    assert all(j.collected_count > 0 for j in moving)
+    assert len({j.progress for j in moving}) >= 2
+    progress = [j.progress for j in seen if j.status == "running"]
+    assert progress == sorted(progress)
+    assert_exact_counts(JobLog(database).get_job(job.id), database)
+
+
 class GappyMarket(Market):
     """A market whose per-date replies leave one stock out on one day and repeat
     another's row: a reply the workers' filter cannot make whole."""

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+import pytest
 from dbfactories import make_bars, make_request, success
+from sqlalchemy import update
 
 from stockdesk.db.barstore import BarStore
 from stockdesk.db.database import Database
 from stockdesk.db.joblog import JobLog
+from stockdesk.db.models import CollectionJobRow
+from stockdesk.domain.values import JobStatus
 
 LATER = dt.date(2024, 1, 5)
 
@@ -84,3 +88,50 @@ def test_stocks_per_day_counts_each_stock_only_within_its_own_span(
     assert counts == {first: 1, first + dt.timedelta(days=1): 2,
                       first + dt.timedelta(days=2): 2, first + dt.timedelta(days=3): 1}
     assert store.stocks_per_day([("sh.600000", first, first)], "1") == {}
+
+
+def _advanced_job(log: JobLog, store: BarStore) -> tuple[str, tuple[int, int, int]]:
+    """A by-date job with 2 of 3 stocks' first days committed with progress 40, and one
+    stock finished (5 rows) with progress 60; returns the job id and, after the first
+    commit, (progress, collected_count, processed_stocks)."""
+    job = log.start_job(make_request())
+    log.set_plan(job.id, total=3, strategy="per-date")
+    with store.batch(job.id) as batch:
+        batch.add(make_bars("sh.600000", 3) + make_bars("sz.000001", 3))
+        batch.commit(progress=40)
+        middle = log.get_job(job.id)
+        assert middle is not None
+        batch.add(make_bars("sh.600000", 2, first=LATER) + make_bars("sz.000001", 2, first=LATER))
+        batch.commit([success("sh.600000", rows=5)], progress=60)
+    return job.id, (middle.progress, middle.collected_count, middle.processed_stocks)
+
+
+def test_a_commit_with_progress_shows_the_days_and_rows_before_any_stock_is_done(
+    log: JobLog, store: BarStore
+) -> None:
+    job_id, middle = _advanced_job(log, store)
+
+    assert middle == (40, 6, 0)
+    later = log.get_job(job_id)
+    assert later is not None
+    assert (later.progress, later.collected_count, later.processed_stocks) == (60, 10, 1)
+
+
+@pytest.mark.parametrize("end", ["finished", "interrupted"])
+def test_a_job_that_ends_counts_only_its_items_again(
+    db: Database, log: JobLog, store: BarStore, end: str
+) -> None:
+    job_id, _ = _advanced_job(log, store)
+
+    if end == "finished":
+        log.finish_job(job_id, JobStatus.CANCELLED)
+    else:
+        with db.writing() as session:  # its process is gone (a pid reused since)
+            session.execute(update(CollectionJobRow).where(CollectionJobRow.id == job_id)
+                            .values(owner_started=0.0))
+        assert log.recover_interrupted() == [job_id]
+
+    ended = log.get_job(job_id)
+    assert ended is not None and ended.status != JobStatus.RUNNING
+    assert (ended.progress, ended.collected_count, ended.success_count) == (33, 5, 1)
+    assert store.count_bars() == 10
