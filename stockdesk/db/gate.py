@@ -1,29 +1,108 @@
 """The database's one-job gate: at most one running job per database, across processes.
 
 This covers every process that opens the same database: the window, ``stockdesk collect``
-and a scheduled run. (Within one process the window's ``QMutex`` refuses a second Start
-before anything reaches the database; see :mod:`stockdesk.ui.controller`.) A job row in
-``running`` status whose owner process still lives (:mod:`stockdesk.db.owner`) closes
-the gate; a ``running`` row whose owner is gone was interrupted by a crash, and is marked
-so here instead of blocking every later job. The caller checks and inserts in one write
-transaction (``BEGIN IMMEDIATE`` on SQLite), so of two processes starting at once exactly
-one gets the job.
+and a scheduled run, on this machine or, with a PostgreSQL server, on any other. (Within
+one process the window's ``QMutex`` refuses a second Start before anything reaches the
+database; see :mod:`stockdesk.ui.controller`.)
+
+SQLite: a job row in ``running`` status whose owner process still lives
+(:mod:`stockdesk.db.owner`) closes the gate; a ``running`` row whose owner is gone was
+interrupted by a crash, and is marked so here instead of blocking every later job. The
+check and the insert are one write transaction (``BEGIN IMMEDIATE``), so of two processes
+starting at once exactly one gets the job.
+
+PostgreSQL: the gate is a session-level advisory lock (``pg_try_advisory_lock``) taken on
+a connection of its own that the job keeps open, idle, until it ends. The server releases
+it when that session ends, whatever ended it: the job finishing, its process killed, or
+its machine gone (the session asks the server to probe an idle client every few seconds,
+so a dead machine is noticed within about a minute rather than TCP's two hours). So
+whoever holds the lock knows every ``running`` row is left over from a dead job and marks
+it ``interrupted``; nobody needs to see another machine's processes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
+from contextlib import suppress
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session
 
+from stockdesk.db.database import Database
+from stockdesk.db.errors import translate_errors
 from stockdesk.db.models import CollectionJobRow
 from stockdesk.db.owner import is_alive
-from stockdesk.domain.values import JobStatus
+from stockdesk.domain.errors import JobRunningError
+from stockdesk.domain.values import JobRecord, JobStatus
+
+log = logging.getLogger(__name__)
+
+JOB_LOCK_KEY = 0x5354_4B44_4A4F_4247  # "STKDJOBG"
+"""PostgreSQL advisory lock key of the one-job gate (advisory locks are per database)."""
+
+KEEPALIVE = {"tcp_keepalives_idle": "10", "tcp_keepalives_interval": "5",
+             "tcp_keepalives_count": "6"}
+"""Server-side TCP keepalives of the gate's session: a client machine that vanished
+without closing its connection is found dead after 10 + 6 x 5 = 40 seconds of silence,
+and its lock released."""
+
+_TRY_LOCK = text("SELECT pg_try_advisory_lock(:key)")
+_UNLOCK = text("SELECT pg_advisory_unlock(:key)")
+_KEEPALIVE = text("SELECT " + ", ".join(f"set_config('{name}', '{value}', false)"
+                                        for name, value in KEEPALIVE.items()))
+
+Insert = Callable[[Session], JobRecord]
+
+
+def start_job(database: Database, now: dt.datetime, insert: Insert) -> JobRecord:
+    """Run ``insert`` (which logs the new job) if the gate is open; return its record.
+
+    On PostgreSQL the job then holds the gate until :func:`release` (or until its
+    process or connection ends).
+
+    Raises:
+        JobRunningError: a job with a live owner is running; no job was added.
+    """
+    if database.postgresql:
+        return _start_postgresql(database, now, insert)
+    with database.writing() as session:
+        # Return rather than raise here: the interrupted marks are true either way.
+        record = insert(session) if gate_is_open(session, now) else None
+    if record is None:
+        raise JobRunningError()
+    return record
+
+
+def release(database: Database, job_id: str) -> None:
+    """Open the gate the job ``job_id`` holds (PostgreSQL); nothing on SQLite."""
+    connection = database.release(job_id)
+    if connection is not None:
+        _unlock(connection)
+
+
+def recover(database: Database, now: dt.datetime) -> list[str]:
+    """Mark ``running`` jobs whose process is gone as ``interrupted``; their ids.
+
+    On PostgreSQL that is every ``running`` job, if the gate is free right now; while it
+    is held, the job holding it is alive and nothing is marked.
+    """
+    if not database.postgresql:
+        with database.writing() as session:
+            return interrupt_dead(session, now)
+    connection = _try_lock(database)
+    if connection is None:
+        return []
+    try:
+        with database.writing() as session:
+            return _interrupt(session, now, lambda _row: True)
+    finally:
+        _unlock(connection)
 
 
 def gate_is_open(session: Session, now: dt.datetime) -> bool:
-    """Whether a new job may start: no job is running with a live owner.
+    """Whether a new job may start on SQLite: no job is running with a live owner.
 
     Call it inside the write transaction that will insert the job. Jobs whose owner died
     are marked ``interrupted`` on the way; that is true whatever the answer.
@@ -35,12 +114,27 @@ def gate_is_open(session: Session, now: dt.datetime) -> bool:
 
 def interrupt_dead(session: Session, now: dt.datetime) -> list[str]:
     """Mark ``running`` jobs whose owner process is gone as ``interrupted``; their ids."""
+    return _interrupt(session, now, lambda row: not is_alive(
+        row.owner_pid, row.owner_host, row.owner_started, row.heartbeat_at, now))
+
+
+def interrupted_message(row: CollectionJobRow) -> str:
+    """``error_message`` of a job whose process ended while it ran."""
+    return (
+        f"采集进程（PID {row.owner_pid}，主机 {row.owner_host}）在任务运行期间结束，"
+        "任务已中断。已提交的股票数据都已保存，可以继续该任务，只采集尚未完成的股票。"
+    )
+
+
+def _interrupt(
+    session: Session, now: dt.datetime, dead: Callable[[CollectionJobRow], bool]
+) -> list[str]:
     running = session.scalars(
         select(CollectionJobRow).where(CollectionJobRow.status == JobStatus.RUNNING)
     )
     interrupted = []
     for row in running:
-        if is_alive(row.owner_pid, row.owner_host, row.owner_started, row.heartbeat_at, now):
+        if not dead(row):
             continue
         row.status = JobStatus.INTERRUPTED
         row.end_time = now
@@ -50,9 +144,54 @@ def interrupt_dead(session: Session, now: dt.datetime) -> list[str]:
     return interrupted
 
 
-def interrupted_message(row: CollectionJobRow) -> str:
-    """``error_message`` of a job whose process ended while it ran."""
-    return (
-        f"采集进程（PID {row.owner_pid}，主机 {row.owner_host}）在任务运行期间结束，"
-        "任务已中断。已提交的股票数据都已保存，可以继续该任务，只采集尚未完成的股票。"
-    )
+def _start_postgresql(database: Database, now: dt.datetime, insert: Insert) -> JobRecord:
+    connection = _try_lock(database)
+    if connection is None:
+        raise JobRunningError()
+    try:
+        with database.writing() as session:
+            # Holding the gate: any job still marked running lost its session, so died.
+            _interrupt(session, now, lambda _row: True)
+            record = insert(session)
+    except BaseException:
+        _unlock(connection)
+        raise
+    database.hold(record.id, connection)
+    return record
+
+
+def _try_lock(database: Database) -> Connection | None:
+    """A connection of its own holding the gate's lock, or None when another holds it."""
+    with translate_errors(database.where):
+        connection = database.engine.connect()
+        try:
+            connection.execute(_KEEPALIVE)
+            got = bool(connection.scalar(_TRY_LOCK, {"key": JOB_LOCK_KEY}))
+            connection.commit()  # the lock is the session's; the connection idles outside
+        except BaseException:
+            _discard(connection)
+            raise
+    if not got:
+        connection.close()
+        return None
+    return connection
+
+
+def _unlock(connection: Connection) -> None:
+    """Release the gate's lock and give the connection back; a connection that fails is
+    thrown away, which ends its session and so releases the lock all the same."""
+    try:
+        connection.execute(_UNLOCK, {"key": JOB_LOCK_KEY})
+        connection.commit()
+        connection.close()
+    except Exception as exc:
+        log.warning("could not release the job gate cleanly (%s); closing its connection",
+                    type(exc).__name__)
+        _discard(connection)
+
+
+def _discard(connection: Connection) -> None:
+    with suppress(Exception):
+        connection.invalidate()
+    with suppress(Exception):
+        connection.close()
