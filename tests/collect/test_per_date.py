@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import threading
 
 import pytest
+from support.dbread import read_rows
 
 from stockdesk.collect.collector import Collector
 from stockdesk.collect.listener import JobListener
@@ -40,9 +40,7 @@ def options(server, **changes):
 
 
 def all_rows(database):
-    with sqlite3.connect(database.path) as connection:
-        return connection.execute(
-            "SELECT * FROM daily_bar ORDER BY code, date, adjustflag").fetchall()
+    return read_rows(database, "SELECT * FROM daily_bar ORDER BY code, date, adjustflag")
 
 
 def market_rows(market, start=START, end=END):
