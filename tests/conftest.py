@@ -32,6 +32,9 @@ TEMPLATE = "stockdesk_template"
 """A database migrated once per session; each test's database is a copy of it."""
 _numbers = itertools.count(1)
 
+# No test, nor any process a test starts, may read or write the user's real keyring.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(

@@ -8,6 +8,7 @@ server and database, password masked) and what to do.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
 from stockdesk.db.engine import WRITE_OPTIONS, is_postgresql, make_engine, normalise_url
@@ -151,7 +153,19 @@ def open_database(
 def _resolve(target: str | os.PathLike[str]) -> tuple[URL, Path | None]:
     """The URL to connect to and, for a SQLite file, its absolute path."""
     if isinstance(target, str) and "://" in target:
-        url = normalise_url(make_url(target))
+        try:
+            url = normalise_url(make_url(target))
+        except (ArgumentError, ValueError) as exc:
+            shown = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", target)
+            raise DatabaseError(
+                f"数据库地址格式错误：{shown}（{exc}）。PostgreSQL 的格式是 "
+                "postgresql://用户@主机:端口/数据库；SQLite 直接写文件路径。"
+            ) from exc
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise DatabaseError(
+                f"不支持的数据库：{describe(url)}。StockDesk 支持 SQLite 文件和 PostgreSQL 服务器"
+                "（postgresql://用户@主机:端口/数据库）。"
+            )
         if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
             return url, None
         if url.query.get("uri") or url.database.startswith("file:"):
