@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from contextlib import suppress
 
@@ -52,6 +53,9 @@ _TRY_LOCK = text("SELECT pg_try_advisory_lock(:key)")
 _UNLOCK = text("SELECT pg_advisory_unlock(:key)")
 _KEEPALIVE = text("SELECT " + ", ".join(f"set_config('{name}', '{value}', false)"
                                         for name, value in KEEPALIVE.items()))
+
+RECOVER_WAIT = 0.5
+"""Seconds :func:`recover` keeps trying a held gate while jobs are marked running."""
 
 Insert = Callable[[Session], JobRecord]
 
@@ -85,20 +89,30 @@ def release(database: Database, job_id: str) -> None:
 def recover(database: Database, now: dt.datetime) -> list[str]:
     """Mark ``running`` jobs whose process is gone as ``interrupted``; their ids.
 
-    On PostgreSQL that is every ``running`` job, if the gate is free right now; while it
-    is held, the job holding it is alive and nothing is marked.
+    On PostgreSQL that is every ``running`` job, if the gate is free; while it is held,
+    the job holding it is alive and nothing is marked. A job killed a moment ago may
+    hold it for a few milliseconds more (until the server reads the closed socket), so
+    with jobs marked running the lock is tried for up to :data:`RECOVER_WAIT` seconds.
     """
     if not database.postgresql:
         with database.writing() as session:
             return interrupt_dead(session, now)
-    connection = _try_lock(database)
-    if connection is None:
-        return []
+    deadline = time.monotonic() + RECOVER_WAIT
+    while (connection := _try_lock(database)) is None:
+        if time.monotonic() >= deadline or not _any_running(database):
+            return []
+        time.sleep(0.05)
     try:
         with database.writing() as session:
             return _interrupt(session, now, lambda _row: True)
     finally:
         _unlock(connection)
+
+
+def _any_running(database: Database) -> bool:
+    running = select(CollectionJobRow.id).where(CollectionJobRow.status == JobStatus.RUNNING)
+    with database.reading() as session:
+        return session.scalar(running.limit(1)) is not None
 
 
 def gate_is_open(session: Session, now: dt.datetime) -> bool:
