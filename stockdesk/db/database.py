@@ -56,6 +56,14 @@ class Database:
     def __repr__(self) -> str:
         return f"Database({self.path or self.url!r})"
 
+    def login(self) -> tuple[str, str, int, str] | None:
+        """``(user, host, port, database)`` of a PostgreSQL server; None for SQLite."""
+        if not self.postgresql:
+            return None
+        url = self.engine.url
+        return (url.username or "", url.host or "localhost", url.port or 5432,
+                url.database or "")
+
     def session(self) -> Session:
         """A new session; the caller uses it in one thread only and closes it."""
         return Session(self.engine, expire_on_commit=False)
