@@ -72,7 +72,7 @@ class BarStore:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._dialect: _Dialect = PostgresBars() if db.postgresql else SqliteBars()
+        self._dialect = _dialect_of(db)
 
     def save_securities(self, securities: Iterable[Security]) -> None:
         """Insert or update securities by code.
@@ -212,10 +212,10 @@ class BarBatch:
     (up to their busy timeout), so the owner commits at least every second or so.
     """
 
-    def __init__(self, database: Database, job_id: str, dialect: _Dialect) -> None:
+    def __init__(self, database: Database, job_id: str, dialect: _Dialect | None = None) -> None:
         self._database = database
         self._job_id = job_id
-        self._dialect = dialect
+        self._dialect = dialect or _dialect_of(database)
         self._staged = False
         self._connection: Connection | None = None
         self._default_cache = 0
@@ -309,6 +309,10 @@ class _Dialect(Protocol):
 
     def end_batch(self, connection: Connection, saved: int) -> None:
         """Undo :meth:`begin_batch` before the connection goes back to the pool."""
+
+
+def _dialect_of(database: Database) -> _Dialect:
+    return PostgresBars() if database.postgresql else SqliteBars()
 
 
 class SqliteBars:
