@@ -162,8 +162,7 @@ class BarStore:
         bars = [bar for _item, stock_bars in results for bar in stock_bars]
         items = [dataclasses.replace(item, rows=len(stock_bars)) for item, stock_bars in results]
         with self._db.writing_connection() as connection:
-            if bars:
-                self._dialect.stage(connection, bars)
+            if bars and self._dialect.stage(connection, bars):
                 self._dialect.flush(connection)
             tally.record(connection, job_id, items, dt.datetime.now())
 
@@ -234,8 +233,8 @@ class BarBatch:
         if not bars:
             return
         with translate_errors(self._database.where):
-            self._dialect.stage(self._begin(), bars)
-        self._staged = True
+            if self._dialect.stage(self._begin(), bars):
+                self._staged = True
         self.rows += len(bars)
 
     def age(self) -> float | None:
@@ -288,8 +287,9 @@ class BarBatch:
 class _Dialect(Protocol):
     """How bars reach one kind of database: SQLite here, PostgreSQL in ``pg_writer``."""
 
-    def stage(self, connection: Connection, bars: Sequence[Bar]) -> None:
-        """Write ``bars`` into the open transaction (or stage them for :meth:`flush`)."""
+    def stage(self, connection: Connection, bars: Sequence[Bar]) -> bool:
+        """Write ``bars`` into the open transaction, or stage them and return True:
+        :meth:`flush` must then store them before the commit."""
 
     def flush(self, connection: Connection) -> None:
         """Store what :meth:`stage` held back; called once, just before the commit."""
@@ -319,8 +319,9 @@ class SqliteBars:
     """SQLite: the driver's ``executemany`` of an upsert on plain tuples (the measured
     fastest path, see the module doc); a batch's connection gets a larger page cache."""
 
-    def stage(self, connection: Connection, bars: Sequence[Bar]) -> None:
+    def stage(self, connection: Connection, bars: Sequence[Bar]) -> bool:
         connection.exec_driver_sql(UPSERT_BARS, bars)
+        return False
 
     def flush(self, connection: Connection) -> None:
         """Nothing held back: :meth:`stage` wrote the rows."""
