@@ -160,6 +160,18 @@ def _postgres_error(orig: BaseException, detail: str, url: URL) -> DatabaseError
     return DatabaseError(f"PostgreSQL 服务器 {host} 的数据库 {name} 操作失败：{detail}")
 
 
+def denied(error: BaseException) -> bool:
+    """Whether ``error`` (or the driver error it was raised from) is PostgreSQL refusing
+    the user a right, as it refuses a read-only account a write."""
+    cause: BaseException | None = error
+    while cause is not None:
+        orig = getattr(cause, "orig", None) or cause
+        if getattr(orig, "sqlstate", None) in _PG_DENIED:
+            return True
+        cause = cause.__cause__
+    return False
+
+
 def is_translatable(exc: BaseException) -> bool:
     """Whether ``exc`` is about the database rather than a bug in a statement.
 

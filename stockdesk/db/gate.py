@@ -32,10 +32,10 @@ from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session
 
 from stockdesk.db.database import Database
-from stockdesk.db.errors import translate_errors
+from stockdesk.db.errors import denied, translate_errors
 from stockdesk.db.models import CollectionJobRow
 from stockdesk.db.owner import is_alive
-from stockdesk.domain.errors import JobRunningError
+from stockdesk.domain.errors import DatabaseError, JobRunningError
 from stockdesk.domain.values import JobRecord, JobStatus
 
 log = logging.getLogger(__name__)
@@ -105,6 +105,12 @@ def recover(database: Database, now: dt.datetime) -> list[str]:
     try:
         with database.writing() as session:
             return _interrupt(session, now, lambda _row: True)
+    except DatabaseError as refused:
+        if not denied(refused):
+            raise
+        # A read-only analyst's account: leave the marking to the next collector.
+        log.info("jobs left running were not marked interrupted: no write permission")
+        return []
     finally:
         _unlock(connection)
 

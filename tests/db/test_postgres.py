@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from dbfactories import make_request
 from support.postgres import PASSWORD, PASSWORD_ROLE, PostgresServer, free_port
 
 from stockdesk.db.database import open_database
@@ -109,8 +110,12 @@ def test_a_database_of_a_newer_version_is_refused_unchanged(
 def test_a_read_only_role_reads_but_is_told_it_cannot_collect(
     server: PostgresServer, database_target: str
 ) -> None:
-    """The README's analyst role: SELECT only. Reading works; starting a job says why not."""
+    """The README's analyst role: SELECT only. Reading works, even with a dead job left
+    running (marking it is left to the next collector); starting a job says why not."""
     name = database_target.rsplit("/", 1)[1]
+    owner = open_database(database_target)
+    dead = JobLog(owner).start_job(make_request())
+    owner.close()  # its session ends: the job is dead, its row still says running
     with server.admin(name) as connection:
         connection.execute("DO $$ BEGIN CREATE ROLE stockdesk_reader LOGIN; "
                            "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
@@ -118,9 +123,10 @@ def test_a_read_only_role_reads_but_is_told_it_cannot_collect(
     db = open_database(server.url(name, user="stockdesk_reader"))
     try:
         log = JobLog(db)
-        assert log.list_jobs() == []
+        assert log.recover_interrupted() == []
+        assert [(job.id, job.status) for job in log.list_jobs()] == [(dead.id, "running")]
         with pytest.raises(DatabaseError, match="没有所需的权限"):
-            log.start_job(__import__("dbfactories").make_request())
+            log.start_job(make_request())
     finally:
         db.close()
 
