@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import keyring
 import pytest
 from support.memory_keyring import MemoryKeyring
@@ -97,7 +99,7 @@ def test_choosing_a_server_reopens_the_window_and_keeps_the_password_in_the_keyr
     assert state.settings.value(DATABASE_KEY) == target
     account = config.keyring_account(PASSWORD_ROLE, server.host, server.port, name)
     assert memory_keyring.saved == {("StockDesk", account): PASSWORD}
-    settings_text = open(state.settings.fileName(), encoding="utf-8").read()
+    settings_text = Path(state.settings.fileName()).read_text(encoding="utf-8")
     assert PASSWORD not in settings_text
 
     # The next start opens the chosen server, the password coming from the keyring.
