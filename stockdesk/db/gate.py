@@ -15,7 +15,7 @@ PostgreSQL: the gate is a session-level advisory lock (``pg_try_advisory_lock``)
 a connection of its own that the job keeps open, idle, until it ends. The server releases
 it when that session ends, whatever ended it: the job finishing, its process killed, or
 its machine gone (the session asks the server to probe an idle client every few seconds,
-so a dead machine is noticed within about a minute rather than TCP's two hours). So
+so a dead machine is noticed within about 40 seconds rather than TCP's two hours). So
 whoever holds the lock knows every ``running`` row is left over from a dead job and marks
 it ``interrupted``; nobody needs to see another machine's processes.
 """
@@ -43,16 +43,17 @@ log = logging.getLogger(__name__)
 JOB_LOCK_KEY = 0x5354_4B44_4A4F_4247  # "STKDJOBG"
 """PostgreSQL advisory lock key of the one-job gate (advisory locks are per database)."""
 
-KEEPALIVE = {"tcp_keepalives_idle": "10", "tcp_keepalives_interval": "5",
-             "tcp_keepalives_count": "6"}
-"""Server-side TCP keepalives of the gate's session: a client machine that vanished
-without closing its connection is found dead after 10 + 6 x 5 = 40 seconds of silence,
-and its lock released."""
+SESSION_SETTINGS = {"tcp_keepalives_idle": "10", "tcp_keepalives_interval": "5",
+                    "tcp_keepalives_count": "6", "idle_session_timeout": "0"}
+"""Settings of the gate's session: server-side TCP keepalives, so a client machine that
+vanished without closing its connection is found dead after 10 + 6 x 5 = 40 seconds of
+silence and its lock released; and no idle timeout (PostgreSQL 14+), which a server may
+set for everyone but would end a live job's hold on the gate."""
 
 _TRY_LOCK = text("SELECT pg_try_advisory_lock(:key)")
 _UNLOCK = text("SELECT pg_advisory_unlock(:key)")
-_KEEPALIVE = text("SELECT " + ", ".join(f"set_config('{name}', '{value}', false)"
-                                        for name, value in KEEPALIVE.items()))
+_SESSION = text("SELECT " + ", ".join(f"set_config('{name}', '{value}', false)"
+                                      for name, value in SESSION_SETTINGS.items()))
 
 RECOVER_WAIT = 0.5
 """Seconds :func:`recover` keeps trying a held gate while jobs are marked running."""
@@ -185,7 +186,7 @@ def _try_lock(database: Database) -> Connection | None:
     with translate_errors(database.where):
         connection = database.engine.connect()
         try:
-            connection.execute(_KEEPALIVE)
+            connection.execute(_SESSION)
             got = bool(connection.scalar(_TRY_LOCK, {"key": JOB_LOCK_KEY}))
             connection.commit()  # the lock is the session's; the connection idles outside
         except BaseException:
