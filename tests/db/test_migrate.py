@@ -100,7 +100,7 @@ def test_pandas_reads_a_server_database(db: Database, log: JobLog, store: BarSto
 
 
 @pytest.mark.postgresql_only
-def test_processes_opening_a_new_server_database_together_migrate_it_once(
+def test_connections_opening_a_new_server_database_together_migrate_it_once(
     database_targets
 ) -> None:
     target = database_targets(empty=True)
