@@ -30,7 +30,7 @@ from typing import Protocol
 
 from sqlalchemy import Connection, func, select
 
-from stockdesk.db import tally
+from stockdesk.db import gate, tally
 from stockdesk.db.database import Database
 from stockdesk.db.errors import translate_errors
 from stockdesk.db.models import DailyBarRow, SecurityRow
@@ -164,6 +164,7 @@ class BarStore:
         with self._db.writing_connection() as connection:
             if bars and self._dialect.stage(connection, bars):
                 self._dialect.flush(connection)
+            gate.check_held(self._db, job_id, connection)
             tally.record(connection, job_id, items, dt.datetime.now())
 
     def batch(self, job_id: str) -> BarBatch:
@@ -252,6 +253,7 @@ class BarBatch:
             connection = self._begin()
             if self._staged:
                 self._dialect.flush(connection)
+            gate.check_held(self._database, self._job_id, connection)
             tally.record(connection, self._job_id, items, dt.datetime.now())
             connection.commit()
         self._began = None

@@ -102,6 +102,11 @@ class Database:
         with self._held_lock:
             self._held[key] = connection
 
+    def held(self, key: str) -> Connection | None:
+        """The connection held under ``key``, still held; None if there is none."""
+        with self._held_lock:
+            return self._held.get(key)
+
     def release(self, key: str) -> Connection | None:
         """The connection held under ``key``, no longer held; None if there is none."""
         with self._held_lock:

@@ -50,7 +50,13 @@ vanished without closing its connection is found dead after 10 + 6 x 5 = 40 seco
 silence and its lock released; and no idle timeout (PostgreSQL 14+), which a server may
 set for everyone but would end a live job's hold on the gate."""
 
-_TRY_LOCK = text("SELECT pg_try_advisory_lock(:key)")
+_TRY_LOCK = text("SELECT pg_try_advisory_lock(:key), pg_backend_pid()")
+_STILL_HELD = text(
+    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+    "AND pid = :pid AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = :key)"
+)
+_PID = "stockdesk_gate_pid"
+"""Key of the gate session's backend pid in its connection's ``info``."""
 _UNLOCK = text("SELECT pg_advisory_unlock(:key)")
 _SESSION = text("SELECT " + ", ".join(f"set_config('{name}', '{value}', false)"
                                       for name, value in SESSION_SETTINGS.items()))
@@ -78,6 +84,32 @@ def start_job(database: Database, now: dt.datetime, insert: Insert) -> JobRecord
     if record is None:
         raise JobRunningError()
     return record
+
+
+def check_held(database: Database, job_id: str, executor: Connection | Session) -> None:
+    """Before a commit of the job ``job_id``: raise unless its hold on the gate lasts.
+
+    On PostgreSQL the server ends the gate's session when it stops hearing from the
+    client (the keepalives above), which releases the lock while this process may still
+    be writing: a network cut of a minute would let another machine start a second job.
+    A job that lost the gate stops at its next commit instead, which is rolled back.
+    Nothing to check on SQLite, or for a job this process does not run.
+
+    Raises:
+        DatabaseError: the gate's session is gone.
+    """
+    connection = database.held(job_id) if database.postgresql else None
+    if connection is None:
+        return
+    pid = connection.info.get(_PID)
+    if executor.execute(_STILL_HELD, {"pid": pid, "key": JOB_LOCK_KEY}).scalar():
+        return
+    where = database.url
+    raise DatabaseError(
+        f"与 PostgreSQL 数据库（{where}）的任务锁连接已断开（网络中断或服务器重启），"
+        "其他计算机上可能已经开始了新的采集任务。为避免两个任务同时写入，本任务已停止；"
+        "已提交的股票数据都已保存，可以稍后继续该任务。"
+    )
 
 
 def release(database: Database, job_id: str) -> None:
@@ -187,7 +219,8 @@ def _try_lock(database: Database) -> Connection | None:
         connection = database.engine.connect()
         try:
             connection.execute(_SESSION)
-            got = bool(connection.scalar(_TRY_LOCK, {"key": JOB_LOCK_KEY}))
+            got, pid = connection.execute(_TRY_LOCK, {"key": JOB_LOCK_KEY}).one()
+            connection.info[_PID] = pid
             connection.commit()  # the lock is the session's; the connection idles outside
         except BaseException:
             _discard(connection)

@@ -75,6 +75,7 @@ class JobLog:
         and the item together.
         """
         with self._db.writing() as session:
+            gate.check_held(self._db, job_id, session)
             tally.record(session, job_id, items, dt.datetime.now())
 
     def finish_job(

@@ -17,7 +17,7 @@ from stockdesk.db.barstore import BarStore
 from stockdesk.db.database import Database
 from stockdesk.db.joblog import JobLog
 from stockdesk.db.models import CollectionJobRow
-from stockdesk.domain.errors import JobRunningError
+from stockdesk.domain.errors import DatabaseError, JobRunningError
 from stockdesk.domain.taskid import TASK_ID_PATTERN
 from stockdesk.domain.values import AdjustFlag, ItemStatus, JobStatus
 
@@ -191,6 +191,38 @@ def test_a_job_on_another_machine_holds_the_gate_until_its_session_ends(
     assert gone.end_time == later and "analyst-pc-2" in (gone.error_message or "")
     assert job.status == JobStatus.RUNNING
     assert [j.id for j in log.list_jobs()] == [job.id, remote.id]
+
+
+@pytest.mark.postgresql_only
+def test_a_job_that_lost_the_gate_stops_at_its_next_commit(
+    db: Database, log: JobLog, store: BarStore
+) -> None:
+    """The server ended the gate's session (a network cut outlasting the keepalives): the
+    job's next commit is refused and rolled back, so it cannot write beside the job that
+    may now start elsewhere; what it committed before stays, and it can be resumed."""
+    job = log.start_job(make_request())
+    store.commit_stocks(job.id, [(success("sh.600000"), make_bars("sh.600000", 3))])
+    held = db.held(job.id)
+    assert held is not None
+    with db.engine.connect() as admin:
+        admin.exec_driver_sql(
+            f"SELECT pg_terminate_backend({held.info['stockdesk_gate_pid']}, 5000)")
+        admin.commit()
+
+    with pytest.raises(DatabaseError, match="任务锁连接已断开"):
+        store.commit_stocks(job.id, [(success("sz.000001"), make_bars("sz.000001", 3))])
+    with pytest.raises(DatabaseError, match="任务锁连接已断开"):
+        log.record_items(job.id, [failure("sz.000002")])
+    with pytest.raises(DatabaseError, match="任务锁连接已断开"), store.batch(job.id) as batch:
+        batch.add(make_bars("sz.000003", 2))
+        batch.commit([success("sz.000003", rows=2)])
+
+    assert store.count_bars() == 3
+    assert [item.code for item in log.items(job.id)] == ["sh.600000"]
+    second = log.start_job(make_request())
+    lost = log.get_job(job.id)
+    assert lost is not None and lost.status == JobStatus.INTERRUPTED
+    assert second.status == JobStatus.RUNNING
 
 
 def test_the_gate_opens_when_the_job_is_finished(db: Database, log: JobLog) -> None:
