@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The whole command line (docs/contracts.md); global options work before or after a command."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, metavar="URL",
-                        help="SQLAlchemy URL or SQLite file path (env STOCKDESK_DB)")
+                        help="SQLite file path or postgresql://user@host:port/dbname "
+                             "(env STOCKDESK_DB)")
     common.add_argument("--server", default=argparse.SUPPRESS, metavar="HOST:PORT",
                         help="baostock server (env STOCKDESK_SERVER; default the public one)")
     common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
@@ -51,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="stockdesk", parents=[common],
-        description="Collect China A-share daily K-line history from baostock into SQLite. "
+        description="Collect China A-share daily K-line history from baostock into SQLite "
+                    "or PostgreSQL. "
                     "With no command, open the window.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -127,7 +129,8 @@ def run(args: argparse.Namespace, *, stdout: TextIO = sys.stdout,
     try:
         with _demo_server(args) as server:
             database = open_database(config.database_target(getattr(args, "db", None),
-                                                            demo=_demo(args)))
+                                                            demo=_demo(args)),
+                                     password=config.saved_password)
             try:
                 JobLog(database).recover_interrupted()
                 if args.command == "collect":

@@ -22,8 +22,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, func, select, update
-from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy import Connection, Executable, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from stockdesk.db.models import Base, CollectionJobRow, JobItemRow
@@ -34,12 +34,20 @@ _JOB = Base.metadata.tables[CollectionJobRow.__tablename__]
 _UPDATED = ("name", "status", "rows", "attempts", "error_code", "error_message", "finished_at")
 
 # Built once: a job commits thousands of times, and building a statement costs more than
-# running it (SQLAlchemy then only looks its compiled form up in the cache).
-_upsert = insert(_ITEM)
-_UPSERT_ITEMS = _upsert.on_conflict_do_update(
-    index_elements=[_ITEM.c.job_id, _ITEM.c.code],
-    set_={name: _upsert.excluded[name] for name in _UPDATED},
-)
+# running it (SQLAlchemy then only looks its compiled form up in the cache). SQLite and
+# PostgreSQL spell the upsert alike, but each dialect has its own construct.
+_sqlite_upsert = sqlite.insert(_ITEM)
+_postgresql_upsert = postgresql.insert(_ITEM)
+_UPSERT_ITEMS: dict[str, Executable] = {
+    "sqlite": _sqlite_upsert.on_conflict_do_update(
+        index_elements=[_ITEM.c.job_id, _ITEM.c.code],
+        set_={name: _sqlite_upsert.excluded[name] for name in _UPDATED},
+    ),
+    "postgresql": _postgresql_upsert.on_conflict_do_update(
+        index_elements=[_ITEM.c.job_id, _ITEM.c.code],
+        set_={name: _postgresql_upsert.excluded[name] for name in _UPDATED},
+    ),
+}
 _PER_STATUS = (
     select(_ITEM.c.status, func.count(), func.coalesce(func.sum(_ITEM.c.rows), 0))
     .where(_ITEM.c.job_id == bindparam("job_id"))
@@ -80,7 +88,10 @@ def record(
     With ``advance``, ``progress`` and ``collected_count`` are at least its figures.
     """
     if items:
-        executor.execute(_UPSERT_ITEMS, [_item_values(job_id, item, now) for item in items])
+        dialect = executor.get_bind().dialect.name if isinstance(executor, Session) \
+            else executor.dialect.name
+        executor.execute(_UPSERT_ITEMS[dialect],
+                         [_item_values(job_id, item, now) for item in items])
     _recount(executor, job_id, now, advance)
 
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import threading
+import time
 
 import pytest
+from support.dbread import read_rows
 
 from stockdesk.collect.collector import Collector
 from stockdesk.collect.listener import JobListener
 from stockdesk.collect.options import CollectOptions
 from stockdesk.collect.strategy import PER_DATE, PER_STOCK
+from stockdesk.db.barstore import BarStore
+from stockdesk.db.database import open_database
 from stockdesk.db.joblog import JobLog
-from stockdesk.domain.values import JobRequest, JobStatus
+from stockdesk.domain.values import ItemStatus, JobRequest, JobStatus
 from stockdesk.simulator import FaultKind
 from stockdesk.simulator.market import Market
 from stockdesk.simulator.server import SimulatorServer
@@ -40,9 +43,7 @@ def options(server, **changes):
 
 
 def all_rows(database):
-    with sqlite3.connect(database.path) as connection:
-        return connection.execute(
-            "SELECT * FROM daily_bar ORDER BY code, date, adjustflag").fetchall()
+    return read_rows(database, "SELECT * FROM daily_bar ORDER BY code, date, adjustflag")
 
 
 def market_rows(market, start=START, end=END):
@@ -232,3 +233,36 @@ def test_a_stock_missing_from_a_day_reply_is_fetched_per_stock_and_no_row_is_dou
     items = {item.code: item for item in JobLog(database).items(job.id)}
     days = len(market.trading_days(START, END))
     assert items[market.repeated].rows == days
+
+
+def test_an_analyst_reading_during_a_job_gets_answers_at_once(server, open_db):
+    """A second connection (the window's history, an export, DBeaver) reads while the job
+    holds a write transaction open: it answers at once, never more than what the job
+    ends with, and every stock it sees as done has all its rows."""
+    database = open_db("stockdesk.db")
+    reader = open_database(str(database.path) if database.path else
+                           database.engine.url.render_as_string(hide_password=False))
+    seen = []
+
+    class Analyst(JobListener):
+        def message(self, text):
+            if not text.startswith("按日期采集"):
+                return
+            started = time.monotonic()
+            store, log = BarStore(reader), JobLog(reader)
+            jobs = log.list_jobs()
+            done = log.items(jobs[0].id, ItemStatus.SUCCESS)
+            counts = store.row_counts(START, END, "3", [item.code for item in done])
+            seen.append((time.monotonic() - started, store.count_bars(), done, counts))
+
+    try:
+        job = Collector(database, options(server)).run(JobRequest(START, END),
+                                                        listener=Analyst())
+    finally:
+        reader.close()
+    assert job.status is JobStatus.COMPLETED and job.strategy == PER_DATE
+    assert seen, "the job said which day it stored"
+    for seconds, bars, done, counts in seen:
+        assert seconds < 2.0
+        assert bars <= job.collected_count
+        assert all(counts.get(item.code) == item.rows for item in done)
