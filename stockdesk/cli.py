@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The whole command line (docs/contracts.md); global options work before or after a command."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, metavar="URL",
-                        help="SQLAlchemy URL or SQLite file path (env STOCKDESK_DB)")
+                        help="SQLite file path or postgresql://user@host:port/dbname "
+                             "(env STOCKDESK_DB)")
     common.add_argument("--server", default=argparse.SUPPRESS, metavar="HOST:PORT",
                         help="baostock server (env STOCKDESK_SERVER; default the public one)")
     common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
@@ -56,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="stockdesk", parents=[common],
-        description="Collect China A-share daily K-line history from baostock into SQLite. "
+        description="Collect China A-share daily K-line history from baostock into SQLite "
+                    "or PostgreSQL. "
                     "With no command, open the window.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -108,6 +110,21 @@ def build_parser() -> argparse.ArgumentParser:
                         help="FILE.csv (UTF-8 with BOM) or FILE.parquet")
     export.add_argument("--json", action="store_true", help="print the result as JSON")
 
+    serve = commands.add_parser(
+        "serve", parents=[common], help="the collection HTTP API (docs at /docs)",
+        description="Serve the collection HTTP API over the same engine, job log and one-job "
+                    "gate as the window and the command line. Listens on 127.0.0.1 unless "
+                    "told otherwise; any other address needs --token-file.")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1, this computer only)")
+    serve.add_argument("--port", type=_port, default=8765, help="TCP port (default 8765)")
+    token = serve.add_mutually_exclusive_group()
+    token.add_argument("--token-file", type=Path, metavar="F",
+                       help="every request must carry 'Authorization: Bearer <the token in F>'")
+    token.add_argument("--new-token", type=Path, metavar="F",
+                       help="write a new random token to F (mode 0600) and exit")
+    _engine_options(serve)
+
     jobs = commands.add_parser("jobs", parents=[common], help="read the job log")
     jobs_commands = jobs.add_subparsers(dest="jobs_command", metavar="list|show", required=True)
     listing = jobs_commands.add_parser("list", parents=[common], help="every job, newest first")
@@ -120,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _job_options(command: argparse.ArgumentParser) -> None:
     """The options of every command that runs a job."""
+    _engine_options(command)
+    command.add_argument("--json", action="store_true", help="print the job as one JSON object")
+
+
+def _engine_options(command: argparse.ArgumentParser) -> None:
+    """How a job talks to the server: the options of job commands and of ``serve``."""
     command.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
     command.add_argument("--outage-timeout", type=float, default=600.0, metavar="SECONDS",
                          help="how long to wait for a server that goes away mid-job before "
@@ -127,16 +150,25 @@ def _job_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--sessions", type=int, default=1, choices=range(1, MAX_SESSIONS + 1),
                          metavar="N", help="parallel baostock sessions, 1 (default, polite) "
                                            f"to {MAX_SESSIONS}; fetching by date uses at least 2")
-    command.add_argument("--json", action="store_true", help="print the job as one JSON object")
+
+
+def _port(text: str) -> int:
+    """``--port``: 0 (any free port) to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"端口应为 0-65535 的整数：{text}")
+    return int(text)
 
 
 def run(args: argparse.Namespace, *, stdout: TextIO = sys.stdout,
         stderr: TextIO = sys.stderr) -> int:
-    """Run a parsed command and return its exit code; every error becomes a message."""
+    """Run a parsed ``collect`` or ``jobs`` command and return its exit code; every error
+    becomes a message. (``serve`` is run by :mod:`stockdesk.server`, a sibling of this
+    module that the entry point calls.)"""
     try:
         with _demo_server(args) as server:
             database = open_database(config.database_target(getattr(args, "db", None),
-                                                            demo=_demo(args)))
+                                                            demo=_demo(args)),
+                                     password=config.saved_password)
             try:
                 JobLog(database).recover_interrupted()
                 if args.command == "collect":
@@ -441,7 +473,7 @@ def _job_line(job: JobRecord) -> str:
     duration = job.duration
     took = _clock(duration.total_seconds()) if duration else "-"
     return (f"{job.id}  {job.status:<11} {job.start_date}~{job.end_date}  "
-            f"{job.processed_stocks}/{job.total_stocks} 成功 {job.success_count} "
+            f"{job.progress}% {job.processed_stocks}/{job.total_stocks} 成功 {job.success_count} "
             f"失败 {job.failed_count} 跳过 {job.skipped_count} 行 {job.collected_count}  "
             f"开始 {job.start_time:%Y-%m-%d %H:%M:%S} 用时 {took}")
 

@@ -13,7 +13,9 @@ meanwhile writes: fetching and storing overlap. Each day's rows
 go into a :class:`~stockdesk.db.barstore.BarBatch` (an open transaction) at once and are
 committed every :data:`COMMIT_SECONDS` or :data:`COMMIT_ROWS`: a day touches one index
 page per stock, so committing many days at once writes each page once for all of them.
-Memory holds a few days' rows, whatever the range.
+Memory holds a few days' rows, whatever the range. Each commit also writes the job's
+progress by days and the rows stored so far to the job row (``tally.Advance``), so the job
+log moves with the days instead of waiting for the stocks' last day.
 """
 
 from __future__ import annotations
@@ -179,6 +181,8 @@ class _DayRun:
         self.logged_failed: set[str] = set()
         self.answered = False
         """Whether a day came: histories are asked between days only from then on."""
+        self.through = -1
+        """Position of the last day stored (or found stored)."""
 
     def collect(self) -> list[Security]:
         run, days = self.run, self.days
@@ -296,6 +300,7 @@ class _DayRun:
     def _store_day(self, position: int, bars: Sequence[Bar]) -> None:
         """Store a fetched day's rows (none for a day stored already), and finish the
         stocks whose last day it is."""
+        self.through = position
         if position not in self.stored:
             if self.dropped or len(bars) != self.expecting[position]:
                 bars = [bar for bar in bars if bar[0] in self.spans]
@@ -337,7 +342,8 @@ class _DayRun:
             coverage.append(self.run.coverage.complete(item.code, self.days[first],
                                                        self.days[last], item.rows))
         items = [*self.done, *self.failed_items]
-        self.batch.commit(items, coverage)
+        progress = int(self._work_done(self.through) * 100)
+        self.batch.commit(items, coverage, progress=progress)
         self.logged_failed.update(item.code for item in self.failed_items)
         self.done, self.failed_items = [], []
         for item in items:

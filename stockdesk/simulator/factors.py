@@ -61,8 +61,8 @@ def event_rows(code: str, profile: Profile, timeline: Timeline, lo: int, hi: int
     for k, day in enumerate(profile.ex_days.tolist()):
         if lo <= day < hi and day <= through:
             back = float(profile.backward[k + 1])
-            rows.append([code, timeline.iso[day], _FACTOR % (back / latest), _FACTOR % back,
-                         _FACTOR % back])
+            rows.append([code, timeline.day(day).isoformat(), _FACTOR % (back / latest),
+                         _FACTOR % back, _FACTOR % back])
     return rows
 
 

@@ -23,7 +23,7 @@ def find_week(market: Market) -> tuple[dt.date, dt.date]:
     """A week in which a stock lists and another has an ex-rights day: (the last day
     before it, its last day)."""
     timeline = market._timeline
-    events = {timeline.days[day] for s in market.stocks()
+    events = {timeline.day(day) for s in market.stocks()
               for day in market._profile(s).ex_days.tolist()}
     for security in sorted(market.stocks(), key=lambda s: s.ipo_date):
         ipo = security.ipo_date
@@ -118,8 +118,8 @@ def test_update_stores_the_new_days_listings_and_factors_by_date(open_db, market
 
 def market_factor_dates(market: Market, code: str, today: dt.date) -> list[str]:
     profile = market._profile(market.security(code))
-    return [market._timeline.iso[day] for day in profile.ex_days.tolist()
-            if market._timeline.days[day] <= today]
+    return [market._timeline.day(day).isoformat() for day in profile.ex_days.tolist()
+            if market._timeline.day(day) <= today]
 
 
 def test_update_of_an_empty_database_is_refused_before_any_job(open_db, server):

@@ -32,7 +32,7 @@ def stored(tmp_path_factory):
     timeline = market._timeline
     code, event = None, None
     for security in market.stocks():
-        days = [timeline.days[d] for d in market._profile(security).ex_days.tolist()]
+        days = [timeline.day(d) for d in market._profile(security).ex_days.tolist()]
         later = [day for day in days if day > D(2023, 1, 1)]
         if security.status == "1" and len(days) >= 3 and later:
             code, event = security.code, later[0]

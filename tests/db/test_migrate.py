@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
 from contextlib import closing
 from pathlib import Path
 
@@ -74,6 +75,7 @@ def test_tables_and_columns(db: Database) -> None:
     ]
 
 
+@pytest.mark.sqlite_only
 def test_types_as_an_analyst_sees_them(db: Database) -> None:
     bar = sqlite_types(db.path, "daily_bar")
     assert bar["date"] == "DATE"
@@ -82,11 +84,68 @@ def test_types_as_an_analyst_sees_them(db: Database) -> None:
     assert sqlite_types(db.path, "collection_job")["owner_started"] == "REAL"
 
 
+@pytest.mark.postgresql_only
+def test_postgresql_types(db: Database) -> None:
+    """On a server the columns get PostgreSQL's own types: dates are ``date``, prices
+    ``double precision`` and volumes ``bigint``."""
+    inspector = inspect(db.engine)
+    bar = {c["name"]: str(c["type"]) for c in inspector.get_columns("daily_bar")}
+    assert bar["date"] == "DATE"
+    assert {bar[name] for name in ("open", "close", "amount", "turn", "pe_ttm")} == {
+        "DOUBLE PRECISION"}
+    assert bar["volume"] == "BIGINT"
+    assert {bar[name] for name in ("tradestatus", "is_st")} == {"INTEGER"}
+    job = {c["name"]: str(c["type"]) for c in inspector.get_columns("collection_job")}
+    assert (job["start_time"], job["collected_count"], job["owner_started"]) == (
+        "TIMESTAMP", "BIGINT", "DOUBLE PRECISION")
+
+
+@pytest.mark.postgresql_only
+def test_pandas_reads_a_server_database(db: Database, log: JobLog, store: BarStore) -> None:
+    job = log.start_job(make_request())
+    store.commit_stocks(job.id, [(success("sh.600000"), make_bars("sh.600000", 3))])
+    frame = pd.read_sql("SELECT * FROM daily_bar ORDER BY date", db.engine)
+    assert list(frame.columns) == list(BAR_COLUMNS)
+    for name in BAR_COLUMNS[3:]:
+        assert pd.api.types.is_numeric_dtype(frame[name]), name
+    assert frame["ps_ttm"].isna().tolist() == [True, False, False]
+    assert frame["date"].tolist() == [dt.date(2024, 1, 2), dt.date(2024, 1, 3),
+                                      dt.date(2024, 1, 4)]
+
+
+@pytest.mark.postgresql_only
+def test_connections_opening_a_new_server_database_together_migrate_it_once(
+    database_targets
+) -> None:
+    target = database_targets(empty=True)
+    errors: list[BaseException] = []
+
+    def open_close() -> None:
+        try:
+            open_database(target).close()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_close) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    db = open_database(target)
+    try:
+        with db.engine.connect() as connection:
+            assert migrate.current_revision(connection) == migrate.head_revision()
+    finally:
+        db.close()
+
+
 def test_migration_matches_the_models(db: Database) -> None:
     with db.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
 
 
+@pytest.mark.sqlite_only
 def test_pandas_reads_numbers_and_nulls(db: Database, log: JobLog, store: BarStore) -> None:
     job = log.start_job(make_request())
     store.commit_stocks(job.id, [(success("sh.600000"), make_bars("sh.600000", 3))])
@@ -107,6 +166,7 @@ def test_iso_text_dates_read_back_as_dates(db: Database, log: JobLog, store: Bar
     assert dates == [dt.date(2024, 1, 2), dt.date(2024, 1, 3)]
 
 
+@pytest.mark.sqlite_only
 def test_wal_and_pragmas(db: Database) -> None:
     with db.engine.connect() as connection:
         pragma = connection.exec_driver_sql
@@ -152,6 +212,7 @@ def test_existing_database_is_backed_up_before_upgrade(tmp_path: Path) -> None:
     assert "daily_bar" in inspect(open_database(path).engine).get_table_names()
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_a_consistent_copy_including_the_wal(db: Database, log: JobLog) -> None:
     job = log.start_job(make_request())  # committed to the WAL, not yet checkpointed
     now = dt.datetime(2024, 5, 6, 7, 8, 9)
@@ -164,6 +225,7 @@ def test_backup_is_a_consistent_copy_including_the_wal(db: Database, log: JobLog
         assert connection.execute("SELECT id FROM collection_job").fetchall() == [(job.id,)]
 
 
+@pytest.mark.sqlite_only
 def test_backup_failure_is_a_database_error(db: Database, tmp_path: Path) -> None:
     (tmp_path / "data" / "stockdesk.db.bak-0001-20240506_070809").mkdir()
     with pytest.raises(DatabaseError, match="无法创建备份"):
