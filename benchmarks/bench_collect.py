@@ -13,7 +13,14 @@ baseline is sampled on a subset of stocks when the whole would take too long, an
 time extrapolated; the output says so. Both databases must hold the same (code, date,
 close, volume) rows.
 
+With ``--db postgresql://user@host:port/dbname`` StockDesk also collects into that
+PostgreSQL server, run for run alternating with SQLite, so both stores are measured in
+the same sitting; each run gets a database of its own (``stockdesk_bench_*``, created
+through the URL's database and dropped afterwards) and the ratio of the medians is
+printed.
+
     python benchmarks/bench_collect.py --stocks 5000 --years 1 --latency 0.02
+    python benchmarks/bench_collect.py --db postgresql://postgres@127.0.0.1:5432/postgres
 """
 
 from __future__ import annotations
@@ -176,13 +183,16 @@ def _baseline(address: str, codes: list[str], start: dt.date, end: dt.date, adju
 
 
 def _stockdesk(address: str, start: dt.date, end: dt.date, adjust: str, path: str,
-               sessions: int, rate: float, out: Any) -> None:
+               sessions: int, rate: float, factors_of: tuple[int, int] | None,
+               out: Any) -> None:
     from stockdesk.collect.collector import Collector
     from stockdesk.collect.options import CollectOptions
     from stockdesk.db.database import open_database
     from stockdesk.domain.values import AdjustFlag, JobRequest
 
     database = open_database(path)
+    if factors_of is not None:
+        _known_factors(database, *factors_of)
     workers = _ChildrenPeak()
     workers.start()
     began = time.perf_counter()
@@ -198,7 +208,54 @@ def _stockdesk(address: str, start: dt.date, end: dt.date, adjust: str, path: st
              "failed": job.failed_count})
 
 
-def _insert_rate(codes: list[str], days: list[dt.date]) -> float:
+def _known_factors(database: Any, stocks: int, first_year: int) -> None:
+    """Store every stock's adjust factors up to yesterday, as earlier jobs would have:
+    the job then fetches none, and what is timed is its upkeep of the factor and
+    coverage tables (a database's second year, or a new range of known stocks)."""
+    from stockdesk.db.coverage import CoverageStore
+    from stockdesk.simulator.factors import event_rows, position_through
+    from stockdesk.simulator.market import Market
+
+    market = Market(stocks=stocks, first_day=dt.date(min(first_year, 2018), 1, 1))
+    last = dt.date.today() - dt.timedelta(days=1)
+    timeline = market._timeline
+    through = position_through(timeline, min(last, market.today))
+    events, checked = [], []
+    for security in market.stocks():
+        profile = market._profile(security)
+        for row in event_rows(security.code, profile, timeline, 0, through + 1, through):
+            events.append((row[0], row[1], *(float(value) for value in row[2:])))
+        checked.append((security.code, min(last, security.out_date or last)))
+    CoverageStore(database).save_factors(events, checked)
+
+
+def _pg_connect(url: str) -> Any:
+    """A psycopg connection (autocommit) to the database of a SQLAlchemy-style URL."""
+    import psycopg
+    from sqlalchemy import make_url
+
+    parts = make_url(url)
+    return psycopg.connect(host=parts.host, port=parts.port, user=parts.username,
+                           password=parts.password, dbname=parts.database, autocommit=True)
+
+
+def _pg_database(url: str, name: str) -> str:
+    """A new, empty database ``name`` on the server of ``url`` (dropped first if left
+    over); returns its URL."""
+    from sqlalchemy import make_url
+
+    with _pg_connect(url) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def _pg_drop(url: str, name: str) -> None:
+    with _pg_connect(url) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _insert_rate(codes: list[str], days: list[dt.date], target: str | None = None) -> float:
     """Rows per second of StockDesk's fastest write path, on as many rows as the job.
 
     Day by day across the market, into a fresh database, through the same
@@ -213,7 +270,7 @@ def _insert_rate(codes: list[str], days: list[dt.date]) -> float:
     from stockdesk.domain.values import JobRequest
 
     with tempfile.TemporaryDirectory() as folder:
-        database = open_database(Path(folder) / "rate.db")
+        database = open_database(target or Path(folder) / "rate.db")
         job = JobLog(database).start_job(JobRequest(days[0], days[-1]))
         written, seconds = 0, 0.0
         with BarBatch(database, job.id) as batch:
@@ -239,6 +296,10 @@ def _insert_rate(codes: list[str], days: list[dt.date]) -> float:
 
 
 def _rows(path: str, query: str) -> set[tuple]:
+    if "://" in path:
+        with _pg_connect(path) as connection:
+            return {(code, date.isoformat(), round(close, 4), int(volume))
+                    for code, date, close, volume in connection.execute(query)}
     with sqlite3.connect(path) as connection:
         return {(code, date, round(close, 4), int(volume))
                 for code, date, close, volume in connection.execute(query)}
@@ -274,6 +335,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of StockDesk and of the insert-rate measure; the median "
                              "of each is used (a shared machine's speed drifts by 10-30%%)")
+    parser.add_argument("--factors-known", action="store_true",
+                        help="give each StockDesk run a database that already knows every "
+                             "stock's adjust factors, as after earlier jobs (outside the "
+                             "timing); without it a fresh database fetches each stock's "
+                             "factor history once")
+    parser.add_argument("--db", metavar="URL",
+                        help="also collect into this PostgreSQL server (any database the "
+                             "URL's user may create databases from), alternating with "
+                             "SQLite run for run")
     parser.add_argument("--cold-server", action="store_true",
                         help="let the simulator render every reply while being timed, "
                              "on the cores being measured, instead of asking each question "
@@ -292,10 +362,22 @@ def main(argv: list[str] | None = None) -> int:
           f"request ceiling {args.rate or 'none'}/s, "
           f"{multiprocessing.cpu_count()} cores, "
           f"server {'cold (renders replies while timed)' if args.cold_server else 'warm'}")
-    rates = sorted(_insert_rate(codes, _trading_days(start, end)) for _ in range(args.repeat))
-    rate = statistics.median(rates)
-    print(f"insert rate, day by day across the market, {len(codes)} stocks: {rate:,.0f} rows/s "
-          f"(median of {', '.join(f'{r:,.0f}' for r in rates)})")
+    stores = ["sqlite", "postgresql"] if args.db else ["sqlite"]
+    store_rates: dict[str, float] = {}
+    for store in stores:
+        rates = []
+        for _ in range(args.repeat):
+            target = _pg_database(args.db, "stockdesk_bench_rate") if store != "sqlite" \
+                else None
+            rates.append(_insert_rate(codes, _trading_days(start, end), target))
+            if target:
+                _pg_drop(args.db, "stockdesk_bench_rate")
+        rates.sort()
+        store_rates[store] = statistics.median(rates)
+        print(f"insert rate ({store}), day by day across the market, {len(codes)} stocks: "
+              f"{store_rates[store]:,.0f} rows/s "
+              f"(median of {', '.join(f'{r:,.0f}' for r in rates)})")
+    rate = store_rates["sqlite"]
 
     ours, theirs = context.Pipe()
     simulator = context.Process(target=_simulator, daemon=True,
@@ -328,16 +410,26 @@ def main(argv: list[str] | None = None) -> int:
                     "server_cpu": cpu_after - cpu_before}
 
         base = measure(_baseline, sample, start, end, args.adjust, f"{folder}/baseline.db")
-        runs = [
-            {**measure(_stockdesk, start, end, args.adjust, f"{folder}/stockdesk-{run}.db",
-                       args.sessions, args.rate), "path": f"{folder}/stockdesk-{run}.db"}
-            for run in range(args.repeat)
-        ]
+        by_store: dict[str, list[dict[str, Any]]] = {store: [] for store in stores}
+        made: list[str] = []
+        known = (args.stocks, first_year) if args.factors_known else None
+        for run in range(args.repeat):
+            for store in stores:  # alternating: both see the same drift of the machine
+                if store == "sqlite":
+                    path = f"{folder}/stockdesk-{run}.db"
+                else:
+                    made.append(f"stockdesk_bench_{run}")
+                    path = _pg_database(args.db, made[-1])
+                by_store[store].append({**measure(_stockdesk, start, end, args.adjust, path,
+                                                  args.sessions, args.rate, known),
+                                          "path": path})
         ours.send("stop")
         simulator.join(10)
 
-        runs.sort(key=lambda run: run["seconds"])
-        desk = runs[len(runs) // 2]
+        for runs in by_store.values():
+            runs.sort(key=lambda run: run["seconds"])
+        desk = by_store["sqlite"][len(by_store["sqlite"]) // 2]
+        runs = by_store["sqlite"]
         scale = len(codes) / len(sample)
         base_seconds = base["seconds"] * scale
         print(f"\n(a) baseline: sampled {len(sample)} of {len(codes)} stocks, time and "
@@ -351,6 +443,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    requests {desk['requests']:,}  rows {desk['rows']:,}  "
               f"seconds {desk['seconds']:,.1f}  rows/s {desk['rows'] / desk['seconds']:,.0f}  "
               f"peak {desk['peak_mb']:.0f} MB (+ largest worker {desk['workers_peak_mb']:.0f} MB)")
+        if args.db:
+            pg_runs = by_store["postgresql"]
+            pg = pg_runs[len(pg_runs) // 2]
+            print(f"(c) stockdesk into PostgreSQL: {pg['strategy']}, {pg['stocks']} stocks, "
+                  f"status {pg['status']}, failed {pg['failed']}; {len(pg_runs)} runs "
+                  f"({', '.join(format(run['seconds'], '.1f') for run in pg_runs)} s), "
+                  f"the median:")
+            print(f"    requests {pg['requests']:,}  rows {pg['rows']:,}  "
+                  f"seconds {pg['seconds']:,.1f}  rows/s {pg['rows'] / pg['seconds']:,.0f}  "
+                  f"peak {pg['peak_mb']:.0f} MB (+ largest worker "
+                  f"{pg['workers_peak_mb']:.0f} MB)")
+            print(f"    PostgreSQL / SQLite: {pg['seconds'] / desk['seconds']:.2f}x "
+                  f"(insert rates {store_rates['postgresql']:,.0f} vs "
+                  f"{store_rates['sqlite']:,.0f} rows/s)")
+            if _rows(pg["path"], "SELECT code, date, close, volume FROM daily_bar") != \
+                    _rows(desk["path"], "SELECT code, date, close, volume FROM daily_bar"):
+                print("PostgreSQL and SQLite hold DIFFERENT rows")
+                return 1
+            for name in made:
+                _pg_drop(args.db, name)
         print(f"\nspeed-up b over a: {base_seconds / desk['seconds']:.1f}x")
         # Imported only now: the baseline's figures are taken before baostock (and pandas)
         # are loaded into this process.

@@ -6,8 +6,8 @@
 #   binutils and gcc, and icupkg (Debian: icu-devtools) to cut Qt's ICU data to size.
 #   --screenshot FILE  also save the bundle's window after its self-test (under Xvfb when
 #                      xvfb-run is installed, so the real xcb platform plugin is used).
-# Prints the self-test's line, the bundle's size and the build time; exits non-zero if any
-# step or the bundle's self-test fails.
+# Prints the self-test's line, the HTTP API check's line, the bundle's size and the build
+# time; exits non-zero if any step, the bundle's self-test or its `serve` fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +37,8 @@ run_bundle() {
         XDG_CONFIG_HOME="$home/config" "$@")
 }
 run_bundle QT_QPA_PLATFORM=offscreen "$bundle" --self-test
+# `stockdesk serve` from the bundle: uvicorn imports parts by name that PyInstaller cannot see.
+run_bundle "$PWD/.venv/bin/python" "$PWD/scripts/check_bundle_serve.py" "$bundle"
 if [[ -n "$screenshot" ]]; then
     if command -v xvfb-run >/dev/null; then
         run_bundle xvfb-run -a -s "-screen 0 1280x900x24" \

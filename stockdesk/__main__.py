@@ -20,6 +20,10 @@ def main(argv: list[str] | None = None) -> int:
         from stockdesk.selftest import run_self_test
 
         return run_self_test(screenshot=args.screenshot)
+    if args.command == "serve":
+        from stockdesk.server.command import serve
+
+        return serve(args)
     if args.command is not None:
         return cli.run(args)
     from stockdesk.app import run_app

@@ -3,6 +3,8 @@
 It creates (or reuses) the QApplication, loads the language and the settings, opens the
 database, marks jobs a dead process left running as interrupted, starts the simulator for
 the demo and wires the engine into the main window. Nothing else builds the window.
+File → Database… reopens the window on another database through the same path, the
+opening done off the GUI thread (a server may take seconds to answer).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ log = logging.getLogger(__name__)
 
 ORGANIZATION = "StockDesk"
 APPLICATION = "StockDesk"
+DATABASE_KEY = "database/target"
+"""Settings key of the database chosen in File → Database… (never with a password)."""
 
 
 def default_settings() -> QSettings:
@@ -147,32 +151,103 @@ class _LanguageSwitch:
             self._settings.setValue("ui/language", language)
 
 
+def saved_database(settings: QSettings) -> str | None:
+    """The database chosen in File → Database… last time, if any."""
+    value = settings.value(DATABASE_KEY)
+    return str(value) if value else None
+
+
+@dataclass
+class OpenedDatabase:
+    """A database opened for a window, with the jobs found interrupted on the way."""
+
+    database: Database
+    target: str
+    """What was opened, as given (a path or a URL without its password)."""
+    interrupted: list[str]
+    warning: str | None = None
+
+
+def open_for_window(target: str, password: str = "") -> OpenedDatabase:
+    """Open ``target`` and recover interrupted jobs: no Qt, so it may run in a pool thread.
+
+    A PostgreSQL password typed in File → Database… is tried as given and, once the server
+    accepted it, saved in the OS keyring; without one, the keyring's (or libpq's) is used.
+
+    Raises:
+        DatabaseError: the database cannot be opened (user-facing text).
+    """
+    lookup = (lambda *_login: password) if password else config.saved_password
+    db = open_database(target, password=lookup)
+    try:
+        interrupted = JobLog(db).recover_interrupted()
+    except BaseException:
+        db.close()
+        raise
+    opened = OpenedDatabase(db, target, interrupted)
+    login = db.login()
+    if password and login is not None:
+        try:
+            config.save_password(*login, password)
+        except Exception as exc:  # no keyring here: the connection works all the same
+            opened.warning = QCoreApplication.translate(
+                "app", "The password could not be saved in the system keyring ({error}); "
+                "it will be asked for again, or put it in ~/.pgpass."
+            ).format(error=type(exc).__name__)
+    return opened
+
+
 def open_window(
     state: AppState, *, database: str | None, server: str | None, demo: bool
 ) -> MainWindow:
     """Open the database (recovering interrupted jobs) and show a window on it.
 
+    Without ``--db`` or ``$STOCKDESK_DB`` the database chosen last time in File →
+    Database… is opened; when it cannot be, the default file is, and the window says why.
+
     Raises:
         DatabaseError: the database cannot be opened (user-facing text).
     """
-    target = config.database_target(database, demo=demo)
-    db = open_database(target)
+    saved = None if demo else saved_database(state.settings)
+    target = config.database_target(database, demo=demo, saved=saved)
+    try:
+        opened = open_for_window(target)
+    except StockDeskError as exc:
+        fallback = config.database_target(database, demo=demo)
+        if fallback == target:
+            raise
+        opened = open_for_window(fallback)
+        opened.warning = QCoreApplication.translate(
+            "app", "The database chosen last time could not be opened, so the default one "
+            "is used. {error}").format(error=exc)
+    return show_window(state, opened, server=server, demo=demo)
+
+
+def show_window(
+    state: AppState, opened: OpenedDatabase, *, server: str | None, demo: bool
+) -> MainWindow:
+    """Show a new window on an opened database (the GUI thread's part of opening)."""
+    db, interrupted = opened.database, opened.interrupted
     state.databases.append(db)
-    interrupted = JobLog(db).recover_interrupted()
-    schedule = None if demo else daily_schedule(database, server)
-    server = start_simulator(state) if demo else config.server_address(server)
+    schedule = None if demo else daily_schedule(opened.target, server)
+    address = start_simulator(state) if demo else config.server_address(server)
     window = build_main_window(
-        database=db, server=server, demo=demo, settings=state.settings,
+        database=db, server=address, demo=demo, settings=state.settings,
         translations=state.translations, gate=state.gate, schedule=schedule,
     )
+    where = str(db.path) if db.path else db.url  # a URL's password is masked
+    window.show_database(where, where)
     if interrupted:
         window.noticeBar.show_message(
             QCoreApplication.translate(
                 "app", "{count} job(s) were interrupted when StockDesk last stopped: {ids}"
             ).format(count=len(interrupted), ids=", ".join(interrupted))
         )
-    report_scheduled_run(window, db, target, state.settings)
+    if opened.warning:
+        window.noticeBar.show_message(opened.warning)
+    report_scheduled_run(window, db, opened.target, state.settings)
     window.demoRequested.connect(_DemoSwitch(state, window).apply)
+    window.databaseChosen.connect(_DatabaseSwitch(state, window, server, demo).apply)
     if state.crashes is not None:
         # After a crash the window's state is unknown: its job stops and is logged failed
         # with the reason, not left to end as "cancelled" when the user closes the window.
@@ -240,6 +315,49 @@ class _DemoSwitch(QObject):
             return
         if isinstance(window, MainWindow):
             window.close()
+
+
+class _DatabaseSwitch(QObject):
+    """Reopens a window on the database chosen in File → Database….
+
+    The database is opened in the window's background pool; only when that worked is a
+    new window shown, the choice remembered and the old window closed. A failure leaves
+    everything as it was and says why in the old window. A child of the window, like
+    :class:`_DemoSwitch`.
+    """
+
+    def __init__(
+        self, state: AppState, window: MainWindow, server: str | None, demo: bool
+    ) -> None:
+        super().__init__(window)
+        self._state = state
+        self._server = server
+        self._demo = demo
+
+    @Slot(str, str)
+    def apply(self, target: str, password: str) -> None:
+        window = self.parent()
+        if not isinstance(window, MainWindow):
+            return
+        window.noticeBar.show_message(
+            QCoreApplication.translate("app", "Opening {database}…").format(
+                database=target))
+        window.runner.submit(lambda: open_for_window(target, password),
+                             lambda opened: self._opened(target, opened), self._failed)
+
+    def _opened(self, target: str, opened: OpenedDatabase) -> None:
+        old = self.parent()
+        self._state.settings.setValue(DATABASE_KEY, target)
+        self._state.settings.sync()
+        show_window(self._state, opened, server=self._server, demo=self._demo)
+        if isinstance(old, MainWindow):
+            old.close()
+
+    def _failed(self, error: str) -> None:
+        window = self.parent()
+        if isinstance(window, MainWindow):
+            window.noticeBar.show_message(QCoreApplication.translate(
+                "app", "The database was not changed: {error}").format(error=error))
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:

@@ -66,6 +66,24 @@ def log_file() -> Path | None:
     return None
 
 
+def log_to_file(*names: str, level: int = logging.INFO) -> None:
+    """Send the records of loggers outside ``stockdesk`` (a library's, e.g. the HTTP
+    server's access log) to the log file as well, and to nothing else above them.
+
+    Does nothing before :func:`setup_logging` opened the file.
+    """
+    handler = next((h for h in log.handlers
+                    if isinstance(h, logging.handlers.RotatingFileHandler)), None)
+    if handler is None:
+        return
+    for name in names:
+        logger = logging.getLogger(name)
+        if handler not in logger.handlers:
+            logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = False
+
+
 def stop_logging() -> None:
     """Close and remove the file handler (tests; a clean exit flushes it anyway)."""
     for handler in list(log.handlers):

@@ -1,17 +1,100 @@
-"""Shared fixtures: a running baostock simulator and the baostock client pointed at it."""
+"""Shared fixtures: a running baostock simulator and the baostock client pointed at it,
+and the databases the engine and CLI tests run on: SQLite and PostgreSQL alike.
+
+A test that asks (through its fixtures) for ``backend`` runs once per store: ``sqlite``
+(a file in the test's folder) and ``postgresql`` (a fresh database on a server the
+session starts, see :mod:`support.postgres`). ``@pytest.mark.sqlite_only`` keeps a test
+that is about SQLite itself (WAL, pragmas, files, backups) to SQLite, and
+``@pytest.mark.postgresql_only`` one about the server to PostgreSQL. Without PostgreSQL's
+programs the PostgreSQL runs are skipped, except under CI, where they fail.
+"""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import itertools
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import baostock
 import baostock.common.contants as baostock_constants
 import baostock.common.context as baostock_context
 import pytest
+from support.postgres import PostgresServer, PostgresUnavailable
 
+from stockdesk.db.database import open_database
 from stockdesk.simulator.market import Market
 from stockdesk.simulator.server import SimulatorServer
+
+BACKENDS = ("sqlite", "postgresql")
+TEMPLATE = "stockdesk_template"
+"""A database migrated once per session; each test's database is a copy of it."""
+_numbers = itertools.count(1)
+
+# No test, nor any process a test starts, may read or write the user's real keyring.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: about SQLite itself; not run on PostgreSQL")
+    config.addinivalue_line(
+        "markers", "postgresql_only: about the PostgreSQL server; not run on SQLite")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that uses ``backend`` once per store (see the module doc)."""
+    if "backend" in metafunc.fixturenames:
+        only = [backend for backend in BACKENDS
+                if metafunc.definition.get_closest_marker(f"{backend}_only")]
+        metafunc.parametrize("backend", only or list(BACKENDS))
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for the whole session, with :data:`TEMPLATE` migrated."""
+    try:
+        server = PostgresServer().start()
+    except PostgresUnavailable as missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL tests: {missing}")
+        pytest.skip(str(missing))
+    try:
+        open_database(server.create_database(TEMPLATE)).close()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def database_targets(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., str]]:
+    """Makes new databases of the test's store by name: a SQLite file path, or the URL of
+    a new PostgreSQL database (a copy of the migrated template, or ``empty=True``)."""
+    made: list[str] = []
+    server: PostgresServer | None = None
+
+    def make(name: str = "stockdesk", *, empty: bool = False) -> str:
+        nonlocal server
+        if backend == "sqlite":
+            return str(tmp_path / f"{name}.db")
+        server = request.getfixturevalue("postgres_server")
+        database = f"t{next(_numbers)}_{name.replace('-', '_').replace('.', '_')}"
+        made.append(database)
+        return server.create_database(database, template=None if empty else TEMPLATE)
+
+    yield make
+    if server is not None:
+        for database in made:
+            server.drop_database(database)
+
+
+@pytest.fixture
+def database_target(database_targets: Callable[..., str]) -> str:
+    """One database of the test's store: a SQLite file path or a PostgreSQL URL."""
+    return database_targets()
 
 CLIENT_SOCKET_TIMEOUT = 10.0
 """baostock's socket has no timeout; tests bound every wait with this one."""
@@ -19,7 +102,8 @@ CLIENT_SOCKET_TIMEOUT = 10.0
 
 @pytest.fixture(scope="session")
 def simulator_market() -> Market:
-    """A small market (60 stocks, 4 indices, 2018-2026), shared so its caches are reused."""
+    """A small market (60 stocks, 4 indices, 1990-12-19 to 2026), shared so its caches are
+    reused."""
     return Market(seed=7, stocks=60, indices=4)
 
 

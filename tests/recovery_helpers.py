@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from support.audit import JOB_COUNTERS, expected_rows, stored_rows
 from support.processes import child_environment, list_jobs, stockdesk_command
 
@@ -66,7 +67,8 @@ def wait_for(condition: Callable[[], object], *, timeout: float, what: str,
     """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with contextlib.suppress(sqlite3.OperationalError):  # file or tables not there yet
+        # The file or its tables not there yet; a server still creating the database.
+        with contextlib.suppress(sqlite3.OperationalError, psycopg.Error):
             value = condition()
             if value:
                 return value

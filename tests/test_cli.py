@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -27,8 +28,9 @@ START, END = "2024-01-01", "2024-03-31"
 
 
 @pytest.fixture
-def db_file(tmp_path):
-    return str(tmp_path / "cli.db")
+def db_file(database_target):
+    """The test's ``--db``: a SQLite file path, or a PostgreSQL URL (see tests/conftest.py)."""
+    return database_target
 
 
 def run_cli(*argv):
@@ -72,7 +74,7 @@ def test_failed_stocks_give_exit_1_and_jobs_show_lists_their_reasons(simulator, 
     assert shown["failed_details"][0]["code"] == codes[2]
     assert "无效的证券代码" in shown["failed_details"][0]["error_message"]
     code, out, _ = run_cli("jobs", "list", "--db", db_file)
-    assert job_id in out
+    assert job_id in out and " 100% 3/3 " in out
 
 
 @pytest.mark.parametrize(
@@ -134,7 +136,7 @@ def test_outage_timeout_bounds_the_wait_for_a_server_gone_mid_job(simulator, db_
     assert f"服务器 {simulator.address} 暂时无法连接" in err.getvalue()
 
 
-def test_a_second_collect_while_a_job_runs_exits_3(simulator, db_file):
+def test_a_second_collect_while_a_job_runs_exits_3(simulator, db_file, caplog):
     database = open_database(db_file)
     holding, release = threading.Event(), threading.Event()
 
@@ -153,12 +155,19 @@ def test_a_second_collect_while_a_job_runs_exits_3(simulator, db_file):
         assert holding.wait(10)
         code, _, err = run_cli("collect", "--start", START, "--end", END, "--db", db_file,
                                "--server", simulator.address)
+        with caplog.at_level(logging.WARNING, logger="stockdesk.cli"):
+            update_code, _, update_err = run_cli("update", "--db", db_file,
+                                                 "--server", simulator.address)
     finally:
         release.set()
         runner.join(10)
         database.close()
     assert code == 3
     assert "已有采集任务正在运行，请等待完成后再启动新任务" in err
+    # A scheduled update finds the job running: exit 3, and the log file says so.
+    assert update_code == 3 and "已有采集任务正在运行" in update_err
+    assert any("已有采集任务正在运行" in record.getMessage() and "update" in
+               record.getMessage() for record in caplog.records)
 
 
 def test_ctrl_c_cancels_cleanly_and_keeps_committed_stocks(simulator, db_file):
@@ -187,10 +196,92 @@ def test_ctrl_c_cancels_cleanly_and_keeps_committed_stocks(simulator, db_file):
     assert job.processed_stocks < job.total_stocks
 
 
-def test_demo_collects_the_demo_market(tmp_path):
+def test_demo_collects_the_demo_market(db_file):
     """``--demo`` starts the simulator itself; no server option is needed."""
-    code, out, err = run_cli("collect", "--demo", "--start", "2024-01-01", "--end",
-                             "2024-01-31", "--universe", "sz50", "--json",
-                             "--db", str(tmp_path / "demo.db"))
+    argv = ["collect", "--demo", "--start", "2024-01-01", "--end", "2024-01-31",
+            "--universe", "sz50", "--json", "--db", db_file]
+    code, out, err = run_cli(*argv)
     assert code == 0, err
     assert json.loads(out)["success_count"] > 0
+    code, out, err = run_cli(*argv)  # again: every stock skipped, nothing stored twice
+    assert code == 0, err
+    again = json.loads(out)
+    assert again["skipped_count"] == again["total_stocks"] > 0
+    assert again["collected_count"] == 0
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.parametrize("trouble", ["wrong password", "unreachable", "no database"])
+def test_server_troubles_exit_2_naming_server_and_database_with_the_password_masked(
+    db_file, postgres_server, trouble
+):
+    from support.postgres import PASSWORD_ROLE, free_port
+
+    server = postgres_server
+    name = db_file.rsplit("/", 1)[1]
+    url = {
+        "wrong password": server.url(name, user=PASSWORD_ROLE, password="Wr0ng-pass"),
+        "unreachable": f"postgresql://analyst:Wr0ng-pass@127.0.0.1:{free_port()}/{name}",
+        "no database": server.url("missing_db", user="postgres", password="Wr0ng-pass"),
+    }[trouble]
+    code, out, err = run_cli("jobs", "list", "--db", url)
+    assert code == 2 and out == ""
+    assert {"wrong password": "用户名或密码错误", "unreachable": "无法连接",
+            "no database": "没有数据库 missing_db"}[trouble] in err
+    assert "127.0.0.1:" in err and ("missing_db" if trouble == "no database" else name) in err
+    assert "Wr0ng-pass" not in err and "***" in err
+
+
+def test_the_demo_collects_ten_years_of_its_oldest_stocks_complete(db_file):
+    from stockdesk.simulator.demo import DEMO_STOCKS
+    from stockdesk.simulator.market import Market
+
+    start = dt.date(2015, 1, 1)
+    oldest = [s.code for s in Market(stocks=DEMO_STOCKS).stocks()
+              if s.status == "1" and s.ipo_date < start][:8]
+    code, out, err = run_cli("collect", "--demo", "--start", "2015-01-01", "--end",
+                             "2024-12-31", "--codes", ",".join(oldest), "--json",
+                             "--db", db_file)
+    assert code == 0, err
+    job = json.loads(out)
+    assert (job["status"], job["success_count"], job["failed_count"]) == ("completed", 8, 0)
+    assert job["collected_count"] > 8 * 2_000  # ~2,430 trading days each
+
+
+def test_update_of_an_empty_database_points_to_collect(simulator, db_file):
+    code, out, err = run_cli("update", "--db", db_file, "--server", simulator.address)
+    assert code == 2 and "collect" in err and out == ""
+
+
+def test_update_after_collect_says_the_database_is_current(simulator, db_file):
+    codes = ",".join(listed_codes(simulator.market, 2))
+    assert run_cli("collect", "--start", START, "--end", END, "--codes", codes,
+                   "--db", db_file, "--server", simulator.address)[0] == 0
+    code, out, err = run_cli("update", "--json", "--db", db_file,
+                             "--server", simulator.address)
+    job = json.loads(out)
+    assert code == 0, err
+    assert job["universe"] == "update" and job["status"] == "completed"
+    assert job["failed_count"] == 0 and job["success_count"] >= 2  # and listings since
+    code, out, err = run_cli("update", "--json", "--db", db_file,
+                             "--server", simulator.address)
+    assert code == 0 and "已是最新" in err and json.loads(out)["success_count"] == 0
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_on_a_terminal_is_a_tqdm_bar_and_messages_stay_whole():
+    from stockdesk.domain.values import Progress
+
+    stream = _Terminal()
+    reporter = cli.ProgressReporter(stream)
+    reporter.progress(Progress("job", 10, 3, 3, 0, 0, 300, 1.5))
+    reporter.message("服务器消息")
+    reporter.progress(Progress("job", 10, 10, 9, 1, 0, 900, 3.0))
+    reporter.close()
+    text = stream.getvalue()
+    assert "30%" in text and "100%" in text and "成功 9" in text
+    assert "\n服务器消息\n" in text.replace("\r", "\n")

@@ -1,8 +1,10 @@
 """Nothing lost, nothing hung: kill -9, resume, the job gate, a vanishing server, bad files.
 
 Real ``stockdesk`` processes against the simulator, killed with SIGKILL where a laptop
-would lose power, and the SQLite file read back with plain ``sqlite3`` and compared row by
-row with the simulator's own data. Every wait has a deadline; nothing sleeps blindly.
+would lose power, and the database read back with its plain driver (``sqlite3``, or
+psycopg for PostgreSQL) and compared row by row with the simulator's own data. Every wait
+has a deadline; nothing sleeps blindly. The kill, resume and race tests run on SQLite and
+PostgreSQL alike; the outage and damaged-file tests are about SQLite and the source.
 """
 
 from __future__ import annotations
@@ -68,8 +70,9 @@ def job_with(listing: list[dict], **fields: object) -> dict:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "stockdesk.db"
+def db_path(backend: str, database_target: str) -> Path | str:
+    """The test's database: a SQLite file's path, or a PostgreSQL URL."""
+    return Path(database_target) if backend == "sqlite" else database_target
 
 
 @pytest.fixture
@@ -140,8 +143,8 @@ def test_resume_collects_only_what_is_left_and_the_database_equals_the_market(
     assert resumed_codes.isdisjoint(first_codes) and resumed_codes | first_codes == set(codes)
     assert old == killed, "resuming must not rewrite the interrupted job's record"
     assert mismatches(db_path, simulator.market, codes, START, END) == {}
-    assert query(db_path, "SELECT count(*) FROM (SELECT 1 FROM daily_bar "
-                          "GROUP BY code, date, adjustflag HAVING count(*) > 1)") == [(0,)]
+    assert query(db_path, "SELECT count(*) FROM (SELECT 1 FROM daily_bar GROUP BY code, "
+                          "date, adjustflag HAVING count(*) > 1) AS doubled") == [(0,)]
 
 
 def test_resuming_a_resumed_job_skips_what_the_whole_chain_did(
@@ -172,6 +175,7 @@ def test_resuming_a_resumed_job_skips_what_the_whole_chain_did(
     assert (third["total_stocks"], third["skipped_count"]) == (left, 0)
 
 
+@pytest.mark.sqlite_only
 def test_a_kill_leaves_no_worker_process_behind(
     simulator: SimulatorServer, db_path: Path
 ) -> None:
@@ -196,6 +200,7 @@ def big_market() -> Market:
     return Market(seed=11, stocks=1200, indices=4)
 
 
+@pytest.mark.sqlite_only
 def test_a_kill_mid_per_date_job_leaves_no_worker_process_behind(
     big_market: Market, db_path: Path
 ) -> None:
@@ -233,9 +238,11 @@ def test_jobs_started_in_the_same_second_are_listed_newest_first(db_path: Path) 
 
 
 def test_two_collects_started_together_one_runs_the_other_exits_3(
-    simulator: SimulatorServer, db_path: Path
+    simulator: SimulatorServer, database_targets: Callable[..., str]
 ) -> None:
-    """Both start on a file that does not exist yet: creating it is part of the race."""
+    """Both start on a database that does not exist yet (SQLite) or has no tables yet
+    (PostgreSQL): creating it is part of the race."""
+    db_path = database_targets("race", empty=True)
     codes = listed_codes(simulator.market, 6)
     simulator.faults.latency = 0.2  # the winner runs ~1.5 s: long after the loser has tried
     with started(*collect_args(db_path, simulator, codes)) as first, \
@@ -376,6 +383,7 @@ def _wrong_rows(db_path: Path, market: Market) -> list[tuple]:
             if row not in right]
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("path", PATHS)
 def test_an_outage_mid_job_is_waited_out_and_every_stock_is_stored(
     simulator: SimulatorServer, database: Database, db_path: Path, path: str
@@ -403,6 +411,7 @@ def test_an_outage_mid_job_is_waited_out_and_every_stock_is_stored(
     assert mismatches(db_path, simulator.market, [i.code for i in items], JUNE, END) == {}
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("path", PATHS)
 def test_an_outage_longer_than_the_budget_fails_the_job_naming_the_server(
     simulator: SimulatorServer, database: Database, db_path: Path, path: str
@@ -429,6 +438,7 @@ def test_an_outage_longer_than_the_budget_fails_the_job_naming_the_server(
         assert others == [(0,)]
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("path", PATHS)
 def test_cancel_while_waiting_for_the_server_ends_the_job_quickly(
     simulator: SimulatorServer, database: Database, db_path: Path, path: str
@@ -480,6 +490,7 @@ def test_a_corrupted_file_is_refused_with_a_clear_message_and_left_untouched(
     assert simulator.requests["login"] == 0, "nothing is fetched for a database that cannot store"
 
 
+@pytest.mark.sqlite_only
 def test_a_database_damaged_inside_fails_with_a_clear_message_and_does_not_hang(
     simulator: SimulatorServer, db_path: Path
 ) -> None:
@@ -525,6 +536,7 @@ class _DiskFills(JobListener):
         return small_disk
 
 
+@pytest.mark.sqlite_only
 def test_a_full_disk_fails_the_job_with_a_message_and_keeps_the_stocks_before(
     simulator: SimulatorServer, database: Database, db_path: Path
 ) -> None:
@@ -552,6 +564,7 @@ def test_a_full_disk_fails_the_job_with_a_message_and_keeps_the_stocks_before(
 # -- (g) read-only ---------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.skipif(as_root, reason="root writes through file permissions")
 def test_a_read_only_database_is_refused_and_left_untouched(
     simulator: SimulatorServer, db_path: Path
@@ -566,3 +579,39 @@ def test_a_read_only_database_is_refused_and_left_untouched(
         db_path.chmod(0o644)
     assert done.returncode == 2 and "只读" in done.stderr
     assert db_path.read_bytes() == before
+
+
+def test_an_update_killed_mid_batch_resumes_and_leaves_rows_and_coverage_exact(
+    db_path: Path,
+) -> None:
+    """kill -9 during an update fetching by date in worker sessions: the next update
+    finishes it; every stock's rows equal the market's and the coverage summary the
+    bars, though the killed job committed days of stocks it never finished."""
+    market = Market(seed=7, stocks=60, indices=4)
+    market.today = dt.date(2024, 3, 29)
+    start = dt.date(2024, 1, 2)
+    with SimulatorServer(market) as server:
+        database = open_database(db_path)
+        first = Collector(database, CollectOptions(server=server.address, timeout=2.0)).run(
+            JobRequest(start, market.today))
+        database.close()
+        assert first.status is JobStatus.COMPLETED and first.failed_count == 0
+        market.today = dt.date(2024, 5, 24)  # ~35 trading days on: by date, in workers
+        server.faults.latency = 0.2  # commits every second: several batches
+        argv = ["update", "--db", str(db_path), "--server", server.address, "--timeout", "2"]
+        with started(*argv) as process:
+            wait_for(lambda: query(db_path, "SELECT count(*) FROM coverage_pending")[0][0],
+                     timeout=60, what="a batch committed", alive=process)
+            kill_hard(process, workers_grace=5)
+        listed = jobs(db_path)
+        assert listed[0]["status"] == "interrupted" and listed[0]["universe"] == "update"
+        server.faults.latency = 0.0
+        done = run_stockdesk(*argv, "--json")
+        assert done.returncode == 0, done.stderr
+    stocks = [code for (code,) in query(db_path, "SELECT DISTINCT code FROM daily_bar")]
+    assert mismatches(db_path, market, stocks, start, market.today) == {}
+    exact = query(db_path, "SELECT code, adjustflag, min(date), max(date), count(*) "
+                           "FROM daily_bar GROUP BY code, adjustflag ORDER BY 1, 2")
+    assert query(db_path, "SELECT code, adjustflag, first_day, last_day, rows "
+                          "FROM bar_coverage ORDER BY 1, 2") == exact
+    assert query(db_path, "SELECT count(*) FROM coverage_pending") == [(0,)]

@@ -22,6 +22,69 @@
     </message>
   </context>
   <context>
+    <name>DatabaseDialog</name>
+    <message>
+      <location filename="../../stockdesk/ui/database_dialog.py" line="143" />
+      <source>SQLite database file</source>
+      <translation>SQLite 数据库文件</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/database_dialog.py" line="144" />
+      <source>SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)</source>
+      <translation>SQLite 数据库 (*.db *.sqlite *.sqlite3);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/database_dialog.py" line="1" />
+      <source>Database</source>
+      <translation>数据库</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/database_dialog.py" line="156" />
+      <source>A SQLite file on this computer</source>
+      <translation>本机上的 SQLite 文件</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/database_dialog.py" line="157" />
+      <source>A PostgreSQL server shared by the team</source>
+      <translation>团队共用的 PostgreSQL 服务器</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/database_dialog.py" line="158" />
+      <source>Browse…</source>
+      <translation>浏览…</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/database_dialog.py" line="160" />
+      <source>empty: the saved password, ~/.pgpass or PGPASSWORD</source>
+      <translation>留空：使用已保存的密码、~/.pgpass 或 PGPASSWORD</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/database_dialog.py" line="1" />
+      <source>File</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/database_dialog.py" line="82" />
+      <source>Host</source>
+      <translation>主机</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/database_dialog.py" line="83" />
+      <source>Port</source>
+      <translation>端口</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/database_dialog.py" line="87" />
+      <source>User</source>
+      <translation>用户</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/database_dialog.py" line="88" />
+      <source>Password</source>
+      <translation>密码</translation>
+    </message>
+  </context>
+  <context>
     <name>FailuresModel</name>
     <message>
       <location filename="../../stockdesk/ui/failures_model.py" line="26" />
@@ -192,6 +255,16 @@
   </context>
   <context>
     <name>JobForm</name>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="240" />
+      <source>Update</source>
+      <translation>更新到最新</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="242" />
+      <source>Bring every stored stock to the last trading day the server has</source>
+      <translation>把已保存的每只股票（以及此后上市的股票）更新到服务器的最后一个交易日</translation>
+    </message>
     <message>
       <location filename="../../stockdesk/ui/job_form.py" line="115" />
       <source>The start date is after the end date.</source>
@@ -412,6 +485,16 @@ Details: {error}</source>
       <source>&amp;Daily Update…</source>
       <translation>每日更新(&amp;D)…</translation>
     </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="363" />
+      <source>A job is running. Choose another database when it has ended.</source>
+      <translation>有任务正在运行。请在任务结束后再选择其他数据库。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="377" />
+      <source>&amp;Database…</source>
+      <translation>数据库(&amp;D)…</translation>
+    </message>
   </context>
   <context>
     <name>NoticeBar</name>
@@ -612,6 +695,26 @@ Details: {error}</source>
       <location filename="../../stockdesk/app.py" line="146" />
       <source>{count} job(s) were interrupted when StockDesk last stopped: {ids}</source>
       <translation>上次退出时有 {count} 个任务被中断：{ids}</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/app.py" line="181" />
+      <source>The password could not be saved in the system keyring ({error}); it will be asked for again, or put it in ~/.pgpass.</source>
+      <translation>无法把密码保存到系统钥匙串（{error}）；下次需要重新输入，或把它写入 ~/.pgpass。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/app.py" line="208" />
+      <source>The database chosen last time could not be opened, so the default one is used. {error}</source>
+      <translation>上次选择的数据库无法打开，已改用默认数据库。{error}</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/app.py" line="292" />
+      <source>Opening {database}…</source>
+      <translation>正在打开 {database}…</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/app.py" line="309" />
+      <source>The database was not changed: {error}</source>
+      <translation>数据库没有改变：{error}</translation>
     </message>
   </context>
   <context>

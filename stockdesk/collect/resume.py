@@ -2,7 +2,7 @@
 
 ``stockdesk collect --resume ID`` and the window's Resume button both go through here, so
 they accept and refuse the same jobs and build the same request. It reads through the job
-log's methods rather than the database, which keeps core free of SQLAlchemy;
+log's methods rather than the database, which keeps collect free of SQL;
 :class:`stockdesk.db.joblog.JobLog` is what callers pass.
 """
 

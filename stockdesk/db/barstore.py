@@ -14,6 +14,10 @@ transactions with a 32 MB page cache took 5.8-7.2 s of CPU to write, against 9.9
 in 40,000-row ones with SQLite's default 2 MB cache (64 MB of cache did no better). Rows
 wait in SQLite's pages, not as Python tuples (~700 bytes each), so memory stays flat
 however many days a transaction holds.
+
+On PostgreSQL the same calls go through :mod:`stockdesk.db.pg_writer` (COPY into a
+staging table, one upsert per transaction); the choice is made once, when the store is
+made, so SQLite's path is the code it always was.
 """
 
 from __future__ import annotations
@@ -22,14 +26,17 @@ import dataclasses
 import datetime as dt
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol
 
 from sqlalchemy import Connection, func, select
 
-from stockdesk.db import tally
+from stockdesk.db import gate, tally
+from stockdesk.db.coverage import mark_pending, write_coverage, write_factors
 from stockdesk.db.database import Database
 from stockdesk.db.errors import translate_errors
 from stockdesk.db.models import DailyBarRow, SecurityRow
-from stockdesk.domain.values import BAR_COLUMNS, Bar, ItemResult, Security
+from stockdesk.db.pg_writer import PostgresBars
+from stockdesk.domain.values import BAR_COLUMNS, Bar, Coverage, Factor, ItemResult, Security
 
 _KEY = ("code", "date", "adjustflag")
 UPSERT_BARS = (
@@ -55,6 +62,13 @@ _STOCKS_PER_DAY = (
     "AND bar.adjustflag = ? GROUP BY bar.date"
 )
 
+_SPAN_COUNTS = (
+    "WITH span(code, first, last) AS (VALUES {values}) "
+    "SELECT span.code, count(*) FROM span JOIN daily_bar AS bar "
+    "ON bar.code = span.code AND bar.date BETWEEN span.first AND span.last "
+    "AND bar.adjustflag = ? GROUP BY span.code"
+)
+
 _BAR = DailyBarRow.__table__
 _SECURITY = SecurityRow.__table__
 _IN_CHUNK = 500
@@ -66,6 +80,7 @@ class BarStore:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._dialect = _dialect_of(db)
 
     def save_securities(self, securities: Iterable[Security]) -> None:
         """Insert or update securities by code.
@@ -74,14 +89,8 @@ class BarStore:
         at its start, and SQLAlchemy's per-row parameter processing held the job's thread
         (and, in the window, the GIL the event loop needs) for 46 ms; this takes 13-22 ms.
         """
-        rows = [
-            (security.code, security.name, security.type, security.status,
-             _iso_or_none(security.ipo_date), _iso_or_none(security.out_date))
-            for security in securities
-        ]
-        if rows:
-            with self._db.writing_connection() as connection:
-                connection.exec_driver_sql(UPSERT_SECURITIES, rows)
+        with self._db.writing_connection() as connection:
+            self._dialect.save_securities(connection, securities)
 
     def securities(self, codes: Iterable[str] | None = None) -> list[Security]:
         """Stored securities ordered by code, all of them or those of ``codes``."""
@@ -130,6 +139,25 @@ class BarStore:
                 )
             return counts
 
+    def span_counts(
+        self, spans: Sequence[tuple[str, dt.date, dt.date]], adjustflag: str
+    ) -> dict[str, int]:
+        """Stored rows per code within its own ``(code, first, last)`` span; codes with
+        none are absent. One range seek on the primary key per span."""
+        counts: dict[str, int] = {}
+        with self._db.reading() as session:
+            connection = session.connection()
+            for first in range(0, len(spans), _IN_CHUNK):
+                chunk = spans[first : first + _IN_CHUNK]
+                rows = connection.exec_driver_sql(
+                    _SPAN_COUNTS.format(values=", ".join(["(?, ?, ?)"] * len(chunk))),
+                    (*(value for code, low, high in chunk
+                       for value in (code, low.isoformat(), high.isoformat())),
+                     str(adjustflag)),
+                )
+                counts.update((code, count) for code, count in rows)
+        return counts
+
     def stocks_per_day(
         self, spans: Sequence[tuple[str, dt.date, dt.date]], adjustflag: str
     ) -> dict[dt.date, int]:
@@ -145,36 +173,34 @@ class BarStore:
             connection = session.connection()
             for first in range(0, len(spans), _IN_CHUNK):
                 chunk = spans[first : first + _IN_CHUNK]
-                rows = connection.exec_driver_sql(
-                    _STOCKS_PER_DAY.format(values=", ".join(["(?, ?, ?)"] * len(chunk))),
-                    (*(value for code, low, high in chunk
-                       for value in (code, low.isoformat(), high.isoformat())),
-                     str(adjustflag)),
-                )
-                for day, count in rows:
-                    key = dt.date.fromisoformat(day)
-                    counts[key] = counts.get(key, 0) + count
+                for day, count in self._dialect.stocks_per_day(connection, chunk, adjustflag):
+                    counts[day] = counts.get(day, 0) + count
         return counts
 
     def commit_stocks(
-        self, job_id: str, results: Sequence[tuple[ItemResult, Sequence[Bar]]]
+        self, job_id: str, results: Sequence[tuple[ItemResult, Sequence[Bar]]],
+        coverage: Sequence[Coverage] = (),
     ) -> None:
         """Store stocks' bars and their job items, and update the job, in ONE transaction.
 
         A stock's rows and its item are committed together or not at all, so a later
         failure, cancel or crash never loses a stock logged as done, nor logs one that is
         not stored. Each item's ``rows`` is stored as the number of bars given with it.
+        ``coverage`` (the stocks' new ``bar_coverage`` rows) is written in the same
+        transaction.
         """
         bars = [bar for _item, stock_bars in results for bar in stock_bars]
         items = [dataclasses.replace(item, rows=len(stock_bars)) for item, stock_bars in results]
         with self._db.writing_connection() as connection:
-            if bars:
-                connection.exec_driver_sql(UPSERT_BARS, bars)
+            if bars and self._dialect.stage(connection, bars):
+                self._dialect.flush(connection)
+            write_coverage(connection, coverage)
+            gate.check_held(self._db, job_id, connection)
             tally.record(connection, job_id, items, dt.datetime.now())
 
     def batch(self, job_id: str) -> BarBatch:
         """A :class:`BarBatch` writing for ``job_id``; use it as a context manager."""
-        return BarBatch(self._db, job_id)
+        return BarBatch(self._db, job_id, self._dialect)
 
     def bars(self, code: str, start: dt.date, end: dt.date, adjustflag: str) -> list[Bar]:
         """A stock's bars in ``[start, end]`` ordered by date, as :data:`Bar` tuples."""
@@ -217,14 +243,19 @@ class BarBatch:
     (up to their busy timeout), so the owner commits at least every second or so.
     """
 
-    def __init__(self, database: Database, job_id: str) -> None:
+    def __init__(self, database: Database, job_id: str, dialect: _Dialect | None = None) -> None:
         self._database = database
         self._job_id = job_id
+        self._dialect = dialect or _dialect_of(database)
+        self._staged = False
         self._connection: Connection | None = None
         self._default_cache = 0
         self._began: float | None = None
+        self._marked = False
         self.rows = 0
         """Rows added since the last commit."""
+        self.committed_rows = 0
+        """Rows committed through this batch so far."""
 
     def __enter__(self) -> BarBatch:
         return self
@@ -236,52 +267,150 @@ class BarBatch:
         """Write ``bars`` into the open transaction (beginning one if needed)."""
         if not bars:
             return
-        with translate_errors(self._database.path):
-            self._begin().exec_driver_sql(UPSERT_BARS, bars)
+        with translate_errors(self._database.where):
+            if self._dialect.stage(self._begin(), bars):
+                self._staged = True
         self.rows += len(bars)
+
+    def add_factors(self, events: Sequence[Factor],
+                    checked: Sequence[tuple[str, dt.date]]) -> None:
+        """Write adjust factors and how far they are known into the open transaction:
+        while it is open, no other connection may write."""
+        with translate_errors(self._database.where):
+            write_factors(self._begin(), events, checked)
 
     def age(self) -> float | None:
         """Seconds since the open transaction began; None when none is open."""
         return None if self._began is None else time.monotonic() - self._began
 
-    def commit(self, items: Sequence[ItemResult] = ()) -> None:
-        """Commit the rows added so far with ``items``, the stocks they complete.
+    def commit(self, items: Sequence[ItemResult] = (), coverage: Sequence[Coverage] = (),
+               *, progress: int | None = None) -> None:
+        """Commit the rows added so far with ``items``, the stocks they complete, and
+        those stocks' new ``bar_coverage`` rows.
 
-        Each item's ``rows`` is kept as given (all the rows the job stored for it).
+        Each item's ``rows`` is kept as given (all the rows the job stored for it). The
+        first transaction also marks the job in ``coverage_pending``: it holds rows of
+        stocks not finished yet, whose coverage the job recounts when it ends. With
+        ``progress`` (0-100, the caller's measure of the job done), the job row also shows
+        that progress and every row this batch committed, in the same transaction: the
+        job log moves while stocks are still unfinished (:class:`tally.Advance`).
         """
         if self._began is None and not items:
             return
-        with translate_errors(self._database.path):
+        advance = (None if progress is None
+                   else tally.Advance(progress, self.committed_rows + self.rows))
+        with translate_errors(self._database.where):
             connection = self._begin()
-            tally.record(connection, self._job_id, items, dt.datetime.now())
+            if self._staged:
+                self._dialect.flush(connection)
+            if not self._marked:
+                mark_pending(connection, self._job_id)
+                self._marked = True
+            write_coverage(connection, coverage)
+            gate.check_held(self._database, self._job_id, connection)
+            tally.record(connection, self._job_id, items, dt.datetime.now(), advance)
             connection.commit()
         self._began = None
+        self._staged = False
+        self.committed_rows += self.rows
         self.rows = 0
 
     def close(self) -> None:
         """Roll back what was not committed and give the connection back."""
         connection, self._connection = self._connection, None
         self._began = None
+        self._staged = False
         self.rows = 0
         if connection is None:
             return
-        with translate_errors(self._database.path):
+        with translate_errors(self._database.where):
             try:
                 if connection.in_transaction():
                     connection.rollback()
-                self._pragma(connection, f"PRAGMA cache_size={self._default_cache}")
+                self._dialect.end_batch(connection, self._default_cache)
             finally:
                 connection.close()
 
     def _begin(self) -> Connection:
         if self._connection is None:
             self._connection = self._database.connect_writer()
-            self._default_cache = self._pragma(self._connection, "PRAGMA cache_size")
-            self._pragma(self._connection, f"PRAGMA cache_size={-BATCH_CACHE_KIB}")
+            self._default_cache = self._dialect.begin_batch(self._connection)
         if self._began is None:
             self._connection.begin()
             self._began = time.monotonic()
         return self._connection
+
+
+class _Dialect(Protocol):
+    """How bars reach one kind of database: SQLite here, PostgreSQL in ``pg_writer``."""
+
+    def stage(self, connection: Connection, bars: Sequence[Bar]) -> bool:
+        """Write ``bars`` into the open transaction, or stage them and return True:
+        :meth:`flush` must then store them before the commit."""
+
+    def flush(self, connection: Connection) -> None:
+        """Store what :meth:`stage` held back; called once, just before the commit."""
+
+    def save_securities(self, connection: Connection, securities: Iterable[Security]) -> None:
+        """Insert or update ``securities`` by code in the open transaction."""
+
+    def stocks_per_day(
+        self, connection: Connection, spans: Sequence[tuple[str, dt.date, dt.date]],
+        adjustflag: str,
+    ) -> list[tuple[dt.date, int]]:
+        """``(day, stocks)`` rows of :meth:`BarStore.stocks_per_day` for up to
+        :data:`_IN_CHUNK` spans."""
+
+    def begin_batch(self, connection: Connection) -> int:
+        """Tune a batch's new connection; returns what :meth:`end_batch` restores."""
+
+    def end_batch(self, connection: Connection, saved: int) -> None:
+        """Undo :meth:`begin_batch` before the connection goes back to the pool."""
+
+
+def _dialect_of(database: Database) -> _Dialect:
+    return PostgresBars() if database.postgresql else SqliteBars()
+
+
+class SqliteBars:
+    """SQLite: the driver's ``executemany`` of an upsert on plain tuples (the measured
+    fastest path, see the module doc); a batch's connection gets a larger page cache."""
+
+    def stage(self, connection: Connection, bars: Sequence[Bar]) -> bool:
+        connection.exec_driver_sql(UPSERT_BARS, bars)
+        return False
+
+    def flush(self, connection: Connection) -> None:
+        """Nothing held back: :meth:`stage` wrote the rows."""
+
+    def save_securities(self, connection: Connection, securities: Iterable[Security]) -> None:
+        rows = [
+            (security.code, security.name, security.type, security.status,
+             _iso_or_none(security.ipo_date), _iso_or_none(security.out_date))
+            for security in securities
+        ]
+        if rows:
+            connection.exec_driver_sql(UPSERT_SECURITIES, rows)
+
+    def stocks_per_day(
+        self, connection: Connection, spans: Sequence[tuple[str, dt.date, dt.date]],
+        adjustflag: str,
+    ) -> list[tuple[dt.date, int]]:
+        rows = connection.exec_driver_sql(
+            _STOCKS_PER_DAY.format(values=", ".join(["(?, ?, ?)"] * len(spans))),
+            (*(value for code, low, high in spans
+               for value in (code, low.isoformat(), high.isoformat())),
+             str(adjustflag)),
+        )
+        return [(dt.date.fromisoformat(day), count) for day, count in rows]
+
+    def begin_batch(self, connection: Connection) -> int:
+        default = self._pragma(connection, "PRAGMA cache_size")
+        self._pragma(connection, f"PRAGMA cache_size={-BATCH_CACHE_KIB}")
+        return default
+
+    def end_batch(self, connection: Connection, saved: int) -> None:
+        self._pragma(connection, f"PRAGMA cache_size={saved}")
 
     @staticmethod
     def _pragma(connection: Connection, statement: str) -> int:

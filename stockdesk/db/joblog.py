@@ -12,15 +12,13 @@ from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any, TypeVar
 
-from sqlalchemy import exists, literal_column, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from stockdesk.db import tally
+from stockdesk.db import gate, tally
 from stockdesk.db.database import Database
-from stockdesk.db.gate import gate_is_open, interrupt_dead
 from stockdesk.db.models import CollectionJobRow, JobItemRow
 from stockdesk.db.owner import Owner
-from stockdesk.domain.errors import JobRunningError
 from stockdesk.domain.taskid import make_task_id
 from stockdesk.domain.values import (
     AdjustFlag,
@@ -49,28 +47,35 @@ class JobLog:
     ) -> JobRecord:
         """Log a new ``running`` job owned by this process and return it.
 
-        The gate's check (:mod:`stockdesk.db.gate`) and the insert are one write
-        transaction, so of two processes starting at once exactly one gets the job.
+        The job passes the one-job gate (:mod:`stockdesk.db.gate`) first, so of two
+        processes starting at once exactly one gets the job. On PostgreSQL the job holds
+        the gate until :meth:`finish_job`.
 
         Raises:
             JobRunningError: a job with a live owner is running; no job was added.
         """
         now = now or dt.datetime.now()
         owner = Owner.current()
-        with self._db.writing() as session:
-            # Return rather than raise here: the interrupted marks are true either way.
-            record = (_insert_job(session, request, owner, thread_id, now)
-                      if gate_is_open(session, now) else None)
-        if record is None:
-            raise JobRunningError()
-        return record
+        return gate.start_job(
+            self._db, now, lambda session: _insert_job(session, request, owner, thread_id, now)
+        )
 
-    def set_plan(self, job_id: str, *, total: int, strategy: str | None) -> None:
-        """Store how many stocks the job will process and how it fetches them."""
+    def gate_open(self, now: dt.datetime | None = None) -> bool:
+        """Whether a job could start now (no job with a live owner is running)."""
+        return gate.is_open(self._db, now or dt.datetime.now())
+
+    def set_plan(self, job_id: str, *, total: int, strategy: str | None,
+                 start_date: dt.date | None = None, end_date: dt.date | None = None) -> None:
+        """Store how many stocks the job will process and how it fetches them, and the
+        range, when only planning found it (an update)."""
         with self._db.writing() as session:
             row = _job(session, job_id)
             row.total_stocks = total
             row.strategy = strategy
+            if start_date is not None:
+                row.start_date = start_date
+            if end_date is not None:
+                row.end_date = end_date
             row.progress = tally.progress_of(row.processed_stocks, total, row.status)
 
     def record_items(self, job_id: str, items: Sequence[ItemResult]) -> None:
@@ -80,6 +85,7 @@ class JobLog:
         and the item together.
         """
         with self._db.writing() as session:
+            gate.check_held(self._db, job_id, session)
             tally.record(session, job_id, items, dt.datetime.now())
 
     def finish_job(
@@ -90,15 +96,25 @@ class JobLog:
         error_message: str | None = None,
         now: dt.datetime | None = None,
     ) -> JobRecord:
-        """End the job with ``status`` and return its final record."""
-        with self._db.writing() as session:
-            row = _job(session, job_id)
-            row.status = status
-            row.end_time = now or dt.datetime.now()
-            row.error_message = error_message
-            row.progress = tally.progress_of(row.processed_stocks, row.total_stocks, status)
-            session.flush()
-            return _record(row)
+        """End the job with ``status`` and return its final record; the job's hold on
+        the gate ends with it, even when logging the end fails.
+
+        The counters are recounted from the items: an ended job shows exactly the stocks
+        it committed, not the days a by-date run had stored for stocks it did not finish.
+        """
+        try:
+            with self._db.writing() as session:
+                row = _job(session, job_id)
+                ended = now or dt.datetime.now()
+                row.status = status
+                row.end_time = ended
+                row.error_message = error_message
+                session.flush()
+                tally.recount(session, job_id, ended)
+                session.refresh(row)
+                return _record(row)
+        finally:
+            gate.release(self._db, job_id)
 
     def get_job(self, job_id: str, *, with_failures: bool = False) -> JobRecord | None:
         """The job, with ``failed_details`` filled when asked; None if there is none."""
@@ -130,10 +146,15 @@ class JobLog:
         """Jobs, newest first.
 
         Start times have whole seconds and the ID's last part is a thread id, so jobs started
-        in one second are told apart by SQLite's rowid: the order they were logged in.
+        in one second are told apart by their end: the gate lets a job start only once the
+        one before it has ended (or been marked interrupted, at that start), so of two jobs
+        in one second the newer is still running (no end) or ended later. The same order on
+        SQLite and PostgreSQL, without relying on either's row ids.
         """
         query = select(CollectionJobRow).order_by(
-            CollectionJobRow.start_time.desc(), literal_column("collection_job.rowid").desc()
+            CollectionJobRow.start_time.desc(),
+            CollectionJobRow.end_time.desc().nulls_first(),
+            CollectionJobRow.id.desc(),
         )
         with self._db.reading() as session:
             return [_record(row) for row in session.scalars(query.limit(limit))]
@@ -166,8 +187,7 @@ class JobLog:
 
     def recover_interrupted(self, now: dt.datetime | None = None) -> list[str]:
         """Mark ``running`` jobs whose process is gone as ``interrupted``; return their ids."""
-        with self._db.writing() as session:
-            return interrupt_dead(session, now or dt.datetime.now())
+        return gate.recover(self._db, now or dt.datetime.now())
 
 
 def _insert_job(

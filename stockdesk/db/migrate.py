@@ -4,8 +4,11 @@ Alembic is configured in code, with ``script_location`` pointing at the ``migrat
 folder next to this module: the revisions are plain Python files inside the package, so
 they travel with a wheel or a PyInstaller bundle and no ``alembic.ini`` is read at run time.
 
-An existing database is copied before it is upgraded: a migration that goes wrong on an
-analyst's years of collected data must leave them a file to go back to.
+An existing SQLite database is copied before it is upgraded: a migration that goes wrong
+on an analyst's years of collected data must leave them a file to go back to. On
+PostgreSQL the whole upgrade is one transaction (its DDL is transactional), serialised
+between processes and machines by a transaction-level advisory lock; backing up a server
+is its administrator's business (``pg_dump``).
 """
 
 from __future__ import annotations
@@ -20,12 +23,16 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.engine import URL
 
 from stockdesk.db.engine import WRITE_OPTIONS
+from stockdesk.db.errors import Where, describe
 from stockdesk.domain.errors import DatabaseError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATE_LOCK_KEY = 0x5354_4B44_4D49_4752  # "STKDMIGR"
+"""PostgreSQL advisory lock key that serialises migrations of one database."""
 
 
 def alembic_config() -> Config:
@@ -48,13 +55,16 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(engine: Engine, path: Path | None, *, now: dt.datetime | None = None) -> Path | None:
+def upgrade(
+    engine: Engine, path: Path | None, *, now: dt.datetime | None = None, where: Where = None
+) -> Path | None:
     """Migrate the database to head; return the backup made first, if one was needed.
 
     A database already at head costs one read. Otherwise the check is repeated inside a
-    ``BEGIN IMMEDIATE`` transaction, so that two processes opening a new file at the same
-    moment migrate it once; a database that has tables but an older (or no) revision is
-    backed up before anything changes.
+    ``BEGIN IMMEDIATE`` transaction (on PostgreSQL: after taking an advisory lock), so
+    that two processes opening a new database at the same moment migrate it once; a
+    SQLite database that has tables but an older (or no) revision is backed up before
+    anything changes. ``where`` names the database in messages (default: ``path``).
     """
     config = alembic_config()
     script = ScriptDirectory.from_config(config)
@@ -65,10 +75,13 @@ def upgrade(engine: Engine, path: Path | None, *, now: dt.datetime | None = None
         connection.rollback()
         connection.execution_options(**WRITE_OPTIONS)
         with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": MIGRATE_LOCK_KEY})
             current = current_revision(connection)
             if current == head:
                 return None
-            _check_known(script, current, path)
+            _check_known(script, current, where if where is not None else path)
             backup = None
             if path is not None and inspect(connection).get_table_names():
                 backup = backup_database(path, current, now=now)
@@ -99,13 +112,18 @@ def backup_database(path: Path, revision: str | None, *, now: dt.datetime | None
     return target
 
 
-def _check_known(script: ScriptDirectory, revision: str | None, path: Path | None) -> None:
+def _check_known(script: ScriptDirectory, revision: str | None, where: Where) -> None:
     if revision is None:
         return
     try:
         script.get_revision(revision)
     except CommandError as exc:
+        if isinstance(where, URL):
+            shown = (f"PostgreSQL 服务器 {where.host or 'localhost'}:{where.port or 5432} "
+                     f"上的数据库 {where.database or ''}（{describe(where)}）")
+        else:
+            shown = f"数据库 {where or ''}"
         raise DatabaseError(
-            f"数据库 {path or ''} 由更新版本的 StockDesk 创建（数据库版本 {revision}），"
-            "当前程序无法使用它，也没有改动它。请升级 StockDesk，或选择另一个数据库文件。"
+            f"{shown} 由更新版本的 StockDesk 创建（数据库版本 {revision}），"
+            "当前程序无法使用它，也没有改动它。请升级 StockDesk，或选择另一个数据库。"
         ) from exc

@@ -2,7 +2,9 @@
 
 The real calendar depends on yearly State Council notices; the simulator only needs one that
 is deterministic and has the gaps collectors must cope with (a week closed for the Spring
-Festival and for National Day, single days for New Year, Qingming and Labour Day).
+Festival and for National Day, single days for New Year, Qingming and Labour Day). The same
+rule holds for every year, back to the exchange's first day: the 1990s get this calendar too
+(with their real Spring Festival dates), not the shorter holidays of the time.
 """
 
 from __future__ import annotations
@@ -10,8 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+FIRST_TRADING_DAY = dt.date(1990, 12, 19)
+"""The Shanghai exchange's first trading day, where baostock's history begins."""
+
 # Lunar New Year's Day per year; the exchange closes from its eve for a week.
 _SPRING_FESTIVAL = {
+    1990: (1, 27), 1991: (2, 15), 1992: (2, 4), 1993: (1, 23), 1994: (2, 10), 1995: (1, 31),
+    1996: (2, 19), 1997: (2, 7), 1998: (1, 28), 1999: (2, 16),
     2000: (2, 5), 2001: (1, 24), 2002: (2, 12), 2003: (2, 1), 2004: (1, 22), 2005: (2, 9),
     2006: (1, 29), 2007: (2, 18), 2008: (2, 7), 2009: (1, 26), 2010: (2, 14), 2011: (2, 3),
     2012: (1, 23), 2013: (2, 10), 2014: (1, 31), 2015: (2, 19), 2016: (2, 8), 2017: (1, 28),

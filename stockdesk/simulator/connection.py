@@ -28,10 +28,11 @@ log = logging.getLogger(__name__)
 _PAGED = frozenset({
     "query_trade_dates", "query_all_stock", "query_stock_basic", "query_hs300_stocks",
     "query_sz50_stocks", "query_zz500_stocks", "query_history_k_data_plus",
+    "query_adjust_factor",
 })
 _DATED = {"query_daily_history_k_AStock": 2, "query_all_stock": 4, "query_hs300_stocks": 4,
-          "query_sz50_stocks": 4, "query_zz500_stocks": 4}
-_CODED = frozenset({"query_history_k_data_plus", "query_stock_basic"})
+          "query_sz50_stocks": 4, "query_zz500_stocks": 4, "query_daily_adjust_factor": 2}
+_CODED = frozenset({"query_history_k_data_plus", "query_stock_basic", "query_adjust_factor"})
 _UNDECODABLE = b"\xff\xfe\xfd\xfc not zlib, not utf-8 \x80\x81"
 """Fails both ``zlib.decompress`` and UTF-8 decoding, whatever the reply type."""
 _NO_RECORDS = '{"record":[]}'
@@ -110,16 +111,16 @@ class ClientConnection:
         if self._faults.latency > 0 and self._stopping.wait(self._faults.latency):
             return False
         msg_type = response_type(request.type)
-        keep = (self._replies is not None and fault is None and self._logged_in
-                and self._handlers.serves(request.method))
-        if keep and line in self._replies:
-            self.sock.sendall(self._replies[line])
+        kept = self._replies if (fault is None and self._logged_in
+                                 and self._handlers.serves(request.method)) else None
+        if kept is not None and line in kept:
+            self.sock.sendall(kept[line])
             return True
         fields = self._answer(request)
         if fault is None:
             data = reply(msg_type, fields)
-            if keep:
-                self._replies[line] = data
+            if kept is not None:
+                kept[line] = data
             self.sock.sendall(data)
             return True
         return self._misbehave(fault, request, msg_type, fields)

@@ -3,6 +3,11 @@
 The same seed always gives the same market, and a bar for ``(code, day)`` is the same
 whichever query returns it (a per-stock range or a per-date snapshot), so tests can compare
 what a collector stored against :meth:`Market.bars`.
+
+By default the market's history is baostock's: from the exchange's first trading day
+(1990-12-19), each security with bars for every trading day from its listing day on. Bars
+are made a year of one security at a time, only when asked for, so the span costs next to
+nothing until it is queried.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import numpy as np
 from stockdesk.domain.values import Security
 from stockdesk.simulator import calendar
 from stockdesk.simulator.bars import K_FIELDS, BarBlock, format_rows
+from stockdesk.simulator.factors import position_through, price_factors
 from stockdesk.simulator.paths import LOTS, Profile, YearPath, build_profile, build_year
 from stockdesk.simulator.timeline import Timeline
 from stockdesk.simulator.universe import build_securities
@@ -34,17 +40,23 @@ _STATIC_FIELDS = ("index", "is_st", "float_shares", "eps", "bvps", "sps", "cfps"
 class Market:
     """Securities and daily bars of a made-up market, all derived from ``seed``.
 
-    Thread-safe: the simulator serves several connections from one market.
+    The market's history spans ``[first_day, last_day]``; a security listed before
+    ``first_day`` is listed on its first trading day (see
+    :func:`~stockdesk.simulator.universe.build_securities`). Thread-safe: the simulator
+    serves several connections from one market.
     """
 
     def __init__(self, *, seed: int = 7, stocks: int = 300, indices: int = 4,
-                 first_day: dt.date = dt.date(2018, 1, 1),
+                 first_day: dt.date = calendar.FIRST_TRADING_DAY,
                  last_day: dt.date = dt.date(2026, 12, 31)) -> None:
         if first_day > last_day:
             raise ValueError("first_day must not be after last_day")
         self.seed = seed
         self.first_day = first_day
         self.last_day = last_day
+        self.today = last_day
+        """The server's "now" (:mod:`~stockdesk.simulator.factors`): nothing after it is
+        served; tests move it forward to see new days, listings and ex-rights days."""
         rng = np.random.default_rng(seed)
         self.securities: tuple[Security, ...] = build_securities(
             rng, stocks, indices, first_day, last_day)
@@ -84,7 +96,7 @@ class Market:
         position = self._timeline.index(day)
         if position is None:
             return set()
-        year = self._timeline.days[position].year
+        year = day.year
         codes = set()
         for security in self.listed(day):
             path = self._year(security, year)
@@ -99,6 +111,7 @@ class Market:
         if adjustflag not in ("1", "2", "3"):
             raise ValueError(f"adjustflag must be '1', '2' or '3', got {adjustflag!r}")
         security = self._by_code.get(code)
+        end = min(end, self.today)
         if security is None or start > end:
             return []
         profile = self._profile(security)
@@ -107,7 +120,7 @@ class Market:
         if lo >= hi:
             return []
         parts = []
-        for year in range(self._timeline.days[lo].year, self._timeline.days[hi - 1].year + 1):
+        for year in range(self._timeline.day(lo).year, self._timeline.day(hi - 1).year + 1):
             path = self._year(security, year)
             if path is not None:
                 begin = max(lo - path.start, 0)
@@ -115,8 +128,9 @@ class Market:
         data = np.concatenate(parts)
         rows = len(data)
         block = BarBlock(
-            dates=self._timeline.iso[lo:hi], codes=[code] * rows, data=data,
-            factors=profile.factors(np.arange(lo, hi), adjustflag),
+            dates=self._timeline.iso(lo, hi), codes=[code] * rows, data=data,
+            factors=price_factors(profile, np.arange(lo, hi), adjustflag,
+                                  position_through(self._timeline, self.today)),
             index=np.full(rows, profile.index), is_st=np.full(rows, profile.is_st),
             float_shares=np.full(rows, profile.float_shares), eps=np.full(rows, profile.eps),
             bvps=np.full(rows, profile.bvps), sps=np.full(rows, profile.sps),
@@ -127,15 +141,15 @@ class Market:
     def day_bars(self, day: dt.date) -> list[list[str]]:
         """Unadjusted wire rows of every stock (type 1) listed on ``day``, by code."""
         position = self._timeline.index(day)
-        if position is None:
+        if position is None or day > self.today:
             return []
         columns = self._static_columns()
         listed = np.flatnonzero((columns["first"] <= position) & (position <= columns["last"]))
         if len(listed) == 0:
             return []
-        start, matrix = self._year_matrix(self._timeline.days[position].year)
+        start, matrix = self._year_matrix(day.year)
         block = BarBlock(
-            dates=[self._timeline.iso[position]] * len(listed),
+            dates=[day.isoformat()] * len(listed),
             codes=[self._stocks[i].code for i in listed.tolist()],
             data=matrix[listed, position - start],
             factors=np.ones(len(listed)),

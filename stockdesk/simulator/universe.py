@@ -2,7 +2,11 @@
 
 Codes follow the real boards (Shanghai main 600xxx, STAR 688xxx, Shenzhen main 000xxx, SME
 002xxx, ChiNext 300xxx) so code-parsing and sorting code is exercised as in production. Lower
-codes list earlier, as on the real exchanges.
+codes list earlier, as on the real exchanges, from the day each board opened.
+
+A market's history begins on its first day: a security listed earlier is listed on the
+market's first trading day instead, so what the market lists never claims days it has no
+bars for.
 """
 
 from __future__ import annotations
@@ -14,7 +18,11 @@ from itertools import product
 import numpy as np
 
 from stockdesk.domain.values import Security
-from stockdesk.simulator.calendar import next_trading_day, previous_trading_day
+from stockdesk.simulator.calendar import (
+    FIRST_TRADING_DAY,
+    next_trading_day,
+    previous_trading_day,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +35,7 @@ class _Board:
 
 
 _BOARDS = (
-    _Board("sh", 600000, 6000, 0.36, dt.date(1990, 12, 19)),
+    _Board("sh", 600000, 6000, 0.36, FIRST_TRADING_DAY),
     _Board("sh", 688001, 999, 0.10, dt.date(2019, 7, 22)),
     _Board("sz", 1, 1999, 0.14, dt.date(1991, 4, 3)),
     _Board("sz", 2001, 1999, 0.18, dt.date(2004, 6, 25)),
@@ -56,21 +64,26 @@ _TRADES = (
     "矿业", "通信",
 )
 _DELIST_RATE = 0.03
+_DELISTINGS_FROM = dt.date(2001, 1, 1)
+"""No earlier delistings: the first A-share companies were delisted in 2001."""
 _ST_RATE = 0.02
 
 
 def build_securities(rng: np.random.Generator, stocks: int, indices: int,
                      first_day: dt.date, last_day: dt.date) -> tuple[Security, ...]:
-    """Indices and stocks of one market, sorted by code as baostock lists them."""
+    """Indices and stocks of one market, sorted by code as baostock lists them; none is
+    listed before the first trading day on or after ``first_day``."""
     if not 0 <= stocks <= MAX_STOCKS:
         raise ValueError(f"stocks must be between 0 and {MAX_STOCKS}, got {stocks}")
     if not 0 <= indices <= MAX_INDICES:
         raise ValueError(f"indices must be between 0 and {MAX_INDICES}, got {indices}")
-    result = [Security(code, name, "2", "1", ipo) for code, name, ipo in _INDICES[:indices]]
+    opened = next_trading_day(first_day)
+    result = [Security(code, name, "2", "1", max(ipo, opened))
+              for code, name, ipo in _INDICES[:indices]]
     names = iter(_unique_names(rng, stocks))
     for board, count in zip(_BOARDS, _board_counts(stocks), strict=True):
         for code, ipo in _board_listings(rng, board, count, last_day):
-            result.append(_stock(rng, code, next(names), ipo, first_day, last_day))
+            result.append(_stock(rng, code, next(names), max(ipo, opened), last_day))
     return tuple(sorted(result, key=lambda security: security.code))
 
 
@@ -96,8 +109,8 @@ def _board_listings(rng: np.random.Generator, board: _Board, count: int,
 
 
 def _stock(rng: np.random.Generator, code: str, name: str, ipo: dt.date,
-           first_day: dt.date, last_day: dt.date) -> Security:
-    listed_from = max(ipo, first_day).toordinal() + 60
+           last_day: dt.date) -> Security:
+    listed_from = max(ipo.toordinal() + 60, _DELISTINGS_FROM.toordinal())
     delists = rng.random() < _DELIST_RATE and listed_from < last_day.toordinal()
     if delists:
         out = dt.date.fromordinal(int(rng.integers(listed_from, last_day.toordinal())))

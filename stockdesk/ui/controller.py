@@ -1,8 +1,14 @@
 """Starting, watching and cancelling collection jobs from the GUI thread.
 
-The controller owns the one-job gate (a QMutex locked and unlocked in the GUI thread), the
-worker thread of the running job and the applier that streams results into the table. It
-lives in the GUI thread, so every slot connected to the worker's signals runs there.
+The controller owns the window's one-job gate, the worker thread of the running job and
+the applier that streams results into the table. It lives in the GUI thread, so every slot
+connected to the worker's signals runs there.
+
+The gate is a QMutex, locked with ``tryLock()`` and unlocked in the GUI thread: it covers
+one process, whose windows share it (baostock keeps one socket per process), and refuses a
+second Start before anything reaches the database. Jobs of other processes on the same
+database (the command line, a scheduled run, another window's process) are refused by the
+database's own gate, :mod:`stockdesk.db.gate`.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from PySide6.QtCore import QByteArray, QEvent, QMutex, QSettings, Qt, Signal, Sl
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from stockdesk.domain.values import ItemStatus, JobRecord, JobRequest, JobStatus
 from stockdesk.ui.background import BackgroundRunner
 from stockdesk.ui.controller import JobController
+from stockdesk.ui.database_dialog import DatabaseChoice, DatabaseDialog
 from stockdesk.ui.diagnostics import open_log_folder
 from stockdesk.ui.history_panel import HistoryPanel, JobLogLike
 from stockdesk.ui.job_form import InvalidRequest, JobForm
@@ -53,10 +55,13 @@ class MainWindow(QMainWindow):
     Signals:
         languageRequested(str): the user picked a language in the menu (``zh_CN``, ``en``).
         demoRequested: the user accepted the offer to run the demo (server unreachable).
+        databaseChosen(str, str): File → Database… was accepted: the target (a SQLite
+            path or a PostgreSQL URL without password) and the password typed, if any.
     """
 
     languageRequested = Signal(str)
     demoRequested = Signal()
+    databaseChosen = Signal(str, str)
 
     def __init__(
         self,
@@ -80,6 +85,8 @@ class MainWindow(QMainWindow):
         self.scheduleDialog: ScheduleDialog | None = None
         """Settings → Daily Update…, made on first use; None while the menu item is
         unavailable (no schedule given: the demo, tests)."""
+        self.databaseTarget = ""
+        """The database this window works on, as File → Database… starts from."""
 
         self.runner = BackgroundRunner(self)
         self.resultsModel = ResultsModel(self)
@@ -105,6 +112,8 @@ class MainWindow(QMainWindow):
         self.resultsTable.setColumnWidth(COL_ERROR, 320)
         self.historyPanel = HistoryPanel(job_log, self.runner)
         self._resultsCaption = QLabel()
+        self.databaseLabel = named(QLabel(), "databaseLabel")
+        self.statusBar().addPermanentWidget(self.databaseLabel)
 
         results_box = QWidget()
         results_layout = QVBoxLayout(results_box)
@@ -131,6 +140,7 @@ class MainWindow(QMainWindow):
         self._build_menus(language)
 
         self.form.startClicked.connect(self._on_form_start_clicked)
+        self.form.updateClicked.connect(self._on_form_update_clicked)
         self.form.cancelClicked.connect(self._on_form_cancel_clicked)
         self.statusFilterCombo.currentIndexChanged.connect(self._on_status_filter_changed)
         self.controller.jobStarted.connect(self._on_controller_job_started)
@@ -182,6 +192,24 @@ class MainWindow(QMainWindow):
             text = f"{text}\n{record.error_message}"
         shown = self.noticeBar.text()
         self.noticeBar.show_message(f"{shown}\n{text}" if shown else text)
+
+    def show_database(self, target: str, shown: str) -> None:
+        """Say which database the window works on (``shown``: password masked)."""
+        self.databaseTarget = target
+        self.databaseLabel.setText(shown)
+
+    def ask_database(self) -> tuple[str, str] | None:
+        """File → Database…: the target and password chosen, or None when cancelled.
+
+        A method of its own so tests can answer it without a modal dialog.
+        """
+        dialog = DatabaseDialog(DatabaseChoice.from_target(self.databaseTarget), self)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.choice().target(), dialog.password()
+        finally:
+            dialog.deleteLater()
 
     def ask_cancel_running_job(self) -> bool:
         """Ask whether closing should cancel the running job.
@@ -250,6 +278,10 @@ class MainWindow(QMainWindow):
             self.noticeBar.show_message(str(exc))
             return
         self.start_job(request)
+
+    @Slot()
+    def _on_form_update_clicked(self) -> None:
+        self.start_job(self.form.update_request())
 
     @Slot()
     def _on_form_cancel_clicked(self) -> None:
@@ -340,6 +372,9 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self, language: str) -> None:
         self._fileMenu = self.menuBar().addMenu("")
+        self._databaseAction = named(QAction(self), "databaseAction")
+        self._databaseAction.triggered.connect(self._on_database_triggered)
+        self._fileMenu.addAction(self._databaseAction)
         self._logFolderAction = named(QAction(self), "logFolderAction")
         self._logFolderAction.triggered.connect(open_log_folder)
         self._fileMenu.addAction(self._logFolderAction)
@@ -368,6 +403,16 @@ class MainWindow(QMainWindow):
     def _on_schedule_action_triggered(self) -> None:
         self.open_schedule_dialog()
 
+    @Slot()
+    def _on_database_triggered(self) -> None:
+        if self.controller.is_busy():
+            self.noticeBar.show_message(
+                self.tr("A job is running. Choose another database when it has ended."))
+            return
+        chosen = self.ask_database()
+        if chosen is not None:
+            self.databaseChosen.emit(*chosen)
+
     @Slot(QAction)
     def _on_language_triggered(self, action: QAction) -> None:
         self.languageRequested.emit(action.data())
@@ -376,6 +421,7 @@ class MainWindow(QMainWindow):
         title = self.tr("StockDesk — A-share daily history")
         self.setWindowTitle(f"{title} — DEMO" if self._demo else title)
         self._fileMenu.setTitle(self.tr("&File"))
+        self._databaseAction.setText(self.tr("&Database…"))
         self._logFolderAction.setText(self.tr("Open &Log Folder"))
         self._quitAction.setText(self.tr("&Quit"))
         self._languageMenu.setTitle(self.tr("&Language"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -11,13 +10,13 @@ from stockdesk.db.database import Database, open_database
 
 
 @pytest.fixture
-def open_db(tmp_path: Path) -> Iterator[Callable[[str], Database]]:
-    """Opens databases by file name in the test's folder, and closes them all afterwards:
-    the tests that compare strategies or session counts need one file per run."""
+def open_db(database_targets: Callable[..., str]) -> Iterator[Callable[[str], Database]]:
+    """Opens new databases of the test's store by name, and closes them all afterwards:
+    the tests that compare strategies or session counts need one database per run."""
     opened: list[Database] = []
 
     def open_one(name: str) -> Database:
-        opened.append(open_database(tmp_path / name))
+        opened.append(open_database(database_targets(name.removesuffix(".db"))))
         return opened[-1]
 
     yield open_one

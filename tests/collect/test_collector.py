@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import threading
 
 import pytest
+from support.dbread import read_rows
 
 from stockdesk.collect.collector import Collector
 from stockdesk.collect.early_stop import IDENTICAL_FAILURES
@@ -42,8 +42,8 @@ class Recorder(JobListener):
 
 
 @pytest.fixture
-def database(tmp_path):
-    db = open_database(tmp_path / "stockdesk.db")
+def database(database_target):
+    db = open_database(database_target)
     yield db
     db.close()
 
@@ -59,9 +59,8 @@ def codes_of(market, count):
 
 
 def stored_rows(database):
-    with sqlite3.connect(database.path) as connection:
-        return connection.execute(
-            "SELECT code, date, close, volume FROM daily_bar ORDER BY code, date").fetchall()
+    return read_rows(database, "SELECT code, date, close, volume FROM daily_bar "
+                               "ORDER BY code, date")
 
 
 def test_a_job_stores_exactly_the_market_rows_and_logs_the_counts(collector, database,

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import threading
+import time
 
 import pytest
+from support.dbread import read_rows
 
 from stockdesk.collect.collector import Collector
 from stockdesk.collect.listener import JobListener
 from stockdesk.collect.options import CollectOptions
 from stockdesk.collect.strategy import PER_DATE, PER_STOCK
+from stockdesk.db.barstore import BarStore
+from stockdesk.db.database import open_database
 from stockdesk.db.joblog import JobLog
-from stockdesk.domain.values import JobRequest, JobStatus
+from stockdesk.domain.values import ItemStatus, JobRequest, JobStatus
 from stockdesk.simulator import FaultKind
 from stockdesk.simulator.market import Market
 from stockdesk.simulator.server import SimulatorServer
@@ -40,9 +43,7 @@ def options(server, **changes):
 
 
 def all_rows(database):
-    with sqlite3.connect(database.path) as connection:
-        return connection.execute(
-            "SELECT * FROM daily_bar ORDER BY code, date, adjustflag").fetchall()
+    return read_rows(database, "SELECT * FROM daily_bar ORDER BY code, date, adjustflag")
 
 
 def market_rows(market, start=START, end=END):
@@ -113,7 +114,10 @@ def test_a_server_that_never_answers_by_date_gives_up_soon_and_every_stock_still
 
     job = Collector(database, options(server)).run(JobRequest(START, END))
 
-    assert server.requests[DAY_QUERY] == 3
+    # Three days fail, then it gives up; a day a worker had already taken its turn for
+    # when the job gave up may still be asked (timing: this failed 1 run in 3 as "== 3"
+    # before adjust factors, and more often since workers stay up for factor histories).
+    assert 3 <= server.requests[DAY_QUERY] <= 3 + 2
     assert server.requests[STOCK_QUERY] == job.total_stocks
     assert_exact_counts(job, database)
 
@@ -164,6 +168,41 @@ def test_progress_moves_day_by_day_though_stocks_finish_together_on_the_last_day
     assert percents == sorted(percents) and percents[-1] == 100
 
 
+def test_the_job_log_shows_days_and_rows_while_stocks_are_still_unfinished(
+        server, open_db):
+    """What ``jobs show``, the HTTP API or a second window read: the job row itself, not
+    the listener's progress, moves day by day."""
+    server.faults.latency = 0.15  # ~39 days over 2 sessions: a few seconds, several commits
+    database = open_db("stockdesk.db")
+    log = JobLog(database)
+    seen = []
+    done = threading.Event()
+
+    def watch():
+        while not done.is_set():
+            for job in log.list_jobs(limit=1):
+                seen.append(job)
+            done.wait(0.02)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        job = Collector(database, options(server)).run(JobRequest(START, END))
+    finally:
+        done.set()
+        watcher.join(10)
+
+    assert job.strategy == PER_DATE and job.status is JobStatus.COMPLETED
+    moving = [j for j in seen if j.status == "running" and j.processed_stocks < j.total_stocks
+              and j.progress > 0]
+    assert moving, "the job row stayed at 0 until stocks finished"
+    assert all(j.collected_count > 0 for j in moving)
+    assert len({j.progress for j in moving}) >= 2
+    progress = [j.progress for j in seen if j.status == "running"]
+    assert progress == sorted(progress)
+    assert_exact_counts(JobLog(database).get_job(job.id), database)
+
+
 class GappyMarket(Market):
     """A market whose per-date replies leave one stock out on one day and repeat
     another's row: a reply the workers' filter cannot make whole."""
@@ -197,3 +236,36 @@ def test_a_stock_missing_from_a_day_reply_is_fetched_per_stock_and_no_row_is_dou
     items = {item.code: item for item in JobLog(database).items(job.id)}
     days = len(market.trading_days(START, END))
     assert items[market.repeated].rows == days
+
+
+def test_an_analyst_reading_during_a_job_gets_answers_at_once(server, open_db):
+    """A second connection (the window's history, an export, DBeaver) reads while the job
+    holds a write transaction open: it answers at once, never more than what the job
+    ends with, and every stock it sees as done has all its rows."""
+    database = open_db("stockdesk.db")
+    reader = open_database(str(database.path) if database.path else
+                           database.engine.url.render_as_string(hide_password=False))
+    seen = []
+
+    class Analyst(JobListener):
+        def message(self, text):
+            if not text.startswith("按日期采集"):
+                return
+            started = time.monotonic()
+            store, log = BarStore(reader), JobLog(reader)
+            jobs = log.list_jobs()
+            done = log.items(jobs[0].id, ItemStatus.SUCCESS)
+            counts = store.row_counts(START, END, "3", [item.code for item in done])
+            seen.append((time.monotonic() - started, store.count_bars(), done, counts))
+
+    try:
+        job = Collector(database, options(server)).run(JobRequest(START, END),
+                                                        listener=Analyst())
+    finally:
+        reader.close()
+    assert job.status is JobStatus.COMPLETED and job.strategy == PER_DATE
+    assert seen, "the job said which day it stored"
+    for seconds, bars, done, counts in seen:
+        assert seconds < 2.0
+        assert bars <= job.collected_count
+        assert all(counts.get(item.code) == item.rows for item in done)

@@ -18,8 +18,8 @@ REQUEST = JobRequest(dt.date(2024, 1, 2), dt.date(2024, 3, 29), AdjustFlag.FORWA
 
 
 @pytest.fixture
-def log(tmp_path) -> Iterator[JobLog]:
-    database = open_database(str(tmp_path / "stockdesk.db"))
+def log(database_target: str) -> Iterator[JobLog]:
+    database = open_database(database_target)
     yield JobLog(database)
     database.close()
 

@@ -6,13 +6,13 @@ import datetime as dt
 import itertools
 import multiprocessing
 import pickle
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
 
 import pytest
+from support.dbread import read_rows
 
 from stockdesk.collect.cancelled import JobCancelled
 from stockdesk.collect.collector import Collector
@@ -27,9 +27,7 @@ START, END = dt.date(2024, 1, 1), dt.date(2024, 6, 30)
 
 
 def all_rows(database):
-    with sqlite3.connect(database.path) as connection:
-        return connection.execute(
-            "SELECT * FROM daily_bar ORDER BY code, date, adjustflag").fetchall()
+    return read_rows(database, "SELECT * FROM daily_bar ORDER BY code, date, adjustflag")
 
 
 def test_three_sessions_store_the_same_rows_as_one(simulator, open_db):

@@ -1,8 +1,9 @@
-"""Fixtures for the database tests: a fresh SQLite file per test and its stores."""
+"""Fixtures for the database tests: a fresh database per test (a SQLite file, or a
+PostgreSQL database: see ``backend`` in tests/conftest.py) and its stores."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,9 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = open_database(db_path, busy_timeout=0.5)
+def db(backend: str, db_path: Path, database_targets: Callable[..., str]) -> Iterator[Database]:
+    target = str(db_path) if backend == "sqlite" else database_targets()
+    database = open_database(target, busy_timeout=0.5)
     yield database
     database.close()
 

@@ -12,7 +12,7 @@ from stockdesk.db.joblog import JobLog
 from stockdesk.domain.errors import JobRunningError
 
 
-def start_when_all_are_ready(path: Path, barrier: Any, results: Any) -> None:
+def start_when_all_are_ready(path: Path | str, barrier: Any, results: Any) -> None:
     """Open the database, wait for the others, try to start a job, report, wait again.
 
     The second wait keeps the winner alive until every contender has tried: a winner

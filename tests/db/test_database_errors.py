@@ -19,6 +19,7 @@ from stockdesk.db.joblog import JobLog
 from stockdesk.domain.errors import DatabaseError
 
 as_root = os.name == "posix" and os.geteuid() == 0
+pytestmark = pytest.mark.sqlite_only  # a file's troubles; a server's: test_postgres.py
 
 
 @pytest.fixture

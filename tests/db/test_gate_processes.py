@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-from pathlib import Path
 
 from dbrace import start_when_all_are_ready
 
@@ -14,8 +13,8 @@ from stockdesk.domain.taskid import TASK_ID_PATTERN
 CONTENDERS = 3
 
 
-def test_exactly_one_of_several_processes_starts_a_job(tmp_path: Path) -> None:
-    path = tmp_path / "shared.db"
+def test_exactly_one_of_several_processes_starts_a_job(database_target: str) -> None:
+    path = database_target
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(CONTENDERS)
     results = context.Queue()

@@ -17,7 +17,7 @@ from stockdesk.db.barstore import BarStore
 from stockdesk.db.database import Database
 from stockdesk.db.joblog import JobLog
 from stockdesk.db.models import CollectionJobRow
-from stockdesk.domain.errors import JobRunningError
+from stockdesk.domain.errors import DatabaseError, JobRunningError
 from stockdesk.domain.taskid import TASK_ID_PATTERN
 from stockdesk.domain.values import AdjustFlag, ItemStatus, JobStatus
 
@@ -30,6 +30,19 @@ def set_owner(db: Database, job_id: str, **owner: object) -> None:
         session.execute(
             update(CollectionJobRow).where(CollectionJobRow.id == job_id).values(**owner)
         )
+
+
+def kill_owner(db: Database, job_id: str) -> None:
+    """Make the job's owner as good as dead: on SQLite, a process that has exited; on
+    PostgreSQL, the session holding the gate ends, as it does when its process dies."""
+    if db.postgresql:
+        held = db.release(job_id)
+        assert held is not None, "a running job holds the gate on PostgreSQL"
+        held.invalidate()
+        held.close()
+    else:
+        pid, started = exited_process()
+        set_owner(db, job_id, owner_pid=pid, owner_started=started)
 
 
 def exited_process() -> tuple[int, float]:
@@ -86,8 +99,7 @@ def test_job_of_a_dead_process_is_interrupted_and_does_not_block(
     orphan = log.start_job(make_request(), now=NOON)
     log.set_plan(orphan.id, total=10, strategy="per-stock")
     store.commit_stocks(orphan.id, [(success("sh.600000"), make_bars("sh.600000", 4))])
-    pid, started = exited_process()
-    set_owner(db, orphan.id, owner_pid=pid, owner_started=started)
+    kill_owner(db, orphan.id)
     later = NOON + dt.timedelta(hours=1)
 
     job = log.start_job(make_request(), now=later)
@@ -101,6 +113,7 @@ def test_job_of_a_dead_process_is_interrupted_and_does_not_block(
     assert job.status == JobStatus.RUNNING
 
 
+@pytest.mark.sqlite_only
 def test_a_reused_pid_does_not_keep_a_job_alive(db: Database, log: JobLog) -> None:
     orphan = log.start_job(make_request())
     set_owner(db, orphan.id, owner_started=psutil.Process().create_time() - 3600)
@@ -109,6 +122,7 @@ def test_a_reused_pid_does_not_keep_a_job_alive(db: Database, log: JobLog) -> No
     assert log.recover_interrupted() == []
 
 
+@pytest.mark.sqlite_only
 def test_refusal_still_records_the_interrupted_jobs(db: Database, log: JobLog) -> None:
     orphan = log.start_job(make_request(), thread_id=1)
     set_owner(db, orphan.id, owner_started=0.0)
@@ -128,6 +142,7 @@ def test_refusal_still_records_the_interrupted_jobs(db: Database, log: JobLog) -
     assert status is not None and status.status == JobStatus.INTERRUPTED
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(("age", "blocks"), [(dt.timedelta(minutes=1), True),
                                              (dt.timedelta(minutes=11), False)])
 def test_job_on_another_host_lives_by_its_heartbeat(
@@ -141,6 +156,82 @@ def test_job_on_another_host_lives_by_its_heartbeat(
             log.start_job(make_request(), now=NOON)
     else:
         assert log.start_job(make_request(), now=NOON).id != remote.id
+
+
+@pytest.mark.postgresql_only
+def test_a_job_on_another_machine_holds_the_gate_until_its_session_ends(
+    db: Database, log: JobLog
+) -> None:
+    """PostgreSQL: the gate is the lock, not the row. Another machine's job (here: the
+    lock taken by a connection that is not this process's job, the row naming a host
+    this machine cannot see) refuses new jobs for as long as its session lives, however
+    old its heartbeat; once the server ends that session (its machine gone), the next
+    start marks the job interrupted and runs."""
+    remote = log.start_job(make_request(), now=NOON)
+    set_owner(db, remote.id, owner_host="analyst-pc-2", owner_pid=1,
+              heartbeat_at=NOON - dt.timedelta(days=1))
+    held = db.release(remote.id)  # the lock's session, as if on the other machine
+    assert held is not None
+
+    with pytest.raises(JobRunningError):
+        log.start_job(make_request(), now=NOON)
+    assert log.recover_interrupted() == []
+
+    backend_pid = held.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    held.commit()
+    with db.engine.connect() as admin:
+        admin.exec_driver_sql(f"SELECT pg_terminate_backend({backend_pid})")
+    held.invalidate()
+    later = NOON + dt.timedelta(hours=1)
+
+    job = log.start_job(make_request(), now=later)
+
+    gone = log.get_job(remote.id)
+    assert gone is not None and gone.status == JobStatus.INTERRUPTED
+    assert gone.end_time == later and "analyst-pc-2" in (gone.error_message or "")
+    assert job.status == JobStatus.RUNNING
+    assert [j.id for j in log.list_jobs()] == [job.id, remote.id]
+
+
+@pytest.mark.postgresql_only
+def test_a_job_that_lost_the_gate_stops_at_its_next_commit(
+    db: Database, log: JobLog, store: BarStore
+) -> None:
+    """The server ended the gate's session (a network cut outlasting the keepalives): the
+    job's next commit is refused and rolled back, so it cannot write beside the job that
+    may now start elsewhere; what it committed before stays, and it can be resumed."""
+    job = log.start_job(make_request())
+    store.commit_stocks(job.id, [(success("sh.600000"), make_bars("sh.600000", 3))])
+    held = db.held(job.id)
+    assert held is not None
+    with db.engine.connect() as admin:
+        admin.exec_driver_sql(
+            f"SELECT pg_terminate_backend({held.info['stockdesk_gate_pid']}, 5000)")
+        admin.commit()
+
+    with pytest.raises(DatabaseError, match="任务锁连接已断开"):
+        store.commit_stocks(job.id, [(success("sz.000001"), make_bars("sz.000001", 3))])
+    with pytest.raises(DatabaseError, match="任务锁连接已断开"):
+        log.record_items(job.id, [failure("sz.000002")])
+    with pytest.raises(DatabaseError, match="任务锁连接已断开"), store.batch(job.id) as batch:
+        batch.add(make_bars("sz.000003", 2))
+        batch.commit([success("sz.000003", rows=2)])
+
+    assert store.count_bars() == 3
+    assert [item.code for item in log.items(job.id)] == ["sh.600000"]
+    second = log.start_job(make_request())
+    lost = log.get_job(job.id)
+    assert lost is not None and lost.status == JobStatus.INTERRUPTED
+    assert second.status == JobStatus.RUNNING
+
+
+def test_the_gate_opens_when_the_job_is_finished(db: Database, log: JobLog) -> None:
+    first = log.start_job(make_request())
+    log.finish_job(first.id, JobStatus.COMPLETED)
+    second = log.start_job(make_request())
+    assert log.recover_interrupted() == []
+    log.finish_job(second.id, JobStatus.FAILED, error_message="x")
+    assert [job.status for job in log.list_jobs()] == [JobStatus.FAILED, JobStatus.COMPLETED]
 
 
 def test_finish_job(log: JobLog) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
 from contextlib import closing
 from pathlib import Path
 
@@ -35,6 +36,14 @@ COLUMNS = {
         "id", "job_id", "code", "name", "status", "rows", "attempts", "error_code",
         "error_message", "finished_at",
     ],
+    "adjust_factor": [
+        "code", "divid_operate_date", "fore_adjust_factor", "back_adjust_factor",
+        "adjust_factor",
+    ],
+    "factor_coverage": ["code", "checked_through"],
+    "bar_coverage": ["code", "adjustflag", "first_day", "last_day", "rows", "missing_days"],
+    "trade_calendar": ["calendar_date", "is_trading_day"],
+    "coverage_pending": ["job_id"],
 }
 
 
@@ -51,6 +60,12 @@ def test_tables_and_columns(db: Database) -> None:
     assert inspector.get_pk_constraint("daily_bar")["constrained_columns"] == [
         "code", "date", "adjustflag",
     ]
+    assert inspector.get_pk_constraint("adjust_factor")["constrained_columns"] == [
+        "code", "divid_operate_date",
+    ]
+    assert inspector.get_pk_constraint("bar_coverage")["constrained_columns"] == [
+        "code", "adjustflag",
+    ]
     assert [u["column_names"] for u in inspector.get_unique_constraints("job_item")] == [
         ["job_id", "code"],
     ]
@@ -60,6 +75,7 @@ def test_tables_and_columns(db: Database) -> None:
     ]
 
 
+@pytest.mark.sqlite_only
 def test_types_as_an_analyst_sees_them(db: Database) -> None:
     bar = sqlite_types(db.path, "daily_bar")
     assert bar["date"] == "DATE"
@@ -68,11 +84,68 @@ def test_types_as_an_analyst_sees_them(db: Database) -> None:
     assert sqlite_types(db.path, "collection_job")["owner_started"] == "REAL"
 
 
+@pytest.mark.postgresql_only
+def test_postgresql_types(db: Database) -> None:
+    """On a server the columns get PostgreSQL's own types: dates are ``date``, prices
+    ``double precision`` and volumes ``bigint``."""
+    inspector = inspect(db.engine)
+    bar = {c["name"]: str(c["type"]) for c in inspector.get_columns("daily_bar")}
+    assert bar["date"] == "DATE"
+    assert {bar[name] for name in ("open", "close", "amount", "turn", "pe_ttm")} == {
+        "DOUBLE PRECISION"}
+    assert bar["volume"] == "BIGINT"
+    assert {bar[name] for name in ("tradestatus", "is_st")} == {"INTEGER"}
+    job = {c["name"]: str(c["type"]) for c in inspector.get_columns("collection_job")}
+    assert (job["start_time"], job["collected_count"], job["owner_started"]) == (
+        "TIMESTAMP", "BIGINT", "DOUBLE PRECISION")
+
+
+@pytest.mark.postgresql_only
+def test_pandas_reads_a_server_database(db: Database, log: JobLog, store: BarStore) -> None:
+    job = log.start_job(make_request())
+    store.commit_stocks(job.id, [(success("sh.600000"), make_bars("sh.600000", 3))])
+    frame = pd.read_sql("SELECT * FROM daily_bar ORDER BY date", db.engine)
+    assert list(frame.columns) == list(BAR_COLUMNS)
+    for name in BAR_COLUMNS[3:]:
+        assert pd.api.types.is_numeric_dtype(frame[name]), name
+    assert frame["ps_ttm"].isna().tolist() == [True, False, False]
+    assert frame["date"].tolist() == [dt.date(2024, 1, 2), dt.date(2024, 1, 3),
+                                      dt.date(2024, 1, 4)]
+
+
+@pytest.mark.postgresql_only
+def test_connections_opening_a_new_server_database_together_migrate_it_once(
+    database_targets
+) -> None:
+    target = database_targets(empty=True)
+    errors: list[BaseException] = []
+
+    def open_close() -> None:
+        try:
+            open_database(target).close()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_close) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    db = open_database(target)
+    try:
+        with db.engine.connect() as connection:
+            assert migrate.current_revision(connection) == migrate.head_revision()
+    finally:
+        db.close()
+
+
 def test_migration_matches_the_models(db: Database) -> None:
     with db.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
 
 
+@pytest.mark.sqlite_only
 def test_pandas_reads_numbers_and_nulls(db: Database, log: JobLog, store: BarStore) -> None:
     job = log.start_job(make_request())
     store.commit_stocks(job.id, [(success("sh.600000"), make_bars("sh.600000", 3))])
@@ -93,6 +166,7 @@ def test_iso_text_dates_read_back_as_dates(db: Database, log: JobLog, store: Bar
     assert dates == [dt.date(2024, 1, 2), dt.date(2024, 1, 3)]
 
 
+@pytest.mark.sqlite_only
 def test_wal_and_pragmas(db: Database) -> None:
     with db.engine.connect() as connection:
         pragma = connection.exec_driver_sql
@@ -138,6 +212,7 @@ def test_existing_database_is_backed_up_before_upgrade(tmp_path: Path) -> None:
     assert "daily_bar" in inspect(open_database(path).engine).get_table_names()
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_a_consistent_copy_including_the_wal(db: Database, log: JobLog) -> None:
     job = log.start_job(make_request())  # committed to the WAL, not yet checkpointed
     now = dt.datetime(2024, 5, 6, 7, 8, 9)
@@ -150,6 +225,7 @@ def test_backup_is_a_consistent_copy_including_the_wal(db: Database, log: JobLog
         assert connection.execute("SELECT id FROM collection_job").fetchall() == [(job.id,)]
 
 
+@pytest.mark.sqlite_only
 def test_backup_failure_is_a_database_error(db: Database, tmp_path: Path) -> None:
     (tmp_path / "data" / "stockdesk.db.bak-0001-20240506_070809").mkdir()
     with pytest.raises(DatabaseError, match="无法创建备份"):
@@ -168,3 +244,31 @@ def test_database_of_a_newer_version_is_refused_unchanged(db_path: Path) -> None
     assert str(db_path) in str(raised.value)
     assert db_path.read_bytes() == before
     assert list(db_path.parent.glob("*.bak-*")) == []
+
+
+def test_bars_stored_before_coverage_get_their_summary(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    path = tmp_path / "v1.db"
+    engine = create_engine(f"sqlite:///{path}")
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.exec_driver_sql(
+            "INSERT INTO daily_bar (code, date, adjustflag, close) VALUES "
+            "('sh.600000', '2024-01-02', '3', 1.0), ('sh.600000', '2024-01-04', '3', 1.1), "
+            "('sh.600000', '2024-01-03', '2', 1.0), ('sz.000001', '2024-01-05', '3', 2.0)")
+    engine.dispose()
+
+    db = open_database(path)
+    with closing(sqlite3.connect(path)) as connection:
+        rows = connection.execute("SELECT code, adjustflag, first_day, last_day, rows, "
+                                  "missing_days FROM bar_coverage ORDER BY 1, 2").fetchall()
+    db.close()
+    assert rows == [
+        ("sh.600000", "2", "2024-01-03", "2024-01-03", 1, None),
+        ("sh.600000", "3", "2024-01-02", "2024-01-04", 2, None),
+        ("sz.000001", "3", "2024-01-05", "2024-01-05", 1, None),
+    ]

@@ -8,7 +8,9 @@ import re
 
 import pytest
 
+from stockdesk.simulator.calendar import FIRST_TRADING_DAY, trading_days
 from stockdesk.simulator.market import K_FIELDS, Market
+from stockdesk.simulator.timeline import Timeline
 
 D = dt.date
 COL = {name: i for i, name in enumerate(K_FIELDS)}
@@ -56,6 +58,35 @@ def test_calendar_skips_weekends_and_holidays(simulator_market):
     for closed in (D(2024, 1, 1), D(2024, 2, 12), D(2024, 5, 1), D(2024, 10, 7)):
         assert closed not in days
     assert D(2024, 1, 2) in days and D(2024, 10, 8) in days
+
+
+def test_calendar_knows_the_spring_festival_of_the_1990s(simulator_market):
+    # 1992: Lunar New Year on Tuesday 4 February, closed from its eve for a week.
+    days = simulator_market.trading_days(D(1992, 1, 31), D(1992, 2, 14))
+    assert days == [D(1992, 1, 31), D(1992, 2, 10), D(1992, 2, 11), D(1992, 2, 12),
+                    D(1992, 2, 13), D(1992, 2, 14)]
+    assert not simulator_market.is_trading_day(D(1996, 2, 19))
+    assert simulator_market.is_trading_day(D(1996, 2, 26))
+
+
+@pytest.mark.parametrize("first, last", [
+    (D(1990, 12, 19), D(2026, 12, 31)), (D(2024, 2, 10), D(2024, 2, 10)),
+    (D(2024, 2, 18), D(2025, 1, 3)),
+])
+def test_timeline_numbers_the_calendar_s_trading_days(first, last):
+    timeline, days = Timeline(first, last), trading_days(first, last)
+    assert len(timeline) == len(days)
+    assert [timeline.day(i) for i in range(len(days))] == days
+    assert timeline.iso(0, len(days)) == [day.isoformat() for day in days]
+    for year in range(first.year - 1, last.year + 2):
+        numbers = [i for i, day in enumerate(days) if day.year == year]
+        lo, hi = timeline.year_span(year)
+        assert list(range(lo, hi)) == numbers
+    for i, day in enumerate(days[:300]):
+        assert timeline.index(day) == i
+    assert timeline.index(D(2024, 2, 10)) is None  # a Saturday
+    assert timeline.span(first, last) == (0, len(days))
+    assert timeline.span(first - dt.timedelta(days=400), first - dt.timedelta(days=1)) == (0, 0)
 
 
 def test_bars_cover_listed_trading_days_only(simulator_market):
@@ -135,9 +166,9 @@ def test_suspended_days_and_empty_fields():
 
 @pytest.mark.parametrize("flag", ["1", "2"])
 def test_adjusted_prices_scale_raw_prices(simulator_market, flag):
-    code = "sh.600000"
-    raw = simulator_market.bars(code, D(2018, 1, 1), D(2026, 12, 31), "3")
-    adjusted = simulator_market.bars(code, D(2018, 1, 1), D(2026, 12, 31), flag)
+    code = "sh.600000"  # backward factors start at 1 on the listing day: ask from before it
+    raw = simulator_market.bars(code, D(1990, 1, 1), D(2026, 12, 31), "3")
+    adjusted = simulator_market.bars(code, D(1990, 1, 1), D(2026, 12, 31), flag)
     ratios = [float(a[COL["close"]]) / float(r[COL["close"]]) for a, r in zip(
         adjusted, raw, strict=True)]
     assert all(a[COL["adjustflag"]] == flag for a in adjusted)
@@ -168,3 +199,19 @@ def test_small_market_members_take_what_exists(simulator_market):
     listed = [s for s in simulator_market.stocks() if s.listed_between(day, day)]
     assert len(simulator_market.members("hs300", day)) == len(listed)
     assert len(simulator_market.members("zz500", day)) == len(listed)
+
+
+def test_prices_stay_plausible_over_the_whole_history():
+    """Thirty-odd years of yearly moves neither run away nor pile up at the price floor."""
+    market = Market(seed=7, stocks=600, indices=0, first_day=FIRST_TRADING_DAY)
+    old = [s for s in market.stocks() if s.ipo_date < D(1996, 1, 1)]
+    assert len(old) >= 30
+    lows, highs, year_ends = [], [], []
+    for stock in old:
+        rows = market.bars(stock.code, FIRST_TRADING_DAY, D(2026, 12, 31))
+        lows.append(min(float(row[COL["low"]]) for row in rows))
+        highs.append(max(float(row[COL["high"]]) for row in rows))
+        year_ends += [row[COL["close"]] for row, after in itertools.pairwise(rows)
+                      if row[COL["date"]][:4] != after[COL["date"]][:4]]
+    assert min(lows) >= 0.5 and max(highs) <= 1000
+    assert year_ends.count("1.5000") < len(year_ends) / 100, "not stuck at the floor"

@@ -1,7 +1,8 @@
 """Reading a StockDesk database as an outside tool would, to check it against the market.
 
-The recovery tests and the soak both compare the file with the simulator's own
-:meth:`Market.bars`. They read it with the plain ``sqlite3`` module and spell the
+The recovery tests and the soak both compare the database with the simulator's own
+:meth:`Market.bars`. They read it with the plain driver (``sqlite3`` for a file path,
+psycopg for a ``postgresql`` URL, dates as ISO text either way) and spell the
 ``daily_bar`` columns out as docs/contracts.md names them instead of importing the app's models:
 a check that trusted the app's readers could not catch a bug shared by writer and reader,
 and a renamed column must fail the check, not silently follow the rename.
@@ -59,13 +60,22 @@ def expected_rows(market: Market, code: str, start: dt.date, end: dt.date,
     ]
 
 
-def query(db_path: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    """Run one read-only query on the file (a fresh connection each time)."""
+def query(db_path: Path | str, sql: str, *args: object) -> list[tuple[Any, ...]]:
+    """Run one read-only query (``?`` placeholders) on the database, a fresh connection
+    each time: a SQLite file path or a PostgreSQL URL."""
+    if isinstance(db_path, str) and db_path.startswith("postgresql"):
+        import psycopg  # only the PostgreSQL runs need it
+
+        conninfo = db_path.replace("postgresql+psycopg://", "postgresql://", 1)
+        with psycopg.connect(conninfo, autocommit=True) as connection:
+            rows = connection.execute(sql.replace("?", "%s"), args).fetchall()
+        return [tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row)
+                for row in rows]
     with contextlib.closing(sqlite3.connect(db_path, timeout=10)) as connection:
         return connection.execute(sql, args).fetchall()
 
 
-def stored_rows(db_path: Path, code: str, start: dt.date, end: dt.date,
+def stored_rows(db_path: Path | str, code: str, start: dt.date, end: dt.date,
                 adjustflag: str = "3") -> list[tuple[object, ...]]:
     """The rows of ``code`` in the file, by date."""
     return query(
@@ -76,7 +86,7 @@ def stored_rows(db_path: Path, code: str, start: dt.date, end: dt.date,
     )
 
 
-def item_counts(db_path: Path, job_id: str) -> dict[str, int]:
+def item_counts(db_path: Path | str, job_id: str) -> dict[str, int]:
     """The job's counters recomputed from its ``job_item`` rows."""
     rows = query(db_path, "SELECT status, count(*), coalesce(sum(rows), 0) FROM job_item "
                           "WHERE job_id = ? GROUP BY status", job_id)
