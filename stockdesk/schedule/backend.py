@@ -132,8 +132,12 @@ class DailySchedule:
         """Run the update every day at ``time`` (replacing an earlier time)."""
         entry = ScheduleEntry(time.replace(second=0, microsecond=0), self.command)
         self.backend.install(entry)
-        log.info("daily update set for %s with %s: %s", entry.clock, self.backend.name,
-                 entry.command_line())
+        log.info(
+            "daily update set for %s with %s: %s",
+            entry.clock,
+            self.backend.name,
+            entry.command_line(),
+        )
         return entry
 
     def read(self) -> ScheduleEntry | None:

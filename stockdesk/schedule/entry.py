@@ -124,7 +124,7 @@ def absolute_database(target: str, cwd: Path | None = None) -> str:
         path = Path(target).expanduser()
         return str(path if path.is_absolute() else base / path)
     if target.startswith(prefix):
-        rest = target[len(prefix):]
+        rest = target[len(prefix) :]
         file, query = rest.split("?", 1) if "?" in rest else (rest, None)
         if file and file != ":memory:" and not Path(file).is_absolute():
             absolute = f"{prefix}{base / file}"

@@ -150,8 +150,10 @@ class SystemdBackend:
             _write(self.timer_path, timer_text(entry))
         except OSError as error:
             raise ScheduleError(f"无法写入 {self.unit_dir}：{error}") from error
-        steps = [["systemctl", "--user", "daemon-reload"],
-                 ["systemctl", "--user", "enable", "--now", TIMER]]
+        steps = [
+            ["systemctl", "--user", "daemon-reload"],
+            ["systemctl", "--user", "enable", "--now", TIMER],
+        ]
         if replacing:
             # A running timer keeps its old time until it is started again.
             steps.append(["systemctl", "--user", "restart", TIMER])
@@ -163,8 +165,10 @@ class SystemdBackend:
 
     def read(self) -> ScheduleEntry | None:
         try:
-            return parse_units(self.service_path.read_text(encoding="utf-8"),
-                               self.timer_path.read_text(encoding="utf-8"))
+            return parse_units(
+                self.service_path.read_text(encoding="utf-8"),
+                self.timer_path.read_text(encoding="utf-8"),
+            )
         except FileNotFoundError:
             return None
         except OSError as error:
@@ -221,8 +225,7 @@ def cron_quote(argument: str) -> str:
 
 def cron_line(entry: ScheduleEntry) -> str:
     command = " ".join(cron_quote(word) for word in entry.command)
-    return (f"{entry.time.minute} {entry.time.hour} * * * {command} {CRON_QUIET} "
-            f"{CRON_MARKER}")
+    return f"{entry.time.minute} {entry.time.hour} * * * {command} {CRON_QUIET} {CRON_MARKER}"
 
 
 def parse_cron_line(line: str) -> ScheduleEntry | None:

@@ -44,8 +44,9 @@ def parse_plist(data: bytes) -> ScheduleEntry | None:
     if not isinstance(interval, dict) or not isinstance(arguments, list) or not arguments:
         return None
     hour, minute = interval.get("Hour"), interval.get("Minute", 0)
-    if not (isinstance(hour, int) and isinstance(minute, int)
-            and 0 <= hour < 24 and 0 <= minute < 60):
+    if not (
+        isinstance(hour, int) and isinstance(minute, int) and 0 <= hour < 24 and 0 <= minute < 60
+    ):
         return None
     return ScheduleEntry(dt.time(hour, minute), tuple(str(word) for word in arguments))
 

@@ -83,8 +83,9 @@ class SubprocessRunner:
             ) from error
         except OSError as error:
             raise ScheduleError(f"无法运行 {command[0]}：{error}") from error
-        return CommandResult(command, completed.returncode, decode(completed.stdout),
-                             decode(completed.stderr))
+        return CommandResult(
+            command, completed.returncode, decode(completed.stdout), decode(completed.stderr)
+        )
 
 
 def decode(data: bytes) -> str:

@@ -83,16 +83,18 @@ def task_xml(entry: ScheduleEntry, *, now: dt.datetime) -> str:
     """The task definition (Task Scheduler schema 1.2) for ``entry``, as text."""
     ET.register_namespace("", TASK_NAMESPACE)
 
-    def sub(parent: ET.Element, tag: str, text: str | None = None,
-            **attributes: str) -> ET.Element:
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
         element = ET.SubElement(parent, f"{{{TASK_NAMESPACE}}}{tag}", attributes)
         element.text = text
         return element
 
     task = ET.Element(f"{{{TASK_NAMESPACE}}}Task", {"version": "1.2"})
     info = sub(task, "RegistrationInfo")
-    sub(info, "Description", "StockDesk daily update (stockdesk schedule set); "
-                             "`stockdesk schedule remove` deletes it.")
+    sub(
+        info,
+        "Description",
+        "StockDesk daily update (stockdesk schedule set); `stockdesk schedule remove` deletes it.",
+    )
     sub(info, "URI", f"\\{TASK_NAME}")
     trigger = sub(sub(task, "Triggers"), "CalendarTrigger")
     sub(trigger, "StartBoundary", next_start(entry.time, now).isoformat(timespec="seconds"))
@@ -115,8 +117,9 @@ def task_xml(entry: ScheduleEntry, *, now: dt.datetime) -> str:
     if len(entry.command) > 1:
         sub(execute, "Arguments", windows_join(list(entry.command[1:])))
     ET.indent(task)
-    return ('<?xml version="1.0" encoding="UTF-16"?>\n'
-            + ET.tostring(task, encoding="unicode") + "\n")
+    return (
+        '<?xml version="1.0" encoding="UTF-16"?>\n' + ET.tostring(task, encoding="unicode") + "\n"
+    )
 
 
 def parse_task_xml(text: str) -> ScheduleEntry | None:
@@ -132,9 +135,11 @@ def parse_task_xml(text: str) -> ScheduleEntry | None:
         return None
     try:
         # The boundary may carry seconds' fractions or a zone: only the clock time counts.
-        clock = dt.datetime.fromisoformat(start.strip()).time().replace(second=0,
-                                                                         microsecond=0,
-                                                                         tzinfo=None)
+        clock = (
+            dt.datetime.fromisoformat(start.strip())
+            .time()
+            .replace(second=0, microsecond=0, tzinfo=None)
+        )
     except ValueError:
         return None
     program = program.strip()
@@ -149,16 +154,20 @@ class TaskSchedulerBackend:
     name = "schtasks"
     location = f"\\{TASK_NAME}"
 
-    def __init__(self, runner: Runner, *, temp_dir: Path | None = None,
-                 now: Callable[[], dt.datetime] = dt.datetime.now) -> None:
+    def __init__(
+        self,
+        runner: Runner,
+        *,
+        temp_dir: Path | None = None,
+        now: Callable[[], dt.datetime] = dt.datetime.now,
+    ) -> None:
         self._run = runner
         self._temp_dir = temp_dir
         self._now = now
 
     def install(self, entry: ScheduleEntry) -> None:
         xml = task_xml(entry, now=self._now())
-        handle, name = tempfile.mkstemp(suffix=".xml", prefix="stockdesk-task-",
-                                        dir=self._temp_dir)
+        handle, name = tempfile.mkstemp(suffix=".xml", prefix="stockdesk-task-", dir=self._temp_dir)
         try:
             # UTF-16 with its byte-order mark: the encoding schtasks reads reliably.
             with os.fdopen(handle, "w", encoding="utf-16") as file:

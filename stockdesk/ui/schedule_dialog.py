@@ -158,17 +158,20 @@ class ScheduleDialog(QDialog):
             return
         self.timeEdit.setTime(QTime(entry.time.hour, entry.time.minute))
         self.statusLabel.setText(
-            self.tr("Every day at {time}, {scheduler} runs:\n{command}\n{where}\n{missed}")
-            .format(time=entry.clock, scheduler=self._scheduler_name(backend),
-                    command=entry.command_line(),
-                    where=self.tr("Entry: {location}").format(location=location),
-                    missed=self._missed_runs(backend))
+            self.tr("Every day at {time}, {scheduler} runs:\n{command}\n{where}\n{missed}").format(
+                time=entry.clock,
+                scheduler=self._scheduler_name(backend),
+                command=entry.command_line(),
+                where=self.tr("Entry: {location}").format(location=location),
+                missed=self._missed_runs(backend),
+            )
         )
 
     def _show_error(self, text: str) -> None:
         self._set_busy(False)
         self.statusLabel.setText(
-            self.tr("The system's scheduler reported an error: {error}").format(error=text))
+            self.tr("The system's scheduler reported an error: {error}").format(error=text)
+        )
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -186,23 +189,28 @@ class ScheduleDialog(QDialog):
 
     def _missed_runs(self, backend: str) -> str:
         notes = {
-            "systemd": self.tr("A run missed while the computer was off runs at the next "
-                               "start or login."),
-            "crontab": self.tr("cron does not make up a run missed while the computer was "
-                               "off."),
-            "launchd": self.tr("A run missed while the Mac slept runs when it wakes (not one "
-                               "missed while it was off)."),
+            "systemd": self.tr(
+                "A run missed while the computer was off runs at the next start or login."
+            ),
+            "crontab": self.tr("cron does not make up a run missed while the computer was off."),
+            "launchd": self.tr(
+                "A run missed while the Mac slept runs when it wakes (not one "
+                "missed while it was off)."
+            ),
             "schtasks": self.tr("A missed run starts as soon as possible afterwards."),
         }
         return notes.get(backend, "")
 
     def _retranslate(self) -> None:
         self.setWindowTitle(self.tr("Daily Update"))
-        self.introLabel.setText(self.tr(
-            "StockDesk can update the database every day at a set time through the "
-            "system's own scheduler, also when this window is closed. The update uses this "
-            "window's database and server; its result is written to the log, and the "
-            "window reports it at its next start."))
+        self.introLabel.setText(
+            self.tr(
+                "StockDesk can update the database every day at a set time through the "
+                "system's own scheduler, also when this window is closed. The update uses this "
+                "window's database and server; its result is written to the log, and the "
+                "window reports it at its next start."
+            )
+        )
         self._timeCaption.setText(self.tr("Time:"))
         self.setButton.setText(self.tr("&Set"))
         self.removeButton.setText(self.tr("&Remove"))

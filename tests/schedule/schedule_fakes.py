@@ -13,14 +13,16 @@ import pytest
 
 from stockdesk.schedule.runner import CommandResult
 
-needs_crontab = pytest.mark.skipif(shutil.which("crontab") is None,
-                                   reason="crontab is not installed (apt-get install cron)")
+needs_crontab = pytest.mark.skipif(
+    shutil.which("crontab") is None, reason="crontab is not installed (apt-get install cron)"
+)
 
 
 def current_crontab() -> list[str]:
     """The lines of the user's real crontab (none when there is no crontab)."""
     listed = subprocess.run(["crontab", "-l"], capture_output=True, text=True, check=False)
     return listed.stdout.splitlines() if listed.returncode == 0 else []
+
 
 Answer = Callable[[tuple[str, ...], str | None], CommandResult | None]
 

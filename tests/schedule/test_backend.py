@@ -17,8 +17,7 @@ from stockdesk.schedule.windows import TaskSchedulerBackend
 
 def test_each_system_gets_its_own_scheduler(tmp_path):
     runner = FakeRunner()
-    assert isinstance(choose_backend(platform="win32", runner=runner, env={}),
-                      TaskSchedulerBackend)
+    assert isinstance(choose_backend(platform="win32", runner=runner, env={}), TaskSchedulerBackend)
     mac = choose_backend(platform="darwin", runner=runner, env={}, home=tmp_path)
     assert isinstance(mac, LaunchdBackend)
     assert mac.location.startswith(str(tmp_path / "Library" / "LaunchAgents"))
@@ -36,13 +35,13 @@ def test_linux_uses_systemd_when_a_user_manager_runs(tmp_path):
 @pytest.mark.parametrize("env", [{}, {"XDG_RUNTIME_DIR": "/run/user/1000"}])
 def test_linux_falls_back_to_crontab(tmp_path, env):
     runner = FakeRunner(lambda argv, _: CommandResult(argv, 1, "offline\n"))
-    assert isinstance(choose_backend(platform="linux", runner=runner, env=env, home=tmp_path),
-                      CrontabBackend)
+    assert isinstance(
+        choose_backend(platform="linux", runner=runner, env=env, home=tmp_path), CrontabBackend
+    )
 
 
 def test_every_scheduler_is_described_with_its_missed_runs():
-    assert set(DESCRIPTIONS) == set(MISSED_RUNS) == {"systemd", "crontab", "launchd",
-                                                      "schtasks"}
+    assert set(DESCRIPTIONS) == set(MISSED_RUNS) == {"systemd", "crontab", "launchd", "schtasks"}
 
 
 class MemoryBackend:
@@ -77,8 +76,9 @@ def test_daily_schedule_sets_reads_and_removes():
 
 def test_without_a_backend_the_schedule_chooses_one_on_first_use(monkeypatch):
     chosen = []
-    monkeypatch.setattr("stockdesk.schedule.backend.choose_backend",
-                        lambda: chosen.append(1) or MemoryBackend())
+    monkeypatch.setattr(
+        "stockdesk.schedule.backend.choose_backend", lambda: chosen.append(1) or MemoryBackend()
+    )
     schedule = DailySchedule(None, ("/usr/bin/python3", "update"))
     assert chosen == []  # building it asks the system nothing (the window builds it)
     assert schedule.read() is None and schedule.backend.name == "systemd"

@@ -12,9 +12,15 @@ START = dt.datetime(2024, 6, 12, 18, 30, 0)
 
 
 def job(start_time):
-    return JobRecord(id="historical_collection_20240612_183001_1", status=JobStatus.COMPLETED,
-                     start_date=dt.date(2024, 6, 1), end_date=dt.date(2024, 6, 12),
-                     adjustflag=AdjustFlag.NONE, universe="all", start_time=start_time)
+    return JobRecord(
+        id="historical_collection_20240612_183001_1",
+        status=JobStatus.COMPLETED,
+        start_date=dt.date(2024, 6, 1),
+        end_date=dt.date(2024, 6, 12),
+        adjustflag=AdjustFlag.NONE,
+        universe="all",
+        start_time=start_time,
+    )
 
 
 def test_note_round_trips(tmp_path):

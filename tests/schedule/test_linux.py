@@ -38,18 +38,32 @@ from stockdesk.schedule.linux import (
 )
 from stockdesk.schedule.runner import CommandResult, SubprocessRunner
 
-COMMAND = (sys.executable, "-m", "stockdesk", "--db", "/data/股票 库/a%b$c.db",
-           "--scheduled", "update")
-needs_systemd_analyze = pytest.mark.skipif(shutil.which("systemd-analyze") is None,
-                                           reason="systemd-analyze is not installed")
+COMMAND = (
+    sys.executable,
+    "-m",
+    "stockdesk",
+    "--db",
+    "/data/股票 库/a%b$c.db",
+    "--scheduled",
+    "update",
+)
+needs_systemd_analyze = pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed"
+)
 
 
 def systemd_analyze(*args, runtime_dir):
     """Run the real systemd-analyze for the user manager's view, with a runtime folder of
     its own (it refuses to start without one)."""
     env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime_dir), "LC_ALL": "C"}
-    return subprocess.run(["systemd-analyze", "--user", *args], capture_output=True,
-                          text=True, env=env, check=False, timeout=60)
+    return subprocess.run(
+        ["systemd-analyze", "--user", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )
 
 
 @pytest.fixture
@@ -61,15 +75,31 @@ def runtime_dir(tmp_path):
 
 @pytest.fixture
 def unit_dir(tmp_path):
-    return config_home({"XDG_CONFIG_HOME": str(tmp_path / "config")}, tmp_path / "home") / \
-        "systemd" / "user"
+    return (
+        config_home({"XDG_CONFIG_HOME": str(tmp_path / "config")}, tmp_path / "home")
+        / "systemd"
+        / "user"
+    )
 
 
 # -- systemd ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("word", ["plain", "with space", 'a"quote', "back\\slash", "50%",
-                                  "$HOME", "it's", "semi;colon", "", "中文 路径"])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "plain",
+        "with space",
+        'a"quote',
+        "back\\slash",
+        "50%",
+        "$HOME",
+        "it's",
+        "semi;colon",
+        "",
+        "中文 路径",
+    ],
+)
 def test_systemd_words_survive_quoting(word):
     assert systemd_split(systemd_quote(word)) == (word,)
 
@@ -110,9 +140,12 @@ def test_systemd_accepts_the_units_and_their_calendar(tmp_path, unit_dir, runtim
     entry = ScheduleEntry(dt.time(6, 5), (str(folder / "python"), *COMMAND[1:]))
     SystemdBackend(FakeRunner(), unit_dir).install(entry)
 
-    verified = systemd_analyze("verify", str(unit_dir / "stockdesk-update.service"),
-                               str(unit_dir / "stockdesk-update.timer"),
-                               runtime_dir=runtime_dir)
+    verified = systemd_analyze(
+        "verify",
+        str(unit_dir / "stockdesk-update.service"),
+        str(unit_dir / "stockdesk-update.timer"),
+        runtime_dir=runtime_dir,
+    )
     assert verified.returncode == 0, verified.stderr
     assert verified.stderr.strip() == ""  # not even an unknown key or a bad specifier
     calendar = systemd_analyze("calendar", "*-*-* 06:05:00", runtime_dir=runtime_dir)
@@ -125,14 +158,16 @@ def test_systemd_analyze_would_catch_a_missing_program(unit_dir, runtime_dir, tm
     """The check above can fail: the same units naming a program that is not there."""
     entry = ScheduleEntry(dt.time(6, 5), (str(tmp_path / "no such" / "python"), "update"))
     SystemdBackend(FakeRunner(), unit_dir).install(entry)
-    verified = systemd_analyze("verify", str(unit_dir / "stockdesk-update.service"),
-                               runtime_dir=runtime_dir)
+    verified = systemd_analyze(
+        "verify", str(unit_dir / "stockdesk-update.service"), runtime_dir=runtime_dir
+    )
     assert verified.returncode != 0 and "not executable" in verified.stderr
 
 
 def test_systemd_install_that_systemctl_refuses_leaves_no_units(unit_dir):
-    runner = FakeRunner(lambda argv, _: failing(argv, "Failed to connect to bus")
-                        if "enable" in argv else None)
+    runner = FakeRunner(
+        lambda argv, _: failing(argv, "Failed to connect to bus") if "enable" in argv else None
+    )
     backend = SystemdBackend(runner, unit_dir)
     with pytest.raises(ScheduleError, match="Failed to connect to bus"):
         backend.install(ScheduleEntry(dt.time(18, 30), COMMAND))
@@ -150,15 +185,21 @@ def test_systemd_remove_disables_and_deletes(unit_dir):
     (wants / "stockdesk-update.timer").symlink_to(unit_dir / "stockdesk-update.timer")
     assert backend.remove() is True
     assert ("systemctl", "--user", "disable", "--now", "stockdesk-update.timer") in runner.calls
-    assert not any(path.exists() or path.is_symlink() for path in
-                   (unit_dir / "stockdesk-update.timer", unit_dir / "stockdesk-update.service",
-                    wants / "stockdesk-update.timer"))
+    assert not any(
+        path.exists() or path.is_symlink()
+        for path in (
+            unit_dir / "stockdesk-update.timer",
+            unit_dir / "stockdesk-update.service",
+            wants / "stockdesk-update.timer",
+        )
+    )
     assert backend.read() is None
 
 
 def test_detection_needs_a_runtime_dir_and_a_working_user_manager():
     answers = {"running": 0, "degraded": 1, "offline": 1, "": 1}
     for state, code in answers.items():
+
         def answer(argv, _stdin, state=state, code=code):
             return CommandResult(argv, code, f"{state}\n")
 
@@ -193,15 +234,15 @@ def test_cron_line_round_trips():
 
 @needs_crontab
 def test_crontab_install_read_replace_remove_keeps_other_lines(crontab):
-    subprocess.run(["crontab", "-"], input="# mine\n0 3 * * * /bin/true\n", text=True,
-                   check=True)
+    subprocess.run(["crontab", "-"], input="# mine\n0 3 * * * /bin/true\n", text=True, check=True)
     entry = ScheduleEntry(dt.time(18, 30), COMMAND)
     crontab.install(entry)
     assert crontab.read() == entry
     crontab.install(ScheduleEntry(dt.time(6, 0), COMMAND))
     lines = current_crontab()
     assert [line for line in lines if line.endswith(CRON_MARKER)] == [
-        cron_line(ScheduleEntry(dt.time(6, 0), COMMAND))]
+        cron_line(ScheduleEntry(dt.time(6, 0), COMMAND))
+    ]
     assert "0 3 * * * /bin/true" in lines and "# mine" in lines
     assert crontab.remove() is True
     assert crontab.remove() is False
@@ -225,8 +266,7 @@ def test_crontab_command_runs_with_the_exact_arguments(crontab, tmp_path):
     out = tmp_path / "argv.json"
     words = ["a b", "50% off", "it's", "$HOME", "股票", 'say "hi"']
     script = "import json, sys; open(sys.argv[1], 'w').write(json.dumps(sys.argv[2:]))"
-    crontab.install(ScheduleEntry(dt.time(1, 2), (sys.executable, "-c", script, str(out),
-                                                  *words)))
+    crontab.install(ScheduleEntry(dt.time(1, 2), (sys.executable, "-c", script, str(out), *words)))
     (line,) = [line for line in current_crontab() if line.endswith(CRON_MARKER)]
     command = line.split(None, 5)[5]
     assert "%" not in command.replace("\\%", "")  # no bare % for cron to turn into stdin
@@ -238,7 +278,10 @@ def test_crontab_errors_other_than_none_are_reported():
     runner = FakeRunner(lambda argv, _: failing(argv, "You are not allowed to use crontab"))
     with pytest.raises(ScheduleError, match="not allowed"):
         CrontabBackend(runner).read()
-    empty = FakeRunner(lambda argv, _: failing(argv, "no crontab for analyst")
-                       if argv == ("crontab", "-l") else None)
+    empty = FakeRunner(
+        lambda argv, _: (
+            failing(argv, "no crontab for analyst") if argv == ("crontab", "-l") else None
+        )
+    )
     CrontabBackend(empty).install(ScheduleEntry(dt.time(1, 0), COMMAND))
     assert empty.stdin[-1] == cron_line(ScheduleEntry(dt.time(1, 0), COMMAND)) + "\n"

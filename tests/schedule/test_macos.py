@@ -37,8 +37,11 @@ def test_plist_is_a_daily_calendar_job():
 
 
 def test_install_bootstraps_into_the_gui_domain(agents):
-    runner = FakeRunner(lambda argv, _: failing(argv, "No such process")
-                        if argv[1] in {"bootout", "unload"} else None)  # mocked launchctl
+    runner = FakeRunner(
+        lambda argv, _: (
+            failing(argv, "No such process") if argv[1] in {"bootout", "unload"} else None
+        )
+    )  # mocked launchctl
     backend = LaunchdBackend(runner, agents, uid=501)
     entry = ScheduleEntry(dt.time(7, 5), COMMAND)
     backend.install(entry)
@@ -50,8 +53,13 @@ def test_install_bootstraps_into_the_gui_domain(agents):
 
 
 def test_install_falls_back_to_launchctl_load(agents):
-    runner = FakeRunner(lambda argv, _: failing(argv, "Unrecognized subcommand")
-                        if argv[1] in {"bootstrap", "bootout"} else None)
+    runner = FakeRunner(
+        lambda argv, _: (
+            failing(argv, "Unrecognized subcommand")
+            if argv[1] in {"bootstrap", "bootout"}
+            else None
+        )
+    )
     backend = LaunchdBackend(runner, agents, uid=501)
     backend.install(ScheduleEntry(dt.time(7, 5), COMMAND))
     assert runner.calls[-1] == ("launchctl", "load", "-w", str(agents / f"{LABEL}.plist"))

@@ -65,8 +65,14 @@ def test_a_bad_time_is_exit_2_with_the_format(home, crontab, time):
 def test_the_program_itself_refuses_a_bad_time(home, crontab):
     source = str(Path(stockdesk.__file__).parent.parent)  # this checkout, not another one
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([*PROGRAM, "schedule", "set", "25:00"], capture_output=True,
-                          text=True, timeout=60, check=False, env=env)
+    done = subprocess.run(
+        [*PROGRAM, "schedule", "set", "25:00"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
+    )
     assert done.returncode == 2 and TIME_FORMAT_MESSAGE in done.stderr
     assert ours() == []
 
@@ -76,16 +82,27 @@ def test_set_show_remove_with_the_users_database_and_server(home, crontab):
     code, out, _ = run_cli("schedule", "show")
     assert code == 0 and "尚未设置每日更新" in out
 
-    code, out, err = run_cli("schedule", "set", "18:30", "--db", "my data.db",
-                             "--server", "10.0.0.2:10030", "--json")
+    code, out, err = run_cli(
+        "schedule", "set", "18:30", "--db", "my data.db", "--server", "10.0.0.2:10030", "--json"
+    )
     assert code == 0, err
     shown = json.loads(out)
-    command = [*PROGRAM, "--db", str(home / "my data.db"), "--server", "10.0.0.2:10030",
-               "--scheduled", "update"]
+    command = [
+        *PROGRAM,
+        "--db",
+        str(home / "my data.db"),
+        "--server",
+        "10.0.0.2:10030",
+        "--scheduled",
+        "update",
+    ]
     assert shown == {
-        "scheduled": True, "time": "18:30", "command": command,
+        "scheduled": True,
+        "time": "18:30",
+        "command": command,
         "command_line": ScheduleEntry(dt.time(18, 30), tuple(command)).command_line(),
-        "backend": "crontab", "location": "crontab -l",
+        "backend": "crontab",
+        "location": "crontab -l",
         "missed_runs": "cron 不会补上关机时错过的运行",
     }
     assert len(ours()) == 1 and ours()[0].startswith("30 18 * * * ")
@@ -104,24 +121,31 @@ def test_set_show_remove_with_the_users_database_and_server(home, crontab):
     code, out, _ = run_cli("schedule", "remove", "--json")
     assert code == 0 and json.loads(out)["removed"] is False
     code, out, _ = run_cli("schedule", "show", "--json")
-    assert code == 0 and json.loads(out) == {"scheduled": False, "backend": "crontab",
-                                             "location": "crontab -l"}
+    assert code == 0 and json.loads(out) == {
+        "scheduled": False,
+        "backend": "crontab",
+        "location": "crontab -l",
+    }
 
 
 @needs_crontab
-def test_global_options_before_the_command_and_from_the_environment(home, crontab,
-                                                                    monkeypatch):
+def test_global_options_before_the_command_and_from_the_environment(home, crontab, monkeypatch):
     code, out, _ = run_cli("--db", "/data/a.db", "schedule", "set", "6:05", "--json")
     assert code == 0
-    assert json.loads(out)["command"] == [*PROGRAM, "--db", "/data/a.db", "--scheduled",
-                                          "update"]
+    assert json.loads(out)["command"] == [*PROGRAM, "--db", "/data/a.db", "--scheduled", "update"]
     monkeypatch.setenv("STOCKDESK_DB", "env.db")
     monkeypatch.setenv("STOCKDESK_SERVER", "127.0.0.1:10030")
     code, out, _ = run_cli("schedule", "set", "06:10", "--json")
     assert code == 0
-    assert json.loads(out)["command"] == [*PROGRAM, "--db", str(home / "env.db"),
-                                          "--server", "127.0.0.1:10030", "--scheduled",
-                                          "update"]
+    assert json.loads(out)["command"] == [
+        *PROGRAM,
+        "--db",
+        str(home / "env.db"),
+        "--server",
+        "127.0.0.1:10030",
+        "--scheduled",
+        "update",
+    ]
     assert len(ours()) == 1 and ours()[0].startswith("10 6 * * * ")
 
 

@@ -30,8 +30,7 @@ from stockdesk.schedule.windows import (
 
 NS = {"t": TASK_NAMESPACE}
 CLI = r"C:\Program Files\StockDesk\stockdesk-cli.exe"
-COMMAND = (CLI, "--db", r"D:\行情 数据\a.db", "--server", "10.0.0.2:10030", "--scheduled",
-           "update")
+COMMAND = (CLI, "--db", r"D:\行情 数据\a.db", "--server", "10.0.0.2:10030", "--scheduled", "update")
 NOW = dt.datetime(2024, 6, 12, 10, 30)
 
 
@@ -53,7 +52,8 @@ def test_task_xml_is_a_daily_task_that_runs_missed_starts():
     execute = task.find("t:Actions/t:Exec", NS)
     assert execute.findtext("t:Command", namespaces=NS) == f'"{CLI}"'
     assert execute.findtext("t:Arguments", namespaces=NS) == (
-        '--db "D:\\行情 数据\\a.db" --server 10.0.0.2:10030 --scheduled update')
+        '--db "D:\\行情 数据\\a.db" --server 10.0.0.2:10030 --scheduled update'
+    )
     assert parse_task_xml(text) == entry
 
 
@@ -64,18 +64,31 @@ def test_first_start_is_the_next_one_never_a_missed_one():
 
 
 def test_an_exported_task_with_a_zone_and_no_quotes_still_reads():
-    text = task_xml(ScheduleEntry(dt.time(7, 5), (r"C:\sd\stockdesk-cli.exe", "update")),
-                    now=NOW).replace("2024-06-12T07:05:00", "2024-06-13T07:05:00+08:00")
+    text = task_xml(
+        ScheduleEntry(dt.time(7, 5), (r"C:\sd\stockdesk-cli.exe", "update")), now=NOW
+    ).replace("2024-06-12T07:05:00", "2024-06-13T07:05:00+08:00")
     assert parse_task_xml("\ufeff" + text) == ScheduleEntry(
-        dt.time(7, 5), (r"C:\sd\stockdesk-cli.exe", "update"))
+        dt.time(7, 5), (r"C:\sd\stockdesk-cli.exe", "update")
+    )
     assert parse_task_xml("not xml") is None
     assert parse_task_xml(f'<Task xmlns="{TASK_NAMESPACE}"/>') is None
 
 
-@pytest.mark.parametrize("words", [
-    ["plain"], ["two words"], [""], ['quote"inside'], ["trailing\\"], ["dir with\\ \\"],
-    ["back\\\\\\\"slashes"], [r"C:\path with space\\"], ["a", "", "b"], ["中文 路径"],
-])
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["plain"],
+        ["two words"],
+        [""],
+        ['quote"inside'],
+        ["trailing\\"],
+        ["dir with\\ \\"],
+        ['back\\\\\\"slashes'],
+        [r"C:\path with space\\"],
+        ["a", "", "b"],
+        ["中文 路径"],
+    ],
+)
 def test_windows_split_reads_what_list2cmdline_writes(words):
     assert windows_split(subprocess.list2cmdline(words)) == words
 
@@ -84,8 +97,10 @@ def test_windows_split_round_trips_random_words():
     rng = random.Random(3)
     alphabet = 'ab \\"\t中'
     for _ in range(2000):
-        words = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
-                 for _ in range(rng.randint(1, 4))]
+        words = [
+            "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+            for _ in range(rng.randint(1, 4))
+        ]
         assert windows_split(subprocess.list2cmdline(words)) == words, words
 
 
@@ -138,5 +153,6 @@ def test_a_refused_task_is_an_error_with_schtasks_words(tmp_path):
     runner = FakeRunner(lambda argv, _: failing(argv, "ERROR: Access is denied."))
     with pytest.raises(ScheduleError, match="Access is denied"):
         TaskSchedulerBackend(runner, temp_dir=tmp_path).install(
-            ScheduleEntry(dt.time(1, 0), COMMAND))
+            ScheduleEntry(dt.time(1, 0), COMMAND)
+        )
     assert list(tmp_path.iterdir()) == []

@@ -23,8 +23,7 @@ from stockdesk.schedule.entry import ScheduleEntry, ScheduleError
 from stockdesk.schedule.lastrun import ScheduledRun
 from stockdesk.ui.main_window import MainWindow
 
-COMMAND = ("/usr/bin/python3", "-m", "stockdesk", "--db", "/data/a b.db", "--scheduled",
-           "update")
+COMMAND = ("/usr/bin/python3", "-m", "stockdesk", "--db", "/data/a b.db", "--scheduled", "update")
 
 
 class FakeBackend:
@@ -68,8 +67,12 @@ def make_window(qtbot, settings, job_log):
     windows = []
 
     def make(schedule=None):
-        window = MainWindow(collector_factory=lambda: None, job_log=lambda: job_log,
-                            settings=settings, schedule=schedule)
+        window = MainWindow(
+            collector_factory=lambda: None,
+            job_log=lambda: job_log,
+            settings=settings,
+            schedule=schedule,
+        )
         qtbot.addWidget(window)
         windows.append(window)
         window.show()
@@ -131,7 +134,8 @@ def test_a_scheduler_error_is_shown_and_the_buttons_come_back(qtbot, make_window
     dialog.setButton.click()
     qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=5000)
     assert dialog.statusLabel.text() == (
-        "The system's scheduler reported an error: 命令 crontab - 失败（退出码 1）：not allowed")
+        "The system's scheduler reported an error: 命令 crontab - 失败（退出码 1）：not allowed"
+    )
     assert dialog.setButton.isEnabled()
 
 
@@ -156,12 +160,20 @@ def test_chinese_menu_and_dialog(qtbot, make_window, chinese):
 def test_the_report_of_a_scheduled_job_joins_other_notices(make_window):
     window = make_window()
     window.noticeBar.show_message("1 job(s) were interrupted")
-    window.report_scheduled_job(make_job(
-        "historical_collection_20240611_183000_1", success_count=4620, failed_count=2,
-        skipped_count=8, collected_count=4620, start_time=dt.datetime(2024, 6, 11, 18, 30)))
+    window.report_scheduled_job(
+        make_job(
+            "historical_collection_20240611_183000_1",
+            success_count=4620,
+            failed_count=2,
+            skipped_count=8,
+            collected_count=4620,
+            start_time=dt.datetime(2024, 6, 11, 18, 30),
+        )
+    )
     assert window.noticeBar.text() == (
         "1 job(s) were interrupted\nThe daily update ran at 2024-06-11 18:30: Completed, "
-        "4620 succeeded, 2 failed, 8 skipped, 4620 rows.")
+        "4620 succeeded, 2 failed, 8 skipped, 4620 rows."
+    )
 
 
 @pytest.fixture
@@ -171,8 +183,7 @@ def database(tmp_path):
     database.close()
 
 
-def test_the_window_reports_the_scheduled_job_once_at_start(qtbot, tmp_path, settings,
-                                                            database):
+def test_the_window_reports_the_scheduled_job_once_at_start(qtbot, tmp_path, settings, database):
     target = str(tmp_path / "stockdesk.db")
     started = dt.datetime.now().replace(microsecond=0)
     joblog = JobLog(database)
@@ -180,8 +191,7 @@ def test_the_window_reports_the_scheduled_job_once_at_start(qtbot, tmp_path, set
     note = ScheduledRun(started, target)  # the scheduled run is still going
 
     def window():
-        made = build_main_window(database=database, server=None, demo=False,
-                                 settings=settings)
+        made = build_main_window(database=database, server=None, demo=False, settings=settings)
         qtbot.addWidget(made)
         return made
 
