@@ -55,9 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, default=1)
     parser.add_argument("--latency", type=float, default=0.02)
     parser.add_argument("--runs", type=int, default=4, help="runs of each side")
-    parser.add_argument("--factors-known", action="store_true",
-                        help="this checkout's databases start with every stock's factors "
-                             "(see bench_collect.py --factors-known)")
+    parser.add_argument(
+        "--factors-known",
+        action="store_true",
+        help="this checkout's databases start with every stock's factors "
+        "(see bench_collect.py --factors-known)",
+    )
     args = parser.parse_args(argv)
 
     from bench_collect import END_YEAR, _prime, _simulator, _trading_days
@@ -66,12 +69,14 @@ def main(argv: list[str] | None = None) -> int:
     start, end = dt.date(first_year, 1, 1), dt.date(END_YEAR, 12, 31)
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
-    server = context.Process(target=_simulator, daemon=True,
-                             args=(args.stocks, first_year, True, theirs))
+    server = context.Process(
+        target=_simulator, daemon=True, args=(args.stocks, first_year, True, theirs)
+    )
     server.start()
     address = ours.recv()
-    primer = context.Process(target=_prime, args=(address, _trading_days(start, end), [],
-                                                  start, end, "3"))
+    primer = context.Process(
+        target=_prime, args=(address, _trading_days(start, end), [], start, end, "3")
+    )
     primer.start()
     primer.join()
     ours.send(("latency", args.latency))
@@ -85,13 +90,31 @@ def main(argv: list[str] | None = None) -> int:
                 known = "1" if args.factors_known and side == "this" else "0"
                 env = {**os.environ, "PYTHONPATH": str(tree)}
                 done = subprocess.run(
-                    [sys.executable, "-c", script, address, start.isoformat(),
-                     end.isoformat(), str(path), known, str(args.stocks), str(first_year)],
-                    cwd=tree, env=env, capture_output=True, text=True, check=True)
+                    [
+                        sys.executable,
+                        "-c",
+                        script,
+                        address,
+                        start.isoformat(),
+                        end.isoformat(),
+                        str(path),
+                        known,
+                        str(args.stocks),
+                        str(first_year),
+                    ],
+                    cwd=tree,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 result = json.loads(done.stdout.strip().splitlines()[-1])
                 times[side].append(result["seconds"])
-                print(f"run {run + 1} {side}: {result['seconds']:.1f} s, {result['status']}, "
-                      f"{result['strategy']}, {result['rows']:,} rows", flush=True)
+                print(
+                    f"run {run + 1} {side}: {result['seconds']:.1f} s, {result['status']}, "
+                    f"{result['strategy']}, {result['rows']:,} rows",
+                    flush=True,
+                )
                 path.unlink()
     ours.send("stop")
     server.join(10)

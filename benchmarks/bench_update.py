@@ -88,8 +88,10 @@ def build(path: Path, stocks: int, first: dt.date, last: dt.date) -> None:
             if batch.rows >= 150_000:
                 batch.commit()
             if number % 250 == 0:
-                print(f"  building: {day} ({rows:,} rows, {time.perf_counter() - began:.0f} s)",
-                      file=sys.stderr)
+                print(
+                    f"  building: {day} ({rows:,} rows, {time.perf_counter() - began:.0f} s)",
+                    file=sys.stderr,
+                )
         batch.commit()
     log.finish_job(job.id, JobStatus.COMPLETED)
     known = KnownCalendar(calendar)
@@ -110,8 +112,10 @@ def build(path: Path, stocks: int, first: dt.date, last: dt.date) -> None:
     database.close()
     with sqlite3.connect(path) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    print(f"built {rows:,} rows of {stocks} stocks, {first} .. {last}, in "
-          f"{time.perf_counter() - began:.0f} s ({path.stat().st_size / 1e9:.2f} GB)")
+    print(
+        f"built {rows:,} rows of {stocks} stocks, {first} .. {last}, in "
+        f"{time.perf_counter() - began:.0f} s ({path.stat().st_size / 1e9:.2f} GB)"
+    )
 
 
 def time_update(path: Path, address: str) -> tuple[float, Any]:
@@ -124,7 +128,8 @@ def time_update(path: Path, address: str) -> tuple[float, Any]:
     database = open_database(path)
     today = dt.date.today()
     job = Collector(database, CollectOptions(server=address)).run(
-        JobRequest(today, today, universe=UPDATE))
+        JobRequest(today, today, universe=UPDATE)
+    )
     seconds = time.perf_counter() - began
     database.close()
     return seconds, job
@@ -136,8 +141,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--latency", type=float, default=0.02, help="seconds per request")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", type=Path, default=Path(tempfile.gettempdir()),
-                        help="folder where the built database is kept for later runs")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=Path(tempfile.gettempdir()),
+        help="folder where the built database is kept for later runs",
+    )
     args = parser.parse_args(argv)
 
     from stockdesk.simulator.calendar import next_trading_day
@@ -155,13 +164,16 @@ def main(argv: list[str] | None = None) -> int:
 
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
-    server = context.Process(target=_simulator, daemon=True,
-                             args=(args.stocks, first, today, theirs))
+    server = context.Process(
+        target=_simulator, daemon=True, args=(args.stocks, first, today, theirs)
+    )
     server.start()
     address = ours.recv()
     ours.send(("latency", args.latency))
-    print(f"update of one trading day ({today}) at {args.latency * 1000:.0f} ms per request, "
-          f"{multiprocessing.cpu_count()} cores:")
+    print(
+        f"update of one trading day ({today}) at {args.latency * 1000:.0f} ms per request, "
+        f"{multiprocessing.cpu_count()} cores:"
+    )
     with tempfile.TemporaryDirectory(dir=args.keep) as folder:
         warm = Path(folder) / "warm-up.db"
         shutil.copyfile(built, warm)
@@ -178,10 +190,12 @@ def main(argv: list[str] | None = None) -> int:
             ours.send("stats")
             requests = ours.recv()
             seconds.append(took)
-            print(f"  run {run + 1}: {took:.2f} s, {job.status}, {job.strategy}, "
-                  f"{job.success_count} stocks, {job.collected_count} rows, "
-                  f"requests {sum(requests.values())} "
-                  f"({', '.join(f'{k} {v}' for k, v in sorted(requests.items()))})")
+            print(
+                f"  run {run + 1}: {took:.2f} s, {job.status}, {job.strategy}, "
+                f"{job.success_count} stocks, {job.collected_count} rows, "
+                f"requests {sum(requests.values())} "
+                f"({', '.join(f'{k} {v}' for k, v in sorted(requests.items()))})"
+            )
         print(f"update: median {statistics.median(seconds):.2f} s (target: under 2 s)")
         last_copy = Path(folder) / f"update-{args.repeat - 1}.db"
         reads(last_copy)
@@ -202,9 +216,11 @@ def reads(path: Path) -> None:
         status = read_status(database)
         timings.append(time.perf_counter() - began)
     median = statistics.median(timings) * 1000
-    print(f"status: {timings[0] * 1000:.1f} ms first, median {median:.1f} ms "
-          f"({status.stocks} stocks, {status.rows:,} rows, last day {status.last_day}, "
-          f"behind {status.stocks_behind}, gaps {status.stocks_with_gaps})")
+    print(
+        f"status: {timings[0] * 1000:.1f} ms first, median {median:.1f} ms "
+        f"({status.stocks} stocks, {status.rows:,} rows, last day {status.last_day}, "
+        f"behind {status.stocks_behind}, gaps {status.stocks_with_gaps})"
+    )
     database.close()
     from stockdesk import data
 
@@ -216,9 +232,11 @@ def reads(path: Path) -> None:
             frame = data.load_bars(code, adjust=adjust, db=path)
             timings.append(time.perf_counter() - began)
         first = " (imports pandas, opens the database)" if number == 0 else ""
-        print(f"load_bars({code!r}, adjust={adjust!r}): {len(frame):,} rows, "
-              f"{timings[0] * 1000:.1f} ms first{first}, median "
-              f"{statistics.median(timings) * 1000:.1f} ms")
+        print(
+            f"load_bars({code!r}, adjust={adjust!r}): {len(frame):,} rows, "
+            f"{timings[0] * 1000:.1f} ms first{first}, median "
+            f"{statistics.median(timings) * 1000:.1f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -47,82 +47,138 @@ log = logging.getLogger(__name__)
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line (docs/contracts.md); global options work before or after a command."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=argparse.SUPPRESS, metavar="URL",
-                        help="SQLite file path or postgresql://user@host:port/dbname "
-                             "(env STOCKDESK_DB)")
-    common.add_argument("--server", default=argparse.SUPPRESS, metavar="HOST:PORT",
-                        help="baostock server (env STOCKDESK_SERVER; default the public one)")
-    common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
-                        help="use the built-in simulator on a free loopback port")
+    common.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        metavar="URL",
+        help="SQLite file path or postgresql://user@host:port/dbname (env STOCKDESK_DB)",
+    )
+    common.add_argument(
+        "--server",
+        default=argparse.SUPPRESS,
+        metavar="HOST:PORT",
+        help="baostock server (env STOCKDESK_SERVER; default the public one)",
+    )
+    common.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="use the built-in simulator on a free loopback port",
+    )
 
     parser = argparse.ArgumentParser(
-        prog="stockdesk", parents=[common],
+        prog="stockdesk",
+        parents=[common],
         description="Collect China A-share daily K-line history from baostock into SQLite "
-                    "or PostgreSQL. "
-                    "With no command, open the window.",
+        "or PostgreSQL. "
+        "With no command, open the window.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--self-test", action="store_true",
-                        help="open the window offscreen, collect a short demo job into a "
-                             "temporary database, check it, print one line and exit")
-    parser.add_argument("--screenshot", type=Path, metavar="PNG",
-                        help="with --self-test: save the window after the job")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open the window offscreen, collect a short demo job into a "
+        "temporary database, check it, print one line and exit",
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="PNG",
+        help="with --self-test: save the window after the job",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     collect = commands.add_parser("collect", parents=[common], help="run a collection job")
     collect.add_argument("--start", metavar="YYYY-MM-DD", help="first day of the range")
-    collect.add_argument("--end", metavar="YYYY-MM-DD",
-                         help="last day (a future day becomes today)")
+    collect.add_argument(
+        "--end", metavar="YYYY-MM-DD", help="last day (a future day becomes today)"
+    )
     chosen = collect.add_mutually_exclusive_group()
     chosen.add_argument("--codes", metavar="C1,C2", help="explicit codes, e.g. sh.600000,000001")
-    chosen.add_argument("--universe", default="all",
-                        choices=[u for u in UNIVERSES if u not in ("codes", "update")])
-    collect.add_argument("--adjust", default="3", choices=["1", "2", "3"],
-                         help="1 backward, 2 forward, 3 unadjusted (default)")
-    collect.add_argument("--resume", metavar="ID",
-                         help="continue a job with only the stocks it has not done")
+    chosen.add_argument(
+        "--universe", default="all", choices=[u for u in UNIVERSES if u not in ("codes", "update")]
+    )
+    collect.add_argument(
+        "--adjust",
+        default="3",
+        choices=["1", "2", "3"],
+        help="1 backward, 2 forward, 3 unadjusted (default)",
+    )
+    collect.add_argument(
+        "--resume", metavar="ID", help="continue a job with only the stocks it has not done"
+    )
     _job_options(collect)
 
     update = commands.add_parser(
-        "update", parents=[common],
+        "update",
+        parents=[common],
         help="bring every stored stock (and the stocks listed since) to the last trading "
-             "day the server has, with their adjust factors")
+        "day the server has, with their adjust factors",
+    )
     _job_options(update)
 
-    status = commands.add_parser("status", parents=[common],
-                                 help="what the database holds: stocks, rows, last day, "
-                                      "stocks behind, gaps")
+    status = commands.add_parser(
+        "status",
+        parents=[common],
+        help="what the database holds: stocks, rows, last day, stocks behind, gaps",
+    )
     status.add_argument("--json", action="store_true", help="print one JSON object")
 
-    export = commands.add_parser("export", parents=[common],
-                                 help="write stored bars, adjusted on read, to CSV or Parquet")
+    export = commands.add_parser(
+        "export", parents=[common], help="write stored bars, adjusted on read, to CSV or Parquet"
+    )
     which = export.add_mutually_exclusive_group(required=True)
     which.add_argument("--codes", metavar="C1,C2", help="explicit codes")
-    which.add_argument("--universe", choices=["all", "hs300", "sz50", "zz500"],
-                       help="all: every stored stock; an index: its members on the end date "
-                            "(asked from the server)")
+    which.add_argument(
+        "--universe",
+        choices=["all", "hs300", "sz50", "zz500"],
+        help="all: every stored stock; an index: its members on the end date "
+        "(asked from the server)",
+    )
     export.add_argument("--start", metavar="YYYY-MM-DD")
     export.add_argument("--end", metavar="YYYY-MM-DD")
-    export.add_argument("--adjust", default="none",
-                        choices=["none", "qfq", "hfq", "3", "2", "1"],
-                        help="none (default), qfq forward, hfq backward; or 3, 2, 1")
-    export.add_argument("--out", required=True, type=Path, metavar="FILE",
-                        help="FILE.csv (UTF-8 with BOM) or FILE.parquet")
+    export.add_argument(
+        "--adjust",
+        default="none",
+        choices=["none", "qfq", "hfq", "3", "2", "1"],
+        help="none (default), qfq forward, hfq backward; or 3, 2, 1",
+    )
+    export.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="FILE.csv (UTF-8 with BOM) or FILE.parquet",
+    )
     export.add_argument("--json", action="store_true", help="print the result as JSON")
 
     serve = commands.add_parser(
-        "serve", parents=[common], help="the collection HTTP API (docs at /docs)",
+        "serve",
+        parents=[common],
+        help="the collection HTTP API (docs at /docs)",
         description="Serve the collection HTTP API over the same engine, job log and one-job "
-                    "gate as the window and the command line. Listens on 127.0.0.1 unless "
-                    "told otherwise; any other address needs --token-file.")
-    serve.add_argument("--host", default="127.0.0.1",
-                       help="address to listen on (default 127.0.0.1, this computer only)")
+        "gate as the window and the command line. Listens on 127.0.0.1 unless "
+        "told otherwise; any other address needs --token-file.",
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1, this computer only)",
+    )
     serve.add_argument("--port", type=_port, default=8765, help="TCP port (default 8765)")
     token = serve.add_mutually_exclusive_group()
-    token.add_argument("--token-file", type=Path, metavar="F",
-                       help="every request must carry 'Authorization: Bearer <the token in F>'")
-    token.add_argument("--new-token", type=Path, metavar="F",
-                       help="write a new random token to F (mode 0600) and exit")
+    token.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="F",
+        help="every request must carry 'Authorization: Bearer <the token in F>'",
+    )
+    token.add_argument(
+        "--new-token",
+        type=Path,
+        metavar="F",
+        help="write a new random token to F (mode 0600) and exit",
+    )
     _engine_options(serve)
 
     jobs = commands.add_parser("jobs", parents=[common], help="read the job log")
@@ -144,12 +200,23 @@ def _job_options(command: argparse.ArgumentParser) -> None:
 def _engine_options(command: argparse.ArgumentParser) -> None:
     """How a job talks to the server: the options of job commands and of ``serve``."""
     command.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
-    command.add_argument("--outage-timeout", type=float, default=600.0, metavar="SECONDS",
-                         help="how long to wait for a server that goes away mid-job before "
-                              "the job fails (default 600)")
-    command.add_argument("--sessions", type=int, default=1, choices=range(1, MAX_SESSIONS + 1),
-                         metavar="N", help="parallel baostock sessions, 1 (default, polite) "
-                                           f"to {MAX_SESSIONS}; fetching by date uses at least 2")
+    command.add_argument(
+        "--outage-timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="how long to wait for a server that goes away mid-job before "
+        "the job fails (default 600)",
+    )
+    command.add_argument(
+        "--sessions",
+        type=int,
+        default=1,
+        choices=range(1, MAX_SESSIONS + 1),
+        metavar="N",
+        help="parallel baostock sessions, 1 (default, polite) "
+        f"to {MAX_SESSIONS}; fetching by date uses at least 2",
+    )
 
 
 def _port(text: str) -> int:
@@ -159,16 +226,18 @@ def _port(text: str) -> int:
     return int(text)
 
 
-def run(args: argparse.Namespace, *, stdout: TextIO = sys.stdout,
-        stderr: TextIO = sys.stderr) -> int:
+def run(
+    args: argparse.Namespace, *, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr
+) -> int:
     """Run a parsed ``collect`` or ``jobs`` command and return its exit code; every error
     becomes a message. (``serve`` is run by :mod:`stockdesk.server`, a sibling of this
     module that the entry point calls.)"""
     try:
         with _demo_server(args) as server:
-            database = open_database(config.database_target(getattr(args, "db", None),
-                                                            demo=_demo(args)),
-                                     password=config.saved_password)
+            database = open_database(
+                config.database_target(getattr(args, "db", None), demo=_demo(args)),
+                password=config.saved_password,
+            )
             try:
                 JobLog(database).recover_interrupted()
                 if args.command == "collect":
@@ -221,13 +290,25 @@ def _demo_server(args: argparse.Namespace) -> Iterator[str | None]:
 # -- collect ----------------------------------------------------------------------------
 
 
-def _run_job(args: argparse.Namespace, database: Database, server: str | None,
-             request: JobRequest, stdout: TextIO, stderr: TextIO) -> int:
+def _run_job(
+    args: argparse.Namespace,
+    database: Database,
+    server: str | None,
+    request: JobRequest,
+    stdout: TextIO,
+    stderr: TextIO,
+) -> int:
     """Run one job (collect, resume or update) with progress on stderr."""
     cancel = threading.Event()
-    collector = Collector(database, CollectOptions(server=server, timeout=args.timeout,
-                                                   sessions=args.sessions,
-                                                   outage_timeout=args.outage_timeout))
+    collector = Collector(
+        database,
+        CollectOptions(
+            server=server,
+            timeout=args.timeout,
+            sessions=args.sessions,
+            outage_timeout=args.outage_timeout,
+        ),
+    )
     reporter = ProgressReporter(stderr)
     with _cancel_on_interrupt(cancel, stderr):
         try:
@@ -253,8 +334,11 @@ def _request(args: argparse.Namespace, joblog: JobLog, stderr: TextIO) -> JobReq
     if not args.start or not args.end:
         raise InputError("请用 --start 和 --end 指定日期范围（YYYY-MM-DD），或用 --resume 继续任务")
     checked = build_request(
-        parse_date(args.start), parse_date(args.end), adjustflag=args.adjust,
-        universe=args.universe, codes=args.codes or (),
+        parse_date(args.start),
+        parse_date(args.end),
+        adjustflag=args.adjust,
+        universe=args.universe,
+        codes=args.codes or (),
     )
     for note in checked.notes:
         print(note, file=stderr)
@@ -305,19 +389,24 @@ class ProgressReporter(JobListener):
             self._write_line(f"失败 {item.code} {item.name}：{item.error_message}")
 
     def progress(self, progress: Any) -> None:
-        counts = (f"{progress.processed}/{progress.total} 成功 {progress.success} "
-                  f"失败 {progress.failed} 跳过 {progress.skipped} 行 {progress.rows}")
+        counts = (
+            f"{progress.processed}/{progress.total} 成功 {progress.success} "
+            f"失败 {progress.failed} 跳过 {progress.skipped} 行 {progress.rows}"
+        )
         if self._tty:
             bar = self._bar or self._open_bar()
             bar.n = progress.percent
             bar.set_postfix_str(counts, refresh=False)
             bar.refresh()
-        elif progress.elapsed - self._last_line >= self.LINE_INTERVAL or \
-                progress.processed == progress.total:
+        elif (
+            progress.elapsed - self._last_line >= self.LINE_INTERVAL
+            or progress.processed == progress.total
+        ):
             self._last_line = progress.elapsed
             eta = "--:--" if progress.eta is None else _clock(progress.eta)
-            self._write_line(f"进度 {progress.percent}% {counts} "
-                             f"用时 {_clock(progress.elapsed)} 剩余 {eta}")
+            self._write_line(
+                f"进度 {progress.percent}% {counts} 用时 {_clock(progress.elapsed)} 剩余 {eta}"
+            )
 
     def _open_bar(self) -> Any:
         self._bar = progress_bar(self._stream, total=100, unit="%")
@@ -340,8 +429,14 @@ def progress_bar(stream: TextIO, *, total: int, unit: str) -> Any:
     """A tqdm bar on ``stream``, redrawn at most 4 times a second."""
     from tqdm import tqdm  # only the terminal's commands draw bars
 
-    return tqdm(total=total, file=stream, unit=unit, mininterval=0.25, dynamic_ncols=True,
-                bar_format="{l_bar}{bar}| {elapsed}<{remaining} {postfix}")
+    return tqdm(
+        total=total,
+        file=stream,
+        unit=unit,
+        mininterval=0.25,
+        dynamic_ncols=True,
+        bar_format="{l_bar}{bar}| {elapsed}<{remaining} {postfix}",
+    )
 
 
 def _clock(seconds: float) -> str:
@@ -363,12 +458,19 @@ def _status(args: argparse.Namespace, database: Database, stdout: TextIO) -> int
     if status.stocks == 0:
         print("数据库中还没有不复权的日线数据（用 stockdesk collect 采集）", file=stdout)
         return EXIT_OK
-    print(f"股票 {status.stocks} 只，{status.rows} 行，{status.first_day} ~ {status.last_day}",
-          file=stdout)
-    print(f"落后于最后一个交易日的股票：{status.stocks_behind} 只（stockdesk update 补齐）",
-          file=stdout)
-    print(f"有缺口的股票：{status.stocks_with_gaps} 只，共缺 {status.missing_days} 个交易日"
-          + (f"；{status.gaps_unknown} 只尚未统计" if status.gaps_unknown else ""), file=stdout)
+    print(
+        f"股票 {status.stocks} 只，{status.rows} 行，{status.first_day} ~ {status.last_day}",
+        file=stdout,
+    )
+    print(
+        f"落后于最后一个交易日的股票：{status.stocks_behind} 只（stockdesk update 补齐）",
+        file=stdout,
+    )
+    print(
+        f"有缺口的股票：{status.stocks_with_gaps} 只，共缺 {status.missing_days} 个交易日"
+        + (f"；{status.gaps_unknown} 只尚未统计" if status.gaps_unknown else ""),
+        file=stdout,
+    )
     print(f"复权因子未更新到最后一天的股票：{status.factors_behind} 只", file=stdout)
     for flag, rows in status.adjusted_rows.items():
         print(f"另有 adjustflag={flag} 的复权行（采集时的快照）：{rows} 行", file=stdout)
@@ -377,8 +479,9 @@ def _status(args: argparse.Namespace, database: Database, stdout: TextIO) -> int
     return EXIT_OK
 
 
-def _export(args: argparse.Namespace, database: Database, server: str | None,
-            stdout: TextIO, stderr: TextIO) -> int:
+def _export(
+    args: argparse.Namespace, database: Database, server: str | None, stdout: TextIO, stderr: TextIO
+) -> int:
     from stockdesk.data.bars import adjust_flag
     from stockdesk.data.export import export_bars
     from stockdesk.db.coverage import CoverageStore
@@ -413,9 +516,18 @@ def _export(args: argparse.Namespace, database: Database, server: str | None,
         if bar is not None:
             bar.close()
     if args.json:
-        print(json.dumps({"path": str(result.path), "stocks": result.stocks,
-                          "rows": result.rows, "adjustflag": str(flag)}, ensure_ascii=False),
-              file=stdout)
+        print(
+            json.dumps(
+                {
+                    "path": str(result.path),
+                    "stocks": result.stocks,
+                    "rows": result.rows,
+                    "adjustflag": str(flag),
+                },
+                ensure_ascii=False,
+            ),
+            file=stdout,
+        )
     else:
         print(f"已导出 {result.stocks} 只股票、{result.rows} 行到 {result.path}", file=stdout)
     return EXIT_OK
@@ -436,8 +548,7 @@ def _jobs(args: argparse.Namespace, database: Database, stdout: TextIO) -> int:
     if args.jobs_command == "list":
         jobs = joblog.list_jobs()
         if args.json:
-            print(json.dumps([job_to_dict(job) for job in jobs], ensure_ascii=False),
-                  file=stdout)
+            print(json.dumps([job_to_dict(job) for job in jobs], ensure_ascii=False), file=stdout)
         else:
             for listed in jobs:
                 print(_job_line(listed), file=stdout)
@@ -462,8 +573,10 @@ def job_to_dict(job: JobRecord) -> dict[str, Any]:
         if isinstance(value, (dt.date, dt.datetime)):
             data[key] = value.isoformat()
     data["failed_details"] = [
-        {key: (value.isoformat() if isinstance(value, dt.datetime) else value)
-         for key, value in detail.items()}
+        {
+            key: (value.isoformat() if isinstance(value, dt.datetime) else value)
+            for key, value in detail.items()
+        }
         for detail in data["failed_details"]
     ]
     return data
@@ -472,10 +585,12 @@ def job_to_dict(job: JobRecord) -> dict[str, Any]:
 def _job_line(job: JobRecord) -> str:
     duration = job.duration
     took = _clock(duration.total_seconds()) if duration else "-"
-    return (f"{job.id}  {job.status:<11} {job.start_date}~{job.end_date}  "
-            f"{job.progress}% {job.processed_stocks}/{job.total_stocks} 成功 {job.success_count} "
-            f"失败 {job.failed_count} 跳过 {job.skipped_count} 行 {job.collected_count}  "
-            f"开始 {job.start_time:%Y-%m-%d %H:%M:%S} 用时 {took}")
+    return (
+        f"{job.id}  {job.status:<11} {job.start_date}~{job.end_date}  "
+        f"{job.progress}% {job.processed_stocks}/{job.total_stocks} 成功 {job.success_count} "
+        f"失败 {job.failed_count} 跳过 {job.skipped_count} 行 {job.collected_count}  "
+        f"开始 {job.start_time:%Y-%m-%d %H:%M:%S} 用时 {took}"
+    )
 
 
 def _print_job(job: JobRecord, stdout: TextIO) -> None:
@@ -483,5 +598,8 @@ def _print_job(job: JobRecord, stdout: TextIO) -> None:
     if job.error_message:
         print(f"错误：{job.error_message}", file=stdout)
     for item in job.failed_details:
-        print(f"  失败 {item.code} {item.name} [{item.error_code}] {item.error_message}"
-              f"（尝试 {item.attempts} 次）", file=stdout)
+        print(
+            f"  失败 {item.code} {item.name} [{item.error_code}] {item.error_message}"
+            f"（尝试 {item.attempts} 次）",
+            file=stdout,
+        )

@@ -17,8 +17,16 @@ import platformdirs
 
 from stockdesk.data.location import APP_NAME, DB_ENV, data_dir, default_database_path
 
-__all__ = ["APP_NAME", "DB_ENV", "SERVER_ENV", "data_dir", "database_target",
-           "default_database_path", "log_dir", "server_address"]
+__all__ = [
+    "APP_NAME",
+    "DB_ENV",
+    "SERVER_ENV",
+    "data_dir",
+    "database_target",
+    "default_database_path",
+    "log_dir",
+    "server_address",
+]
 
 log = logging.getLogger(__name__)
 

@@ -105,7 +105,8 @@ class Collector:
         """
         joblog = JobLog(self._database)
         if request.universe == UPDATE and not CoverageStore(self._database).coverage(
-                AdjustFlag.NONE):
+            AdjustFlag.NONE
+        ):
             # A job that is running may be filling the empty database: that comes first.
             if not joblog.gate_open():
                 raise JobRunningError()
@@ -114,8 +115,14 @@ class Collector:
         listener = listener or JobListener()
         listener.job_started(job)
         run = _JobRun(
-            job, request, self._options, joblog, BarStore(self._database),
-            CoverageStore(self._database), listener, cancel or threading.Event(),
+            job,
+            request,
+            self._options,
+            joblog,
+            BarStore(self._database),
+            CoverageStore(self._database),
+            listener,
+            cancel or threading.Event(),
         )
         status, error = JobStatus.COMPLETED, None
         try:
@@ -126,8 +133,13 @@ class Collector:
             bad_input.job_id = job.id
             self._finish(joblog, job, JobStatus.FAILED, str(bad_input))
             raise
-        except (LoginError, SourceError, ServerGoneError, DatabaseError,
-                SameFailureError) as failure:
+        except (
+            LoginError,
+            SourceError,
+            ServerGoneError,
+            DatabaseError,
+            SameFailureError,
+        ) as failure:
             status, error = JobStatus.FAILED, str(failure)
         except Exception as bug:
             # Log the truth before the crash handler shows it: the job did not finish.
@@ -138,9 +150,7 @@ class Collector:
         return final
 
     @staticmethod
-    def _finish(
-        joblog: JobLog, job: JobRecord, status: JobStatus, error: str | None
-    ) -> JobRecord:
+    def _finish(joblog: JobLog, job: JobRecord, status: JobStatus, error: str | None) -> JobRecord:
         """Log the end; a database that fails even now gets the outcome returned anyway."""
         try:
             return joblog.finish_job(job.id, status, error_message=error)
@@ -188,42 +198,51 @@ class _JobRun:
     # -- the job ------------------------------------------------------------------------
 
     def execute(self) -> None:
-        source = BaostockSource(self.options.server, timeout=self.options.timeout,
-                                cancel=self.cancel, outage=self.options.outage,
-                                say=self.listener.message)
+        source = BaostockSource(
+            self.options.server,
+            timeout=self.options.timeout,
+            cancel=self.cancel,
+            outage=self.options.outage,
+            say=self.listener.message,
+        )
         try:
             self._login(source)
             stocks, calendar, known, target = self._plan(source)
             todo, stored = self._split_stored(stocks, calendar, known)
-            strategy = choose_strategy(self.request, stocks=len(todo),
-                                       days=len(_days_to_fetch(todo, calendar, self)),
-                                       options=self.options)
+            strategy = choose_strategy(
+                self.request,
+                stocks=len(todo),
+                days=len(_days_to_fetch(todo, calendar, self)),
+                options=self.options,
+            )
             self._announce(strategy.name, calendar)
             alongside: list[tuple[Security, dt.date]] = []
             if target is not None:
-                factors = plan_factors(stocks, self.coverage_store.factors_checked(), known,
-                                       target)
+                factors = plan_factors(stocks, self.coverage_store.factors_checked(), known, target)
                 if strategy.name == PER_DATE and strategy.workers:
                     # The workers fetching by date also fetch these stocks' histories,
                     # between the days: a fresh database's one request per stock then
                     # overlaps the writing (docs/architecture.md).
                     fetched = {s.code for s in todo}
-                    alongside = [(s, until) for s, until in factors.by_history
-                                 if s.code in fetched]
-                    factors.by_history = [(s, until) for s, until in factors.by_history
-                                          if s.code not in fetched]
-                failed = collect_factors(self, source, factors,
-                                         workers=max(strategy.workers, 2 if
-                                                     strategy.name == PER_DATE else 0))
+                    alongside = [(s, until) for s, until in factors.by_history if s.code in fetched]
+                    factors.by_history = [
+                        (s, until) for s, until in factors.by_history if s.code not in fetched
+                    ]
+                failed = collect_factors(
+                    self,
+                    source,
+                    factors,
+                    workers=max(strategy.workers, 2 if strategy.name == PER_DATE else 0),
+                )
                 self._fail(failed)
                 gone = {item.code for item in failed}
                 todo = [s for s in todo if s.code not in gone]
                 stored = [item for item in stored if item.code not in gone]
             self._log_skipped(stored)
             if strategy.name == PER_DATE:
-                todo, failed = collect_per_date(self, source, todo, calendar,
-                                                workers=strategy.workers,
-                                                histories=alongside)
+                todo, failed = collect_per_date(
+                    self, source, todo, calendar, workers=strategy.workers, histories=alongside
+                )
                 self._fail(failed)
                 strategy = per_stock_strategy(stocks=len(todo), options=self.options)
             collect_per_stock(self, source, todo, calendar, workers=strategy.workers)
@@ -254,8 +273,9 @@ class _JobRun:
                 raise JobCancelled from None
             raise
 
-    def _plan(self, source: BaostockSource) -> tuple[
-            list[Security], TradingCalendar, KnownCalendar, dt.date | None]:
+    def _plan(
+        self, source: BaostockSource
+    ) -> tuple[list[Security], TradingCalendar, KnownCalendar, dt.date | None]:
         """Find the stocks, their ranges and listing dates, the calendar of the job's
         range, every trading day known, and the last trading day the server has."""
         request = self.request
@@ -264,8 +284,10 @@ class _JobRun:
         # everything below plans from the coverage.
         stored_calendar = self.coverage_store.calendar()
         self._repair_coverage(KnownCalendar(stored_calendar))
-        coverage = {code: row for (code, _flag), row
-                    in self.coverage_store.coverage(request.adjustflag).items()}
+        coverage = {
+            code: row
+            for (code, _flag), row in self.coverage_store.coverage(request.adjustflag).items()
+        }
         earliest = min((row.first_day for row in coverage.values()), default=None)
         update = request.universe == UPDATE
         start = request.start_date if not update else (earliest or today)
@@ -278,11 +300,12 @@ class _JobRun:
         else:
             # The last day whose data may still be coming is not taken as known.
             target = known.last_trading_day(today - ONE_DAY)
-            stocks = self._universe(source, securities,
-                                    TradingCalendar(known.between(request.start_date,
-                                                                  request.end_date)))
-        calendar = TradingCalendar(known.between(self.request.start_date,
-                                                 self.request.end_date))
+            stocks = self._universe(
+                source,
+                securities,
+                TradingCalendar(known.between(request.start_date, request.end_date)),
+            )
+        calendar = TradingCalendar(known.between(self.request.start_date, self.request.end_date))
         if request.resumes and not update:
             done = self.joblog.done_codes(request.resumes)
             stocks = [s for s in stocks if s.code not in done]
@@ -290,8 +313,13 @@ class _JobRun:
         self._coverage_rows = {s.code: coverage[s.code] for s in stocks if s.code in coverage}
         return stocks, calendar, known, target
 
-    def _calendar(self, source: BaostockSource, stored: list[tuple[dt.date, bool]],
-                  start: dt.date, today: dt.date) -> KnownCalendar:
+    def _calendar(
+        self,
+        source: BaostockSource,
+        stored: list[tuple[dt.date, bool]],
+        start: dt.date,
+        today: dt.date,
+    ) -> KnownCalendar:
         """Every trading day from ``start`` to today: the ``stored`` calendar, and what the
         server adds to it (one request for the days since the last job)."""
         fetched: list[tuple[dt.date, bool]] = []
@@ -301,16 +329,18 @@ class _JobRun:
         self.coverage_store.save_calendar(fetched)
         return KnownCalendar([*stored, *fetched])
 
-    def _published(self, source: BaostockSource, known: KnownCalendar,
-                   today: dt.date) -> dt.date | None:
+    def _published(
+        self, source: BaostockSource, known: KnownCalendar, today: dt.date
+    ) -> dt.date | None:
         """The last trading day the server has data of: today only once it is out."""
         last = known.last_trading_day(today)
         if last == today and not self._retrying(lambda: source.has_day_data(today)):
             last = known.last_trading_day(today - ONE_DAY)
         return last
 
-    def _universe(self, source: BaostockSource, securities: dict[str, Security],
-                  calendar: TradingCalendar) -> list[Security]:
+    def _universe(
+        self, source: BaostockSource, securities: dict[str, Security], calendar: TradingCalendar
+    ) -> list[Security]:
         request = self.request
         if request.universe == "codes":
             unknown = [code for code in request.codes if code not in securities]
@@ -325,8 +355,13 @@ class _JobRun:
         codes = self._retrying(lambda: source.index_members(request.universe, day))
         return [securities[code] for code in codes if code in securities]
 
-    def _update_stocks(self, securities: dict[str, Security], coverage: dict[str, Coverage],
-                       known: KnownCalendar, target: dt.date | None) -> list[Security]:
+    def _update_stocks(
+        self,
+        securities: dict[str, Security],
+        coverage: dict[str, Coverage],
+        known: KnownCalendar,
+        target: dt.date | None,
+    ) -> list[Security]:
         """Every stored stock from the day after its last, and every stock listed since
         the database's last day from its listing (or the database's first day, whichever
         is later), up to ``target``; sets the job's range to the days they need."""
@@ -344,25 +379,36 @@ class _JobRun:
             stocks.append(security)
             self.spans[code] = (row.last_day + ONE_DAY, target)
         for code, security in sorted(securities.items()):
-            if (security.type == "1" and code not in coverage and security.ipo_date
-                    and security.ipo_date > last):
+            if (
+                security.type == "1"
+                and code not in coverage
+                and security.ipo_date
+                and security.ipo_date > last
+            ):
                 stocks.append(security)
                 self.spans[code] = (max(security.ipo_date, first), target)
         if unknown:
-            self.listener.message(f"服务器上已没有 {len(unknown)} 只已存股票，不再更新："
-                                  f"{'、'.join(unknown[:10])}")
-        starts = [days[0] for low, high in self.spans.values()
-                  if (days := known.between(low, high))]
-        self.request = replace(self.request, start_date=min(starts, default=target),
-                               end_date=target)
+            self.listener.message(
+                f"服务器上已没有 {len(unknown)} 只已存股票，不再更新：{'、'.join(unknown[:10])}"
+            )
+        starts = [
+            days[0] for low, high in self.spans.values() if (days := known.between(low, high))
+        ]
+        self.request = replace(
+            self.request, start_date=min(starts, default=target), end_date=target
+        )
         return stocks
 
     def _announce(self, strategy: str, calendar: TradingCalendar) -> None:
         """Log the plan and how it will be fetched, and tell the listener."""
         update = self.request.universe == UPDATE
-        self.joblog.set_plan(self.job.id, total=self.total, strategy=strategy,
-                             start_date=self.request.start_date if update else None,
-                             end_date=self.request.end_date if update else None)
+        self.joblog.set_plan(
+            self.job.id,
+            total=self.total,
+            strategy=strategy,
+            start_date=self.request.start_date if update else None,
+            end_date=self.request.end_date if update else None,
+        )
         self.job.total_stocks, self.job.strategy = self.total, strategy
         self.job.start_date, self.job.end_date = self.request.start_date, self.request.end_date
         self.listener.plan_ready(self.job.copy())
@@ -380,11 +426,13 @@ class _JobRun:
         expected = {s.code: calendar.expected_days(s, *self.span(s)) for s in stocks}
         if self.spans:
             counts = self.store.span_counts(
-                [(s.code, *self.span(s)) for s in stocks if expected[s.code]],
-                request.adjustflag)
+                [(s.code, *self.span(s)) for s in stocks if expected[s.code]], request.adjustflag
+            )
         else:
             counts = self.store.row_counts(
-                request.start_date, request.end_date, request.adjustflag,
+                request.start_date,
+                request.end_date,
+                request.adjustflag,
                 [s.code for s in stocks],
             )
         self.coverage = CoverageTracker(request.adjustflag, self._coverage_rows, counts, known)
@@ -392,8 +440,14 @@ class _JobRun:
         skipped: list[ItemResult] = []
         for security in stocks:
             if counts.get(security.code, 0) >= len(expected[security.code]):
-                skipped.append(ItemResult(security.code, security.name, ItemStatus.SKIPPED,
-                                          finished_at=dt.datetime.now()))
+                skipped.append(
+                    ItemResult(
+                        security.code,
+                        security.name,
+                        ItemStatus.SKIPPED,
+                        finished_at=dt.datetime.now(),
+                    )
+                )
             else:
                 todo.append(security)
         return todo, skipped
@@ -407,8 +461,11 @@ class _JobRun:
             self.listener.message("上次任务未正常结束，正在重新统计数据覆盖情况 ...")
             store.replace_coverage(recounted(store.recount_all(), known), clear=pending)
             return
-        unknown = [with_missing(row, known) for row in store.coverage().values()
-                   if row.missing_days is None]
+        unknown = [
+            with_missing(row, known)
+            for row in store.coverage().values()
+            if row.missing_days is None
+        ]
         counted = [row for row in unknown if row.missing_days is not None]
         if counted:
             store.replace_coverage(counted)
@@ -419,7 +476,8 @@ class _JobRun:
         try:
             partial = self.coverage.partial
             rows = self.coverage_store.recount(
-                (code, self.coverage.adjustflag) for code in sorted(partial))
+                (code, self.coverage.adjustflag) for code in sorted(partial)
+            )
             fresh = recounted(rows, self.coverage.calendar)
             self.coverage_store.replace_coverage(fresh, clear=[self.job.id])
             partial.clear()
@@ -443,8 +501,9 @@ class _JobRun:
                 if failure.code == "cancelled":
                     raise JobCancelled from None
                 if not failure.retryable or attempt == self.options.retries:
-                    raise SourceError(f"无法获取股票列表或交易日历：{failure}",
-                                      code=failure.code) from None
+                    raise SourceError(
+                        f"无法获取股票列表或交易日历：{failure}", code=failure.code
+                    ) from None
                 self.pause(self.options.backoff * 2 ** (attempt - 1))
         raise AssertionError("unreachable")
 
@@ -480,14 +539,24 @@ class _JobRun:
         if not force and now - self._last_report < PROGRESS_INTERVAL:
             return
         self._last_report = now
-        self.listener.progress(Progress(
-            self.job.id, self.total, self.processed, self.success, self.failed,
-            self.skipped, self.rows, now - self.started, self.work_done,
-        ))
+        self.listener.progress(
+            Progress(
+                self.job.id,
+                self.total,
+                self.processed,
+                self.success,
+                self.failed,
+                self.skipped,
+                self.rows,
+                now - self.started,
+                self.work_done,
+            )
+        )
 
 
-def _days_to_fetch(stocks: list[Security], calendar: TradingCalendar,
-                   run: _JobRun) -> list[dt.date]:
+def _days_to_fetch(
+    stocks: list[Security], calendar: TradingCalendar, run: _JobRun
+) -> list[dt.date]:
     """The days of the job's calendar that some stock left to fetch needs."""
     if not run.spans:
         return calendar.days

@@ -38,8 +38,9 @@ class KnownCalendar:
 
     def between(self, first: dt.date, last: dt.date) -> list[dt.date]:
         """The trading days in ``[first, last]`` (those the calendar knows)."""
-        return self.trading[bisect.bisect_left(self.trading, first):
-                            bisect.bisect_right(self.trading, last)]
+        return self.trading[
+            bisect.bisect_left(self.trading, first) : bisect.bisect_right(self.trading, last)
+        ]
 
     def last_trading_day(self, on_or_before: dt.date) -> dt.date | None:
         """The last trading day on or before ``on_or_before``."""
@@ -75,8 +76,13 @@ class CoverageTracker:
         calendar: the trading days known, for counting missing days.
     """
 
-    def __init__(self, adjustflag: str, stored: dict[str, Coverage], in_range: dict[str, int],
-                 calendar: KnownCalendar) -> None:
+    def __init__(
+        self,
+        adjustflag: str,
+        stored: dict[str, Coverage],
+        in_range: dict[str, int],
+        calendar: KnownCalendar,
+    ) -> None:
         self.adjustflag = str(adjustflag)
         self._stored = stored
         self._in_range = in_range
@@ -93,8 +99,13 @@ class CoverageTracker:
         if old is None:
             new = Coverage(code, self.adjustflag, first, last, rows - before)
         else:
-            new = Coverage(code, self.adjustflag, min(old.first_day, first),
-                           max(old.last_day, last), old.rows - before + rows)
+            new = Coverage(
+                code,
+                self.adjustflag,
+                min(old.first_day, first),
+                max(old.last_day, last),
+                old.rows - before + rows,
+            )
         new = with_missing(new, self._calendar)
         self.partial.discard(code)
         self._stored[code] = new
@@ -111,8 +122,11 @@ class CoverageTracker:
         return self._stored.get(code)
 
 
-def recounted(rows: Sequence[tuple[str, str, dt.date, dt.date, int]],
-              calendar: KnownCalendar) -> list[Coverage]:
+def recounted(
+    rows: Sequence[tuple[str, str, dt.date, dt.date, int]], calendar: KnownCalendar
+) -> list[Coverage]:
     """Coverage rows from exact recounts (code, adjustflag, first, last, rows)."""
-    return [with_missing(Coverage(code, flag, first, last, count), calendar)
-            for code, flag, first, last, count in rows]
+    return [
+        with_missing(Coverage(code, flag, first, last, count), calendar)
+        for code, flag, first, last, count in rows
+    ]

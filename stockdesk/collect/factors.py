@@ -56,8 +56,12 @@ class FactorPlan:
         return len(self.window) + len(self.by_history)
 
 
-def plan_factors(stocks: Sequence[Security], checked: dict[str, dt.date],
-                 calendar: KnownCalendar, target: dt.date) -> FactorPlan:
+def plan_factors(
+    stocks: Sequence[Security],
+    checked: dict[str, dt.date],
+    calendar: KnownCalendar,
+    target: dt.date,
+) -> FactorPlan:
     """The fewest requests that make every stock's factors known up to ``target`` (a
     delisted stock: up to its last day)."""
     needs: list[tuple[dt.date, Security, dt.date]] = []
@@ -91,20 +95,24 @@ def plan_factors(stocks: Sequence[Security], checked: dict[str, dt.date],
     return plan
 
 
-def collect_factors(run: JobContext, source: BaostockSource, plan: FactorPlan, *,
-                    workers: int) -> list[ItemResult]:
+def collect_factors(
+    run: JobContext, source: BaostockSource, plan: FactorPlan, *, workers: int
+) -> list[ItemResult]:
     """Fetch and store what ``plan`` asks; return failed items of the stocks whose factors
     could not be had (their bars are not to be fetched)."""
     if plan.requests == 0:
         return []
-    run.listener.message(f"获取复权因子：{len(plan.window)} 个交易日、"
-                         f"{len(plan.by_history)} 只股票的历史")
+    run.listener.message(
+        f"获取复权因子：{len(plan.window)} 个交易日、{len(plan.by_history)} 只股票的历史"
+    )
     histories = list(plan.by_history)
     if plan.window and not _window(run, source, plan):
         run.listener.message("按日期获取复权因子失败，改为逐只获取")
         names = {s.code: s for s, _until in histories}
-        histories.extend((names.get(code) or Security(code, code), until)
-                         for code, until in plan.by_window.items())
+        histories.extend(
+            (names.get(code) or Security(code, code), until)
+            for code, until in plan.by_window.items()
+        )
     if not histories:
         return []
     if workers and len(histories) >= POOL_MIN:
@@ -119,8 +127,7 @@ def _window(run: JobContext, source: BaostockSource, plan: FactorPlan) -> bool:
     events: list[Factor] = []
     for day in plan.window:
         run.check_cancel()
-        got = fetch_day_factors(source, day, run.options, pause=run.pause,
-                                say=run.listener.message)
+        got = fetch_day_factors(source, day, run.options, pause=run.pause, say=run.listener.message)
         if got is None:
             return False
         events.extend(event for event in got if event[0] in plan.by_window)
@@ -128,16 +135,24 @@ def _window(run: JobContext, source: BaostockSource, plan: FactorPlan) -> bool:
     return True
 
 
-def _histories(run: JobContext, source: BaostockSource,
-               histories: Sequence[tuple[Security, dt.date]]) -> list[ItemResult]:
+def _histories(
+    run: JobContext, source: BaostockSource, histories: Sequence[tuple[Security, dt.date]]
+) -> list[ItemResult]:
     failed: list[ItemResult] = []
     events: list[Factor] = []
     checked: list[tuple[str, dt.date]] = []
     last_message = time.monotonic()
     for done, (security, until) in enumerate(histories, 1):
         run.check_cancel()
-        got, error = fetch_factors(source, security.code, HISTORY_START, until, run.options,
-                                   pause=run.pause, say=run.listener.message)
+        got, error = fetch_factors(
+            source,
+            security.code,
+            HISTORY_START,
+            until,
+            run.options,
+            pause=run.pause,
+            say=run.listener.message,
+        )
         if error is None:
             events.extend(got)
             checked.append((security.code, until))
@@ -151,14 +166,16 @@ def _histories(run: JobContext, source: BaostockSource,
     return failed
 
 
-def _histories_in_pool(run: JobContext, histories: Sequence[tuple[Security, dt.date]],
-                       workers: int) -> list[ItemResult]:
+def _histories_in_pool(
+    run: JobContext, histories: Sequence[tuple[Security, dt.date]], workers: int
+) -> list[ItemResult]:
     failed: list[ItemResult] = []
     events: list[Factor] = []
     checked: list[tuple[str, dt.date]] = []
     last_message = time.monotonic()
-    with WorkerPool(run.options, run.request, run.cancel, workers=workers,
-                    on_message=run.listener.message) as pool:
+    with WorkerPool(
+        run.options, run.request, run.cancel, workers=workers, on_message=run.listener.message
+    ) as pool:
         ahead = pool.workers * 4
         queued = done = 0
         try:
@@ -197,5 +214,6 @@ def _progress(run: JobContext, done: int, total: int, last: float) -> float:
 
 def _failed(security: Security, error: tuple[str, str]) -> ItemResult:
     code, message = error
-    return ItemResult(security.code, security.name, ItemStatus.FAILED, 0, 3, code, message,
-                      dt.datetime.now())
+    return ItemResult(
+        security.code, security.name, ItemStatus.FAILED, 0, 3, code, message, dt.datetime.now()
+    )

@@ -93,13 +93,17 @@ def collect_per_date(
     if workers:
         source.logout()  # the workers' sessions do the fetching; one connection per session
         pool: WorkerPool | InlinePool = WorkerPool(
-            run.options, run.request, run.cancel, workers=workers,
-            on_message=run.listener.message, day_plan=plan)
+            run.options,
+            run.request,
+            run.cancel,
+            workers=workers,
+            on_message=run.listener.message,
+            day_plan=plan,
+        )
     else:
         pool = InlinePool(run, source, plan)
     with pool, run.store.batch(run.job.id) as batch:
-        day_run = _DayRun(run, pool, batch, spans, calendar,
-                          histories if workers else ())
+        day_run = _DayRun(run, pool, batch, spans, calendar, histories if workers else ())
         return day_run.collect(), day_run.factor_failures()
 
 
@@ -129,8 +133,7 @@ class InlinePool:
         del block, timeout  # a fetch here is never waited for: it is done at once
         key, day = self._queue.pop(0)
         run = self._run
-        bars = fetch_day(self._source, day, run.options, pause=run.pause,
-                         say=run.listener.message)
+        bars = fetch_day(self._source, day, run.options, pause=run.pause, say=run.listener.message)
         return Result("day", key, None if bars is None else planned_rows(bars, self._plan, key))
 
 
@@ -145,9 +148,15 @@ class _DayRun:
     reply, or one after stocks were dropped, is checked stock by stock.
     """
 
-    def __init__(self, run: JobContext, pool: WorkerPool | InlinePool, batch: BarBatch,
-                 spans: dict[str, _Span], calendar: TradingCalendar,
-                 histories: Sequence[tuple[Security, dt.date]] = ()) -> None:
+    def __init__(
+        self,
+        run: JobContext,
+        pool: WorkerPool | InlinePool,
+        batch: BarBatch,
+        spans: dict[str, _Span],
+        calendar: TradingCalendar,
+        histories: Sequence[tuple[Security, dt.date]] = (),
+    ) -> None:
         self.run = run
         self.pool = pool
         self.batch = batch
@@ -230,7 +239,8 @@ class _DayRun:
                 if time.monotonic() - last_message >= MESSAGE_INTERVAL:
                     last_message = time.monotonic()
                     run.listener.message(
-                        f"按日期采集：第 {position + 1}/{len(days)} 个交易日 {day}")
+                        f"按日期采集：第 {position + 1}/{len(days)} 个交易日 {day}"
+                    )
             self._finish_histories()
             self._commit()
         except (JobCancelled, ServerGoneError):
@@ -247,16 +257,18 @@ class _DayRun:
         """Items of stocks whose factors failed and that were not committed as such (they
         had not finished by date): the caller logs them."""
         committed = {item.code for item in self.failed_items}
-        return [item for code, item in sorted(self.factor_failed.items())
-                if code not in committed and code not in self.logged_failed]
+        return [
+            item
+            for code, item in sorted(self.factor_failed.items())
+            if code not in committed and code not in self.logged_failed
+        ]
 
     def _submit_histories(self) -> None:
         """Keep two factor histories per worker queued between the days."""
         pool = self.pool
         if not isinstance(pool, WorkerPool) or not self.answered:
             return  # not before the server has answered a day: it may not serve them
-        while self.next_history < len(self.histories) and \
-                self.histories_out < pool.workers * 2:
+        while self.next_history < len(self.histories) and self.histories_out < pool.workers * 2:
             security, until = self.histories[self.next_history]
             pool.submit_factors(self.next_history, security.code, HISTORY_START, until)
             self.next_history += 1
@@ -276,8 +288,16 @@ class _DayRun:
             if item is not None:
                 self.done.append(item)
             return
-        failed = ItemResult(code, security.name, ItemStatus.FAILED, 0,
-                            self.run.options.retries, error[0], error[1], dt.datetime.now())
+        failed = ItemResult(
+            code,
+            security.name,
+            ItemStatus.FAILED,
+            0,
+            self.run.options.retries,
+            error[0],
+            error[1],
+            dt.datetime.now(),
+        )
         self.factor_failed[code] = failed
         if self.waiting.pop(code, None) is not None:
             self.failed_items.append(failed)
@@ -326,8 +346,13 @@ class _DayRun:
         """Finished stocks, plus those still fetched by date in proportion to the days
         stored: the bar moves day by day instead of jumping to 100% on the last one."""
         days = (position + 1) / len(self.days)
-        done = (self.run.processed + len(self.done) + len(self.waiting)
-                + len(self.failed_items) + len(self.spans) * days)
+        done = (
+            self.run.processed
+            + len(self.done)
+            + len(self.waiting)
+            + len(self.failed_items)
+            + len(self.spans) * days
+        )
         return done / max(1, self.run.total)
 
     def _commit_due(self) -> float | None:
@@ -339,8 +364,9 @@ class _DayRun:
         coverage: list[Coverage] = []
         for item in self.done:
             first, last = self.finished[item.code]
-            coverage.append(self.run.coverage.complete(item.code, self.days[first],
-                                                       self.days[last], item.rows))
+            coverage.append(
+                self.run.coverage.complete(item.code, self.days[first], self.days[last], item.rows)
+            )
         items = [*self.done, *self.failed_items]
         progress = int(self._work_done(self.through) * 100)
         self.batch.commit(items, coverage, progress=progress)
@@ -358,13 +384,13 @@ def _spans(
     for security in stocks:
         expected = calendar.expected_days(security, *run.span(security))
         if expected:
-            spans[security.code] = _Span(security, position[expected[0]],
-                                         position[expected[-1]])
+            spans[security.code] = _Span(security, position[expected[0]], position[expected[-1]])
     return spans
 
 
-def _stored_days(run: JobContext, spans: dict[str, _Span], days: Sequence[dt.date],
-                 expecting: Sequence[int]) -> set[int]:
+def _stored_days(
+    run: JobContext, spans: dict[str, _Span], days: Sequence[dt.date], expecting: Sequence[int]
+) -> set[int]:
     """Positions of the days on which every stock expecting them (``expecting`` per
     position) has a stored row."""
     if not spans:
@@ -373,8 +399,9 @@ def _stored_days(run: JobContext, spans: dict[str, _Span], days: Sequence[dt.dat
         [(code, days[span.first], days[span.last]) for code, span in spans.items()],
         run.request.adjustflag,
     )
-    return {position for position, day in enumerate(days)
-            if counts.get(day, 0) == expecting[position]}
+    return {
+        position for position, day in enumerate(days) if counts.get(day, 0) == expecting[position]
+    }
 
 
 def _expecting(spans: dict[str, _Span], days: int) -> list[int]:
@@ -412,8 +439,16 @@ def _finished(
         if span is None:
             continue
         if not span.missed:
-            done.append(ItemResult(code, span.security.name, ItemStatus.SUCCESS, span.days,
-                                   attempts=1, finished_at=now))
+            done.append(
+                ItemResult(
+                    code,
+                    span.security.name,
+                    ItemStatus.SUCCESS,
+                    span.days,
+                    attempts=1,
+                    finished_at=now,
+                )
+            )
         else:
             incomplete.append(span.security)
     return done, incomplete

@@ -49,8 +49,16 @@ def collect_per_stock(
         run.check_cancel()
         span = run.span(security)
         expected = calendar.expected_days(security, *span)
-        item, bars = fetch_stock(source, security, span, request.adjustflag, expected,
-                                 run.options, pause=run.pause, say=run.listener.message)
+        item, bars = fetch_stock(
+            source,
+            security,
+            span,
+            request.adjustflag,
+            expected,
+            run.options,
+            pause=run.pause,
+            say=run.listener.message,
+        )
         record(run, [(item, bars)])
 
 
@@ -60,16 +68,16 @@ def _collect_in_pool(
     """Fetch in the pool's workers; commit whatever has arrived, up to
     :data:`COMMIT_STOCKS` stocks per transaction, in the order they finish."""
     request = run.request
-    with WorkerPool(run.options, request, run.cancel, workers=workers,
-                    on_message=run.listener.message) as pool:
+    with WorkerPool(
+        run.options, request, run.cancel, workers=workers, on_message=run.listener.message
+    ) as pool:
         ahead = pool.workers * STOCKS_AHEAD_PER_WORKER
         queued = 0
         while queued < len(stocks) or pool.pending:
             while queued < len(stocks) and pool.pending < ahead:
                 security = stocks[queued]
                 span = run.span(security)
-                pool.submit_stock(queued, security, span,
-                                  calendar.expected_days(security, *span))
+                pool.submit_stock(queued, security, span, calendar.expected_days(security, *span))
                 queued += 1
             finished = [pool.take()]
             for result in pool.drain():
@@ -85,9 +93,14 @@ def record(run: JobContext, results: Sequence[tuple[ItemResult, Sequence[Bar]]])
     others = [item for item, _bars in results if item.status is not ItemStatus.SUCCESS]
     if stored:
         coverage = [
-            run.coverage.complete(item.code, dt.date.fromisoformat(bars[0][1]),
-                                  dt.date.fromisoformat(bars[-1][1]), len(bars))
-            for item, bars in stored if bars
+            run.coverage.complete(
+                item.code,
+                dt.date.fromisoformat(bars[0][1]),
+                dt.date.fromisoformat(bars[-1][1]),
+                len(bars),
+            )
+            for item, bars in stored
+            if bars
         ]
         run.store.commit_stocks(run.job.id, stored, coverage)
     if others:

@@ -47,8 +47,11 @@ def choose_strategy(
     An update asks by date whenever that is no more requests than asking by stock,
     whatever the number of stocks, and a few days in the job's own thread.
     """
-    if request.universe == "update" and request.adjustflag == AdjustFlag.NONE and \
-            0 < days <= stocks:
+    if (
+        request.universe == "update"
+        and request.adjustflag == AdjustFlag.NONE
+        and 0 < days <= stocks
+    ):
         if days <= INLINE_DAYS:
             return Strategy(PER_DATE, 0)
         return Strategy(PER_DATE, max(PER_DATE_WORKERS, _sessions(options)))

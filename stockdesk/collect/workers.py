@@ -84,8 +84,7 @@ class Pace:
     def hold(self, seconds: float, cancel: ProcessEvent) -> None:
         """The server complained: no session sends anything for ``seconds``."""
         with self._due.get_lock():
-            self._due.value = max(self._due.value,
-                                  time.monotonic() + seconds + self._interval)
+            self._due.value = max(self._due.value, time.monotonic() + seconds + self._interval)
         self.wait(cancel)
 
 
@@ -99,10 +98,16 @@ class WorkerPool:
     stops the workers: they see the cancel flag within ~0.2 s even mid-request.
     """
 
-    def __init__(self, options: CollectOptions, request: JobRequest,
-                 cancel: threading.Event, *, workers: int,
-                 on_message: Callable[[str], None],
-                 day_plan: DayPlan | None = None) -> None:
+    def __init__(
+        self,
+        options: CollectOptions,
+        request: JobRequest,
+        cancel: threading.Event,
+        *,
+        workers: int,
+        on_message: Callable[[str], None],
+        day_plan: DayPlan | None = None,
+    ) -> None:
         """``workers`` is at most :data:`~stockdesk.collect.options.MAX_SESSIONS`; the
         strategy (:mod:`~stockdesk.collect.strategy`) chooses it. ``on_message`` gets the
         workers' lines for the user, in the thread that takes the results.
@@ -125,9 +130,19 @@ class WorkerPool:
         self._pace = Pace(context, options.requests_per_second)
         self._processes = [
             context.Process(
-                target=_serve, name=f"stockdesk-worker-{number}", daemon=True,
-                args=(options, request, day_plan, self._tasks, self._results, self._stop,
-                      self._pace, self._skip_days),
+                target=_serve,
+                name=f"stockdesk-worker-{number}",
+                daemon=True,
+                args=(
+                    options,
+                    request,
+                    day_plan,
+                    self._tasks,
+                    self._results,
+                    self._stop,
+                    self._pace,
+                    self._skip_days,
+                ),
             )
             for number in range(self.workers)
         ]
@@ -161,8 +176,9 @@ class WorkerPool:
         self._tasks.put(("day", key, day))
         self.pending += 1
 
-    def submit_stock(self, key: int, security: Security, span: tuple[dt.date, dt.date],
-                     expected: list[dt.date]) -> None:
+    def submit_stock(
+        self, key: int, security: Security, span: tuple[dt.date, dt.date], expected: list[dt.date]
+    ) -> None:
         self._tasks.put(("stock", key, security, span, expected))
         self.pending += 1
 
@@ -191,8 +207,11 @@ class WorkerPool:
                 raise JobCancelled
             wait = _POLL if deadline is None else min(_POLL, deadline - time.monotonic())
             try:
-                result: Result = self._results.get(timeout=wait) if block and wait > 0 \
+                result: Result = (
+                    self._results.get(timeout=wait)
+                    if block and wait > 0
                     else self._results.get_nowait()
+                )
             except queue.Empty:
                 if not block or (deadline is not None and time.monotonic() >= deadline):
                     return None
@@ -239,9 +258,16 @@ def _next_task(tasks: Any, stop: ProcessEvent) -> tuple[Any, ...] | None:
     return None
 
 
-def _serve(options: CollectOptions, request: JobRequest, day_plan: DayPlan | None,
-           tasks: Any, results: Any, stop: ProcessEvent, pace: Pace,
-           skip_days: ProcessEvent) -> None:
+def _serve(
+    options: CollectOptions,
+    request: JobRequest,
+    day_plan: DayPlan | None,
+    tasks: Any,
+    results: Any,
+    stop: ProcessEvent,
+    pace: Pace,
+    skip_days: ProcessEvent,
+) -> None:
     """A worker process: one baostock session serving tasks until told to stop."""
     # What is imported now lives as long as the process. Each reply allocates thousands of
     # tuples, and every collection they trigger would traverse all of it again: frozen,
@@ -255,8 +281,9 @@ def _serve(options: CollectOptions, request: JobRequest, day_plan: DayPlan | Non
         results.put(Result("message", 0, text))
 
     # The job's own login proved the server; from here on an outage is waited out.
-    source = BaostockSource(options.server, timeout=options.timeout, cancel=stop,
-                            outage=options.outage, say=say)
+    source = BaostockSource(
+        options.server, timeout=options.timeout, cancel=stop, outage=options.outage, say=say
+    )
 
     try:
         while (task := _next_task(tasks, stop)) is not None:
@@ -272,11 +299,18 @@ def _serve(options: CollectOptions, request: JobRequest, day_plan: DayPlan | Non
                     payload = planned_rows(payload, day_plan, key)
             elif kind == "factors":
                 code, start, end = arguments
-                payload = fetch_factors(source, code, start, end, options, pause=pause,
-                                        say=say)
+                payload = fetch_factors(source, code, start, end, options, pause=pause, say=say)
             else:
-                payload = fetch_stock(source, arguments[0], arguments[1], request.adjustflag,
-                                      arguments[2], options, pause=pause, say=say)
+                payload = fetch_stock(
+                    source,
+                    arguments[0],
+                    arguments[1],
+                    request.adjustflag,
+                    arguments[2],
+                    options,
+                    pause=pause,
+                    say=say,
+                )
             results.put(Result(kind, key, payload))
     except JobCancelled:
         pass

@@ -30,9 +30,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ADJUST_NAMES = {
-    "none": AdjustFlag.NONE, "3": AdjustFlag.NONE,
-    "qfq": AdjustFlag.FORWARD, "2": AdjustFlag.FORWARD,
-    "hfq": AdjustFlag.BACKWARD, "1": AdjustFlag.BACKWARD,
+    "none": AdjustFlag.NONE,
+    "3": AdjustFlag.NONE,
+    "qfq": AdjustFlag.FORWARD,
+    "2": AdjustFlag.FORWARD,
+    "hfq": AdjustFlag.BACKWARD,
+    "1": AdjustFlag.BACKWARD,
 }
 """What ``adjust`` may be: a name or baostock's own flag."""
 PRICES = ("open", "high", "low", "close", "preclose")
@@ -45,8 +48,10 @@ _SELECT = (
     f"SELECT {', '.join(BAR_COLUMNS)} FROM daily_bar WHERE code = ? AND adjustflag = '3' "
     "AND date >= ? AND date <= ? ORDER BY date"
 )
-_FACTORS = ("SELECT divid_operate_date, back_adjust_factor FROM adjust_factor "
-            "WHERE code = ? ORDER BY divid_operate_date")
+_FACTORS = (
+    "SELECT divid_operate_date, back_adjust_factor FROM adjust_factor "
+    "WHERE code = ? ORDER BY divid_operate_date"
+)
 _FIRST, _LAST = dt.date(1990, 1, 1), dt.date(9999, 12, 31)
 
 
@@ -96,15 +101,17 @@ def frame_of(rows: Sequence[Any], flag: str, scale: np.ndarray | None = None) ->
     return pd.DataFrame(data, index=index, columns=list(COLUMNS))
 
 
-def read_bars(database: Database, code: str, start: dt.date | None, end: dt.date | None,
-              flag: str) -> pd.DataFrame:
+def read_bars(
+    database: Database, code: str, start: dt.date | None, end: dt.date | None, flag: str
+) -> pd.DataFrame:
     """One stock's bars in ``[start, end]``, adjusted to ``flag``, from ``database``."""
     rows, scale = _stored(database, code, start, end, flag, stacklevel=4)
     return frame_of(rows, flag, scale)
 
 
-def read_rows(database: Database, code: str, start: dt.date | None, end: dt.date | None,
-              flag: str) -> list[tuple[Any, ...]]:
+def read_rows(
+    database: Database, code: str, start: dt.date | None, end: dt.date | None, flag: str
+) -> list[tuple[Any, ...]]:
     """The same bars as plain tuples in :data:`BAR_COLUMNS` order, without pandas (for
     the CSV export of the installer, which leaves pandas out)."""
     rows, scale = _stored(database, code, start, end, flag, stacklevel=4)
@@ -122,8 +129,15 @@ def read_rows(database: Database, code: str, start: dt.date | None, end: dt.date
     return adjusted
 
 
-def _stored(database: Database, code: str, start: dt.date | None, end: dt.date | None,
-            flag: str, *, stacklevel: int) -> tuple[Sequence[Any], np.ndarray | None]:
+def _stored(
+    database: Database,
+    code: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    flag: str,
+    *,
+    stacklevel: int,
+) -> tuple[Sequence[Any], np.ndarray | None]:
     """The stored unadjusted rows and, for an adjusted read, each row's price factor."""
     low, high = (start or _FIRST).isoformat(), (end or _LAST).isoformat()
     with database.reading() as session:
@@ -135,7 +149,8 @@ def _stored(database: Database, code: str, start: dt.date | None, end: dt.date |
             ).first()
             if stored is None:
                 known = connection.exec_driver_sql(
-                    "SELECT name FROM security WHERE code = ?", (code,)).first()
+                    "SELECT name FROM security WHERE code = ?", (code,)
+                ).first()
                 what = "不在证券列表中" if known is None else "还没有保存的不复权日线数据"
                 warnings.warn(f"{code} {what}", NotStoredWarning, stacklevel=stacklevel)
             return [], None
@@ -143,13 +158,15 @@ def _stored(database: Database, code: str, start: dt.date | None, end: dt.date |
             return rows, None
         events = connection.exec_driver_sql(_FACTORS, (code,)).all()
         checked = connection.exec_driver_sql(
-            "SELECT checked_through FROM factor_coverage WHERE code = ?", (code,)).first()
+            "SELECT checked_through FROM factor_coverage WHERE code = ?", (code,)
+        ).first()
     last = rows[-1][1]
     if checked is None or str(checked[0]) < last:
         through = "从未获取" if checked is None else f"只获取到 {checked[0]}"
         raise FactorsUnknownError(
             f"{code} 的复权因子{through}，无法计算到 {last} 的复权价格。"
-            "请先运行 stockdesk update（或重新采集该股票）")
+            "请先运行 stockdesk update（或重新采集该股票）"
+        )
     return rows, factors_for([row[1] for row in rows], events, flag)
 
 

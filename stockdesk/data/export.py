@@ -39,9 +39,16 @@ class ExportResult:
     rows: int
 
 
-def export_bars(database: Database, codes: Sequence[str], start: dt.date | None,
-                end: dt.date | None, flag: str, out: str | os.PathLike[str], *,
-                progress: Callable[[int, int], None] | None = None) -> ExportResult:
+def export_bars(
+    database: Database,
+    codes: Sequence[str],
+    start: dt.date | None,
+    end: dt.date | None,
+    flag: str,
+    out: str | os.PathLike[str],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExportResult:
     """Write the bars of ``codes`` to ``out`` (CSV, or Parquet by suffix).
 
     ``progress(done, total)`` is called after each stock. The file is written under a
@@ -59,8 +66,9 @@ def export_bars(database: Database, codes: Sequence[str], start: dt.date | None,
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.part")
     parquet = suffix in PARQUET_SUFFIXES
-    writer: _CsvWriter | _ParquetWriter = _ParquetWriter(partial) if parquet \
-        else _CsvWriter(partial)
+    writer: _CsvWriter | _ParquetWriter = (
+        _ParquetWriter(partial) if parquet else _CsvWriter(partial)
+    )
     stocks = rows = 0
     try:
         for done, code in enumerate(codes, 1):
@@ -89,8 +97,9 @@ class _CsvWriter:
         self._csv.writerow(["date", *COLUMNS])
         self._order = [BAR_COLUMNS.index(name) for name in ("date", *COLUMNS)]
 
-    def write(self, database: Database, code: str, start: dt.date | None,
-              end: dt.date | None, flag: str) -> int:
+    def write(
+        self, database: Database, code: str, start: dt.date | None, end: dt.date | None, flag: str
+    ) -> int:
         rows = read_rows(database, code, start, end, flag)
         order = self._order
         self._csv.writerows([row[i] for i in order] for row in rows)
@@ -107,15 +116,17 @@ class _ParquetWriter:
         except ImportError:
             raise InputError(
                 "这个 StockDesk 安装包不含 Parquet 支持（需要 pandas 和 fastparquet）：请导出为 "
-                ".csv，或在用 pip 安装的 StockDesk 中导出 Parquet") from None
+                ".csv，或在用 pip 安装的 StockDesk 中导出 Parquet"
+            ) from None
         self._path = path
         self._pending: list[pd.DataFrame] = []
         self._rows = 0
         self._started = False
         self._closed = False
 
-    def write(self, database: Database, code: str, start: dt.date | None,
-              end: dt.date | None, flag: str) -> int:
+    def write(
+        self, database: Database, code: str, start: dt.date | None, end: dt.date | None, flag: str
+    ) -> int:
         frame = read_bars(database, code, start, end, flag)
         if len(frame):
             self._pending.append(frame)
@@ -132,8 +143,9 @@ class _ParquetWriter:
 
         batch = pd.concat(self._pending)
         batch["code"] = batch["code"].astype(object)
-        fastparquet.write(str(self._path), batch, append=self._started, compression="SNAPPY",
-                          write_index=True)
+        fastparquet.write(
+            str(self._path), batch, append=self._started, compression="SNAPPY", write_index=True
+        )
         self._started = True
         self._pending, self._rows = [], 0
 

@@ -64,20 +64,23 @@ def read_status(database: Database) -> StoreStatus:
         stocks = connection.exec_driver_sql(_STOCKS, (AdjustFlag.NONE.value,)).all()
         totals = connection.exec_driver_sql(
             "SELECT adjustflag, count(*), sum(rows), min(first_day), max(last_day) "
-            "FROM bar_coverage GROUP BY adjustflag").all()
-        pending = connection.exec_driver_sql(
-            "SELECT count(*) FROM coverage_pending").scalar_one()
-        by_flag = {flag: (count, rows, first, last) for flag, count, rows, first, last
-                   in totals}
+            "FROM bar_coverage GROUP BY adjustflag"
+        ).all()
+        pending = connection.exec_driver_sql("SELECT count(*) FROM coverage_pending").scalar_one()
+        by_flag = {flag: (count, rows, first, last) for flag, count, rows, first, last in totals}
         unadjusted = by_flag.get(AdjustFlag.NONE.value)
         last_day = _day(unadjusted[3]) if unadjusted else None
         earliest_last = min((_day(row[1]) for row in stocks), default=None)
         trading: list[dt.date] = []
         if last_day is not None and earliest_last is not None:
-            trading = [_day(day) for (day,) in connection.exec_driver_sql(
-                "SELECT calendar_date FROM trade_calendar WHERE is_trading_day = 1 "
-                "AND calendar_date > ? AND calendar_date <= ? ORDER BY calendar_date",
-                (earliest_last.isoformat(), last_day.isoformat())).all()]
+            trading = [
+                _day(day)
+                for (day,) in connection.exec_driver_sql(
+                    "SELECT calendar_date FROM trade_calendar WHERE is_trading_day = 1 "
+                    "AND calendar_date > ? AND calendar_date <= ? ORDER BY calendar_date",
+                    (earliest_last.isoformat(), last_day.isoformat()),
+                ).all()
+            ]
     behind = gaps = missing = unknown = factors_behind = 0
     for _code, last_text, _rows, missing_days, out_text, checked_text in stocks:
         last = _day(last_text)
@@ -103,8 +106,11 @@ def read_status(database: Database) -> StoreStatus:
         missing_days=missing,
         gaps_unknown=unknown,
         factors_behind=factors_behind,
-        adjusted_rows={flag: int(values[1]) for flag, values in sorted(by_flag.items())
-                       if flag != AdjustFlag.NONE.value},
+        adjusted_rows={
+            flag: int(values[1])
+            for flag, values in sorted(by_flag.items())
+            if flag != AdjustFlag.NONE.value
+        },
         coverage_pending=pending > 0,
     )
 

@@ -151,9 +151,14 @@ class BarStore:
                 chunk = spans[first : first + _IN_CHUNK]
                 rows = connection.exec_driver_sql(
                     _SPAN_COUNTS.format(values=", ".join(["(?, ?, ?)"] * len(chunk))),
-                    (*(value for code, low, high in chunk
-                       for value in (code, low.isoformat(), high.isoformat())),
-                     str(adjustflag)),
+                    (
+                        *(
+                            value
+                            for code, low, high in chunk
+                            for value in (code, low.isoformat(), high.isoformat())
+                        ),
+                        str(adjustflag),
+                    ),
                 )
                 counts.update((code, count) for code, count in rows)
         return counts
@@ -178,7 +183,9 @@ class BarStore:
         return counts
 
     def commit_stocks(
-        self, job_id: str, results: Sequence[tuple[ItemResult, Sequence[Bar]]],
+        self,
+        job_id: str,
+        results: Sequence[tuple[ItemResult, Sequence[Bar]]],
         coverage: Sequence[Coverage] = (),
     ) -> None:
         """Store stocks' bars and their job items, and update the job, in ONE transaction.
@@ -272,8 +279,7 @@ class BarBatch:
                 self._staged = True
         self.rows += len(bars)
 
-    def add_factors(self, events: Sequence[Factor],
-                    checked: Sequence[tuple[str, dt.date]]) -> None:
+    def add_factors(self, events: Sequence[Factor], checked: Sequence[tuple[str, dt.date]]) -> None:
         """Write adjust factors and how far they are known into the open transaction:
         while it is open, no other connection may write."""
         with translate_errors(self._database.where):
@@ -283,8 +289,13 @@ class BarBatch:
         """Seconds since the open transaction began; None when none is open."""
         return None if self._began is None else time.monotonic() - self._began
 
-    def commit(self, items: Sequence[ItemResult] = (), coverage: Sequence[Coverage] = (),
-               *, progress: int | None = None) -> None:
+    def commit(
+        self,
+        items: Sequence[ItemResult] = (),
+        coverage: Sequence[Coverage] = (),
+        *,
+        progress: int | None = None,
+    ) -> None:
         """Commit the rows added so far with ``items``, the stocks they complete, and
         those stocks' new ``bar_coverage`` rows.
 
@@ -297,8 +308,9 @@ class BarBatch:
         """
         if self._began is None and not items:
             return
-        advance = (None if progress is None
-                   else tally.Advance(progress, self.committed_rows + self.rows))
+        advance = (
+            None if progress is None else tally.Advance(progress, self.committed_rows + self.rows)
+        )
         with translate_errors(self._database.where):
             connection = self._begin()
             if self._staged:
@@ -355,7 +367,9 @@ class _Dialect(Protocol):
         """Insert or update ``securities`` by code in the open transaction."""
 
     def stocks_per_day(
-        self, connection: Connection, spans: Sequence[tuple[str, dt.date, dt.date]],
+        self,
+        connection: Connection,
+        spans: Sequence[tuple[str, dt.date, dt.date]],
         adjustflag: str,
     ) -> list[tuple[dt.date, int]]:
         """``(day, stocks)`` rows of :meth:`BarStore.stocks_per_day` for up to
@@ -385,22 +399,35 @@ class SqliteBars:
 
     def save_securities(self, connection: Connection, securities: Iterable[Security]) -> None:
         rows = [
-            (security.code, security.name, security.type, security.status,
-             _iso_or_none(security.ipo_date), _iso_or_none(security.out_date))
+            (
+                security.code,
+                security.name,
+                security.type,
+                security.status,
+                _iso_or_none(security.ipo_date),
+                _iso_or_none(security.out_date),
+            )
             for security in securities
         ]
         if rows:
             connection.exec_driver_sql(UPSERT_SECURITIES, rows)
 
     def stocks_per_day(
-        self, connection: Connection, spans: Sequence[tuple[str, dt.date, dt.date]],
+        self,
+        connection: Connection,
+        spans: Sequence[tuple[str, dt.date, dt.date]],
         adjustflag: str,
     ) -> list[tuple[dt.date, int]]:
         rows = connection.exec_driver_sql(
             _STOCKS_PER_DAY.format(values=", ".join(["(?, ?, ?)"] * len(spans))),
-            (*(value for code, low, high in spans
-               for value in (code, low.isoformat(), high.isoformat())),
-             str(adjustflag)),
+            (
+                *(
+                    value
+                    for code, low, high in spans
+                    for value in (code, low.isoformat(), high.isoformat())
+                ),
+                str(adjustflag),
+            ),
         )
         return [(dt.date.fromisoformat(day), count) for day, count in rows]
 

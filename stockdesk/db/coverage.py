@@ -56,15 +56,25 @@ def _day(text: str | dt.date) -> dt.date:
 def write_coverage(connection: Connection, rows: Sequence[Coverage]) -> None:
     """Upsert coverage rows (absolute values) inside the caller's transaction."""
     if rows:
-        connection.exec_driver_sql(UPSERT_COVERAGE, [
-            (row.code, row.adjustflag, row.first_day.isoformat(), row.last_day.isoformat(),
-             row.rows, row.missing_days)
-            for row in rows
-        ])
+        connection.exec_driver_sql(
+            UPSERT_COVERAGE,
+            [
+                (
+                    row.code,
+                    row.adjustflag,
+                    row.first_day.isoformat(),
+                    row.last_day.isoformat(),
+                    row.rows,
+                    row.missing_days,
+                )
+                for row in rows
+            ],
+        )
 
 
-def write_factors(connection: Connection, events: Sequence[Factor],
-                  checked: Sequence[tuple[str, dt.date]]) -> None:
+def write_factors(
+    connection: Connection, events: Sequence[Factor], checked: Sequence[tuple[str, dt.date]]
+) -> None:
     """Store events and how far each stock is now known, in the caller's transaction.
 
     The forward factors of every stock that got an event are recomputed against its
@@ -74,10 +84,12 @@ def write_factors(connection: Connection, events: Sequence[Factor],
     if events:
         connection.exec_driver_sql(UPSERT_FACTORS, list(events))
         connection.exec_driver_sql(
-            _REFORE, [(code,) for code in sorted({event[0] for event in events})])
+            _REFORE, [(code,) for code in sorted({event[0] for event in events})]
+        )
     if checked:
         connection.exec_driver_sql(
-            UPSERT_CHECKED, [(code, day.isoformat()) for code, day in checked])
+            UPSERT_CHECKED, [(code, day.isoformat()) for code, day in checked]
+        )
 
 
 def mark_pending(connection: Connection, job_id: str) -> None:
@@ -98,8 +110,7 @@ class CoverageStore:
 
     def coverage(self, adjustflag: str | None = None) -> dict[tuple[str, str], Coverage]:
         """Every coverage row (of one adjust type), by (code, adjustflag)."""
-        sql = ("SELECT code, adjustflag, first_day, last_day, rows, missing_days "
-               "FROM bar_coverage")
+        sql = "SELECT code, adjustflag, first_day, last_day, rows, missing_days FROM bar_coverage"
         args: tuple[str, ...] = ()
         if adjustflag is not None:
             sql += " WHERE adjustflag = ?"
@@ -114,11 +125,16 @@ class CoverageStore:
     def pending_jobs(self) -> list[str]:
         """Jobs whose unfinished stocks' coverage was never recounted."""
         with self._db.reading() as session:
-            return [row[0] for row in session.connection().exec_driver_sql(
-                "SELECT job_id FROM coverage_pending").all()]
+            return [
+                row[0]
+                for row in session.connection()
+                .exec_driver_sql("SELECT job_id FROM coverage_pending")
+                .all()
+            ]
 
-    def recount(self, keys: Iterable[tuple[str, str]]) -> list[tuple[str, str, dt.date, dt.date,
-                                                                      int]]:
+    def recount(
+        self, keys: Iterable[tuple[str, str]]
+    ) -> list[tuple[str, str, dt.date, dt.date, int]]:
         """Exact (code, adjustflag, first, last, rows) of the given stocks, from the bars;
         stocks without rows are left out. One index range per stock."""
         found = []
@@ -133,14 +149,25 @@ class CoverageStore:
     def recount_all(self) -> list[tuple[str, str, dt.date, dt.date, int]]:
         """Exact coverage of every stock: one pass over the bars' primary key."""
         with self._db.reading() as session:
-            rows = session.connection().exec_driver_sql(
-                "SELECT code, adjustflag, min(date), max(date), count(*) FROM daily_bar "
-                "GROUP BY code, adjustflag").all()
-        return [(code, flag, _day(first), _day(last), count)
-                for code, flag, first, last, count in rows]
+            rows = (
+                session.connection()
+                .exec_driver_sql(
+                    "SELECT code, adjustflag, min(date), max(date), count(*) FROM daily_bar "
+                    "GROUP BY code, adjustflag"
+                )
+                .all()
+            )
+        return [
+            (code, flag, _day(first), _day(last), count) for code, flag, first, last, count in rows
+        ]
 
-    def replace_coverage(self, rows: Sequence[Coverage], *, clear: Iterable[str] = (),
-                         remove: Iterable[tuple[str, str]] = ()) -> None:
+    def replace_coverage(
+        self,
+        rows: Sequence[Coverage],
+        *,
+        clear: Iterable[str] = (),
+        remove: Iterable[tuple[str, str]] = (),
+    ) -> None:
         """Write recounted rows, drop rows of stocks with no bars left, and clear the
         pending marks of ``clear`` (job ids), in one transaction."""
         with self._db.writing_connection() as connection:
@@ -148,20 +175,25 @@ class CoverageStore:
             gone = list(remove)
             if gone:
                 connection.exec_driver_sql(
-                    "DELETE FROM bar_coverage WHERE code = ? AND adjustflag = ?", gone)
+                    "DELETE FROM bar_coverage WHERE code = ? AND adjustflag = ?", gone
+                )
             marks = [(job,) for job in clear]
             if marks:
-                connection.exec_driver_sql("DELETE FROM coverage_pending WHERE job_id = ?",
-                                           marks)
+                connection.exec_driver_sql("DELETE FROM coverage_pending WHERE job_id = ?", marks)
 
     # -- calendar ---------------------------------------------------------------------
 
     def calendar(self) -> list[tuple[dt.date, bool]]:
         """The stored exchange calendar, by date."""
         with self._db.reading() as session:
-            rows = session.connection().exec_driver_sql(
-                "SELECT calendar_date, is_trading_day FROM trade_calendar "
-                "ORDER BY calendar_date").all()
+            rows = (
+                session.connection()
+                .exec_driver_sql(
+                    "SELECT calendar_date, is_trading_day FROM trade_calendar "
+                    "ORDER BY calendar_date"
+                )
+                .all()
+            )
         return [(_day(day), bool(is_open)) for day, is_open in rows]
 
     def save_calendar(self, days: Sequence[tuple[dt.date, bool]]) -> None:
@@ -172,19 +204,24 @@ class CoverageStore:
                     "INSERT INTO trade_calendar (calendar_date, is_trading_day) VALUES (?, ?) "
                     "ON CONFLICT(calendar_date) DO UPDATE SET "
                     "is_trading_day = excluded.is_trading_day",
-                    [(day.isoformat(), int(is_open)) for day, is_open in days])
+                    [(day.isoformat(), int(is_open)) for day, is_open in days],
+                )
 
     # -- factors ----------------------------------------------------------------------
 
     def factors_checked(self) -> dict[str, dt.date]:
         """Each stock's ``checked_through``: its events are all stored up to that day."""
         with self._db.reading() as session:
-            rows = session.connection().exec_driver_sql(
-                "SELECT code, checked_through FROM factor_coverage").all()
+            rows = (
+                session.connection()
+                .exec_driver_sql("SELECT code, checked_through FROM factor_coverage")
+                .all()
+            )
         return {code: _day(day) for code, day in rows}
 
-    def save_factors(self, events: Sequence[Factor],
-                     checked: Sequence[tuple[str, dt.date]]) -> None:
+    def save_factors(
+        self, events: Sequence[Factor], checked: Sequence[tuple[str, dt.date]]
+    ) -> None:
         """Store events and, in the same transaction, how far each stock is now known
         (see :func:`write_factors`)."""
         with self._db.writing_connection() as connection:
@@ -193,7 +230,13 @@ class CoverageStore:
     def factors(self, code: str) -> list[tuple[dt.date, float]]:
         """A stock's (divid_operate_date, back_adjust_factor), by date."""
         with self._db.reading() as session:
-            rows = session.connection().exec_driver_sql(
-                "SELECT divid_operate_date, back_adjust_factor FROM adjust_factor "
-                "WHERE code = ? ORDER BY divid_operate_date", (code,)).all()
+            rows = (
+                session.connection()
+                .exec_driver_sql(
+                    "SELECT divid_operate_date, back_adjust_factor FROM adjust_factor "
+                    "WHERE code = ? ORDER BY divid_operate_date",
+                    (code,),
+                )
+                .all()
+            )
         return [(_day(day), float(back)) for day, back in rows]

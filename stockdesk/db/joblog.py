@@ -64,8 +64,15 @@ class JobLog:
         """Whether a job could start now (no job with a live owner is running)."""
         return gate.is_open(self._db, now or dt.datetime.now())
 
-    def set_plan(self, job_id: str, *, total: int, strategy: str | None,
-                 start_date: dt.date | None = None, end_date: dt.date | None = None) -> None:
+    def set_plan(
+        self,
+        job_id: str,
+        *,
+        total: int,
+        strategy: str | None,
+        start_date: dt.date | None = None,
+        end_date: dt.date | None = None,
+    ) -> None:
         """Store how many stocks the job will process and how it fetches them, and the
         range, when only planning found it (an update)."""
         with self._db.writing() as session:
@@ -248,14 +255,20 @@ def _items(session: Session, job_id: str, status: ItemStatus | None) -> list[Ite
 
 
 def _record(row: CollectionJobRow) -> JobRecord:
-    return _copy(row, JobRecord, status=JobStatus(row.status),
-                 adjustflag=AdjustFlag(row.adjustflag), failed_details=[])
+    return _copy(
+        row,
+        JobRecord,
+        status=JobStatus(row.status),
+        adjustflag=AdjustFlag(row.adjustflag),
+        failed_details=[],
+    )
 
 
 def _copy(row: object, kind: type[_Value], **converted: Any) -> _Value:
     """A domain value from a row's like-named columns: the domain types keep the column
     names of docs/contracts.md ("Job record"), so only the fields that need converting
     are spelled out. A field with no column fails here, not later as a silent default."""
-    values: dict[str, Any] = {f.name: getattr(row, f.name) for f in fields(kind)
-                              if f.name not in converted}
+    values: dict[str, Any] = {
+        f.name: getattr(row, f.name) for f in fields(kind) if f.name not in converted
+    }
     return kind(**values, **converted)

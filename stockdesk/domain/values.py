@@ -43,8 +43,23 @@ UNIVERSES = ("all", "hs300", "sz50", "zz500", "codes", "update")
 every stored stock (and new listings) brought to the last trading day."""
 
 BAR_COLUMNS = (
-    "code", "date", "adjustflag", "open", "high", "low", "close", "preclose", "volume",
-    "amount", "turn", "tradestatus", "pct_chg", "pe_ttm", "pb_mrq", "ps_ttm", "pcf_ncf_ttm",
+    "code",
+    "date",
+    "adjustflag",
+    "open",
+    "high",
+    "low",
+    "close",
+    "preclose",
+    "volume",
+    "amount",
+    "turn",
+    "tradestatus",
+    "pct_chg",
+    "pe_ttm",
+    "pb_mrq",
+    "ps_ttm",
+    "pcf_ncf_ttm",
     "is_st",
 )
 """Column order of a :data:`Bar` tuple and of the ``daily_bar`` table (docs/contracts.md,
@@ -183,7 +198,11 @@ class Progress:
 
 
 FACTOR_COLUMNS = (
-    "code", "divid_operate_date", "fore_adjust_factor", "back_adjust_factor", "adjust_factor",
+    "code",
+    "divid_operate_date",
+    "fore_adjust_factor",
+    "back_adjust_factor",
+    "adjust_factor",
 )
 """Column order of a :data:`Factor` tuple and of the ``adjust_factor`` table."""
 

@@ -25,8 +25,7 @@ from stockdesk.domain.values import Security
 from stockdesk.simulator.paths import Profile
 from stockdesk.simulator.timeline import Timeline
 
-FACTOR_FIELDS = ("code", "dividOperateDate", "foreAdjustFactor", "backAdjustFactor",
-                 "adjustFactor")
+FACTOR_FIELDS = ("code", "dividOperateDate", "foreAdjustFactor", "backAdjustFactor", "adjustFactor")
 """The fields of both factor queries, in baostock's order."""
 
 _FACTOR = "%.10f"
@@ -38,8 +37,7 @@ def position_through(timeline: Timeline, day: dt.date) -> int:
     return timeline.span(timeline.first_day, day)[1] - 1
 
 
-def price_factors(profile: Profile, days: np.ndarray, adjustflag: str,
-                  through: int) -> np.ndarray:
+def price_factors(profile: Profile, days: np.ndarray, adjustflag: str, through: int) -> np.ndarray:
     """Price multipliers for timeline numbers ``days``: 1 for raw prices (flag 3), the
     backward factor B(day) (flag 1), or B(day) / B(latest event on or before ``through``)
     (flag 2, forward, as baostock computes it on the day it is asked)."""
@@ -53,16 +51,24 @@ def price_factors(profile: Profile, days: np.ndarray, adjustflag: str,
     return forward
 
 
-def event_rows(code: str, profile: Profile, timeline: Timeline, lo: int, hi: int,
-               through: int) -> list[list[str]]:
+def event_rows(
+    code: str, profile: Profile, timeline: Timeline, lo: int, hi: int, through: int
+) -> list[list[str]]:
     """Wire rows of ``code``'s events on timeline numbers ``[lo, hi)`` up to ``through``."""
     latest = profile.backward[np.searchsorted(profile.ex_days, through, side="right")]
     rows = []
     for k, day in enumerate(profile.ex_days.tolist()):
         if lo <= day < hi and day <= through:
             back = float(profile.backward[k + 1])
-            rows.append([code, timeline.day(day).isoformat(), _FACTOR % (back / latest),
-                         _FACTOR % back, _FACTOR % back])
+            rows.append(
+                [
+                    code,
+                    timeline.day(day).isoformat(),
+                    _FACTOR % (back / latest),
+                    _FACTOR % back,
+                    _FACTOR % back,
+                ]
+            )
     return rows
 
 

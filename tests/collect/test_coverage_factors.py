@@ -20,18 +20,23 @@ def query(path, sql, *args):
 
 
 def exact_coverage(path):
-    return query(path, "SELECT code, adjustflag, min(date), max(date), count(*) "
-                       "FROM daily_bar GROUP BY code, adjustflag ORDER BY 1, 2")
+    return query(
+        path,
+        "SELECT code, adjustflag, min(date), max(date), count(*) "
+        "FROM daily_bar GROUP BY code, adjustflag ORDER BY 1, 2",
+    )
 
 
 def summary(path):
-    return query(path, "SELECT code, adjustflag, first_day, last_day, rows FROM bar_coverage "
-                       "ORDER BY 1, 2")
+    return query(
+        path, "SELECT code, adjustflag, first_day, last_day, rows FROM bar_coverage ORDER BY 1, 2"
+    )
 
 
 def collector_for(database, simulator, **options):
-    return Collector(database, CollectOptions(server=simulator.address, timeout=2.0,
-                                              backoff=0.01, **options))
+    return Collector(
+        database, CollectOptions(server=simulator.address, timeout=2.0, backoff=0.01, **options)
+    )
 
 
 def test_by_date_the_summary_and_factors_are_kept_exact(open_db, simulator):
@@ -56,18 +61,19 @@ def test_by_date_the_summary_and_factors_are_kept_exact(open_db, simulator):
 
 def test_a_factor_reply_cut_off_fails_the_stock_and_stores_nothing_of_it(open_db, simulator):
     database = open_db("cut.db")
-    codes = tuple(s.code for s in simulator.market.stocks()
-                  if s.status == "1" and s.ipo_date < START)[:3]
-    simulator.faults.add(FaultKind.CLOSE_MID_REPLY, method="query_adjust_factor",
-                         code=codes[1], times=None)
+    codes = tuple(
+        s.code for s in simulator.market.stocks() if s.status == "1" and s.ipo_date < START
+    )[:3]
+    simulator.faults.add(
+        FaultKind.CLOSE_MID_REPLY, method="query_adjust_factor", code=codes[1], times=None
+    )
     collector = collector_for(database, simulator)
     job = collector.run(JobRequest(START, END, universe="codes", codes=codes))
     assert (job.success_count, job.failed_count) == (2, 1)
     (failed,) = [item for item in collector_job_items(database) if item[1] == "failed"]
     assert failed[0] == codes[1] and "复权因子" in failed[2]
     assert codes[1] not in CoverageStore(database).factors_checked()
-    assert query(database.path, "SELECT count(*) FROM daily_bar WHERE code = ?",
-                 codes[1]) == [(0,)]
+    assert query(database.path, "SELECT count(*) FROM daily_bar WHERE code = ?", codes[1]) == [(0,)]
 
     simulator.faults.clear()
     from stockdesk.collect.resume import resume_request
@@ -96,15 +102,16 @@ def test_a_job_that_died_mid_batch_has_its_coverage_recounted_by_the_next(open_d
     assert query(database.path, "SELECT count(*) FROM coverage_pending") == [(0,)]
 
 
-def test_by_date_a_history_cut_off_fails_its_stock_and_the_summary_stays_exact(
-        open_db, simulator):
+def test_by_date_a_history_cut_off_fails_its_stock_and_the_summary_stays_exact(open_db, simulator):
     """Fetched between the days by the same workers, a stock's factor history that fails
     fails the stock (its item waits for the history), and it is retried by a resume."""
     database = open_db("bydate-cut.db")
-    victim = next(s.code for s in simulator.market.stocks()
-                  if s.status == "1" and s.ipo_date < START)
-    simulator.faults.add(FaultKind.CLOSE_MID_REPLY, method="query_adjust_factor",
-                         code=victim, times=None)
+    victim = next(
+        s.code for s in simulator.market.stocks() if s.status == "1" and s.ipo_date < START
+    )
+    simulator.faults.add(
+        FaultKind.CLOSE_MID_REPLY, method="query_adjust_factor", code=victim, times=None
+    )
     collector = collector_for(database, simulator, per_date_min_stocks=10)
     job = collector.run(JobRequest(START, dt.date(2024, 2, 29)))
     assert job.status is JobStatus.COMPLETED and job.strategy == "per-date"

@@ -23,9 +23,10 @@ def test_counts_and_gaps_never_leave_a_hole():
     assert known.gaps(D(2024, 3, 5), D(2024, 3, 20)) == []
     assert known.gaps(D(2024, 5, 1), D(2024, 5, 31)) == [(D(2024, 4, 1), D(2024, 5, 31))]
     assert known.gaps(D(2024, 1, 1), D(2024, 4, 2)) == [
-        (D(2024, 1, 1), D(2024, 2, 29)), (D(2024, 4, 1), D(2024, 4, 2))]
-    assert KnownCalendar(()).gaps(D(2024, 1, 1), D(2024, 1, 2)) == [(D(2024, 1, 1),
-                                                                     D(2024, 1, 2))]
+        (D(2024, 1, 1), D(2024, 2, 29)),
+        (D(2024, 4, 1), D(2024, 4, 2)),
+    ]
+    assert KnownCalendar(()).gaps(D(2024, 1, 1), D(2024, 1, 2)) == [(D(2024, 1, 1), D(2024, 1, 2))]
     assert known.last_trading_day(D(2024, 3, 31)) == D(2024, 3, 29)
 
 
@@ -51,5 +52,4 @@ def test_factor_plan_takes_the_fewest_requests():
     plan = plan_factors([*stocks[1:], new], checked, known, target)
     assert new.code in plan.by_window and not plan.by_history
     # Known up to the target: nothing to ask.
-    assert plan_factors(stocks[1:], {s.code: target for s in stocks}, known,
-                        target).requests == 0
+    assert plan_factors(stocks[1:], {s.code: target for s in stocks}, known, target).requests == 0

@@ -23,8 +23,9 @@ def find_week(market: Market) -> tuple[dt.date, dt.date]:
     """A week in which a stock lists and another has an ex-rights day: (the last day
     before it, its last day)."""
     timeline = market._timeline
-    events = {timeline.day(day) for s in market.stocks()
-              for day in market._profile(s).ex_days.tolist()}
+    events = {
+        timeline.day(day) for s in market.stocks() for day in market._profile(s).ex_days.tolist()
+    }
     for security in sorted(market.stocks(), key=lambda s: s.ipo_date):
         ipo = security.ipo_date
         if ipo < D(2020, 1, 1) or ipo > D(2026, 6, 1):
@@ -62,12 +63,14 @@ def test_update_stores_the_new_days_listings_and_factors_by_date(open_db, market
     market.today = before
     start = before - dt.timedelta(days=120)
     database = open_db("update.db")
-    collector = Collector(database, CollectOptions(server=server.address, timeout=2.0,
-                                                   backoff=0.01))
+    collector = Collector(
+        database, CollectOptions(server=server.address, timeout=2.0, backoff=0.01)
+    )
     first = collector.run(JobRequest(start, before))
     assert first.status is JobStatus.COMPLETED and first.failed_count == 0
-    stocks_before = {code for (code,) in stored(database.path,
-                                               "SELECT DISTINCT code FROM daily_bar")}
+    stocks_before = {
+        code for (code,) in stored(database.path, "SELECT DISTINCT code FROM daily_bar")
+    }
 
     market.today = after
     server.requests.clear()
@@ -87,14 +90,20 @@ def test_update_stores_the_new_days_listings_and_factors_by_date(open_db, market
     codes = stocks_before | {s.code for s in listed}
     for code in sorted(codes):
         want = [(row[0], float(row[5])) for row in market.bars(code, start, after)]
-        got = stored(database.path, "SELECT date, close FROM daily_bar WHERE code = ? "
-                     "ORDER BY date", code)
+        got = stored(
+            database.path, "SELECT date, close FROM daily_bar WHERE code = ? ORDER BY date", code
+        )
         assert got == want, code
     # The coverage summary is what the bars say.
-    exact = stored(database.path, "SELECT code, adjustflag, min(date), max(date), count(*) "
-                   "FROM daily_bar GROUP BY code, adjustflag ORDER BY code")
-    summary = stored(database.path, "SELECT code, adjustflag, first_day, last_day, rows "
-                     "FROM bar_coverage ORDER BY code")
+    exact = stored(
+        database.path,
+        "SELECT code, adjustflag, min(date), max(date), count(*) "
+        "FROM daily_bar GROUP BY code, adjustflag ORDER BY code",
+    )
+    summary = stored(
+        database.path,
+        "SELECT code, adjustflag, first_day, last_day, rows FROM bar_coverage ORDER BY code",
+    )
     assert summary == exact
     assert {m for (m,) in stored(database.path, "SELECT missing_days FROM bar_coverage")} == {0}
     # The factors are the server's, every event up to today.
@@ -104,8 +113,14 @@ def test_update_stores_the_new_days_listings_and_factors_by_date(open_db, market
         until = min(after, security.out_date) if security.out_date else after
         assert checked[code] >= until
         server_rows = market_factor_dates(market, code, after)
-        got = [day for (day,) in stored(database.path, "SELECT divid_operate_date FROM "
-                                        "adjust_factor WHERE code = ? ORDER BY 1", code)]
+        got = [
+            day
+            for (day,) in stored(
+                database.path,
+                "SELECT divid_operate_date FROM adjust_factor WHERE code = ? ORDER BY 1",
+                code,
+            )
+        ]
         assert got == server_rows, code
 
     # Nothing left: the database is current, no day or stock is asked again.
@@ -118,8 +133,11 @@ def test_update_stores_the_new_days_listings_and_factors_by_date(open_db, market
 
 def market_factor_dates(market: Market, code: str, today: dt.date) -> list[str]:
     profile = market._profile(market.security(code))
-    return [market._timeline.day(day).isoformat() for day in profile.ex_days.tolist()
-            if market._timeline.day(day) <= today]
+    return [
+        market._timeline.day(day).isoformat()
+        for day in profile.ex_days.tolist()
+        if market._timeline.day(day) <= today
+    ]
 
 
 def test_update_of_an_empty_database_is_refused_before_any_job(open_db, server):
@@ -130,23 +148,32 @@ def test_update_of_an_empty_database_is_refused_before_any_job(open_db, server):
     assert stored(database.path, "SELECT count(*) FROM collection_job") == [(0,)]
 
 
-def test_an_update_whose_day_fails_finishes_stock_by_stock_and_exactly(open_db, market,
-                                                                        server):
+def test_an_update_whose_day_fails_finishes_stock_by_stock_and_exactly(open_db, market, server):
     from stockdesk.simulator import FaultKind
 
     before, after = find_week(market)
     market.today = before
     start = before - dt.timedelta(days=60)
     database = open_db("faulty.db")
-    collector = Collector(database, CollectOptions(server=server.address, timeout=2.0,
-                                                   backoff=0.01))
+    collector = Collector(
+        database, CollectOptions(server=server.address, timeout=2.0, backoff=0.01)
+    )
     assert collector.run(JobRequest(start, before)).failed_count == 0
     market.today = after
     new_days = trading_days(before + dt.timedelta(days=1), after)
-    server.faults.add(FaultKind.ERROR, method="query_daily_history_k_AStock",
-                      date=new_days[1].isoformat(), times=None, error_code="10002007")
-    server.faults.add(FaultKind.RESET, method="query_daily_adjust_factor",
-                      date=new_days[0].isoformat(), times=None)
+    server.faults.add(
+        FaultKind.ERROR,
+        method="query_daily_history_k_AStock",
+        date=new_days[1].isoformat(),
+        times=None,
+        error_code="10002007",
+    )
+    server.faults.add(
+        FaultKind.RESET,
+        method="query_daily_adjust_factor",
+        date=new_days[0].isoformat(),
+        times=None,
+    )
     server.requests.clear()
     job = collector.run(update_request())
     assert job.status is JobStatus.COMPLETED and job.failed_count == 0, job.error_message
@@ -154,15 +181,25 @@ def test_an_update_whose_day_fails_finishes_stock_by_stock_and_exactly(open_db, 
     assert server.requests["query_adjust_factor"] > 0  # the window failed: histories
     for code in {c for (c,) in stored(database.path, "SELECT DISTINCT code FROM daily_bar")}:
         want = [(row[0], float(row[5])) for row in market.bars(code, start, after)]
-        got = stored(database.path, "SELECT date, close FROM daily_bar WHERE code = ? "
-                     "ORDER BY date", code)
+        got = stored(
+            database.path, "SELECT date, close FROM daily_bar WHERE code = ? ORDER BY date", code
+        )
         assert got == want, code
         assert CoverageStore(database).factors_checked()[code] >= min(
-            after, market.security(code).out_date or after)
-    exact = stored(database.path, "SELECT code, adjustflag, min(date), max(date), count(*) "
-                   "FROM daily_bar GROUP BY code, adjustflag ORDER BY code")
-    assert stored(database.path, "SELECT code, adjustflag, first_day, last_day, rows "
-                  "FROM bar_coverage ORDER BY code") == exact
+            after, market.security(code).out_date or after
+        )
+    exact = stored(
+        database.path,
+        "SELECT code, adjustflag, min(date), max(date), count(*) "
+        "FROM daily_bar GROUP BY code, adjustflag ORDER BY code",
+    )
+    assert (
+        stored(
+            database.path,
+            "SELECT code, adjustflag, first_day, last_day, rows FROM bar_coverage ORDER BY code",
+        )
+        == exact
+    )
 
 
 def test_resuming_an_update_runs_the_update_again(open_db, market, server):
@@ -172,8 +209,9 @@ def test_resuming_an_update_runs_the_update_again(open_db, market, server):
     before, after = find_week(market)
     market.today = before
     database = open_db("resume.db")
-    collector = Collector(database, CollectOptions(server=server.address, timeout=2.0,
-                                                   backoff=0.01))
+    collector = Collector(
+        database, CollectOptions(server=server.address, timeout=2.0, backoff=0.01)
+    )
     assert collector.run(JobRequest(before - dt.timedelta(days=30), before)).failed_count == 0
     market.today = after
     cut = collector.run(update_request(), cancel=_set_event())
@@ -197,30 +235,42 @@ def _set_event():
 
 def test_a_stock_delisted_since_gets_its_last_days_and_its_out_date(open_db):
     market = Market(seed=7, stocks=200, indices=2)
-    gone = next(s for s in market.stocks()
-                if s.out_date is not None and s.out_date > D(2020, 6, 1)
-                and s.ipo_date < s.out_date - dt.timedelta(days=90))
-    before = trading_days(gone.out_date - dt.timedelta(days=20),
-                          gone.out_date - dt.timedelta(days=10))[-1]
+    gone = next(
+        s
+        for s in market.stocks()
+        if s.out_date is not None
+        and s.out_date > D(2020, 6, 1)
+        and s.ipo_date < s.out_date - dt.timedelta(days=90)
+    )
+    before = trading_days(
+        gone.out_date - dt.timedelta(days=20), gone.out_date - dt.timedelta(days=10)
+    )[-1]
     market.today = before
     database = open_db("delisted.db")
     with SimulatorServer(market) as running:
-        collector = Collector(database, CollectOptions(server=running.address, timeout=2.0,
-                                                       backoff=0.01))
-        job = collector.run(JobRequest(before - dt.timedelta(days=40), before,
-                                       universe="codes", codes=(gone.code,)))
+        collector = Collector(
+            database, CollectOptions(server=running.address, timeout=2.0, backoff=0.01)
+        )
+        job = collector.run(
+            JobRequest(before - dt.timedelta(days=40), before, universe="codes", codes=(gone.code,))
+        )
         assert job.status is JobStatus.COMPLETED
-        assert stored(database.path, "SELECT status, out_date FROM security WHERE code = ?",
-                      gone.code) == [("1", None)]
+        assert stored(
+            database.path, "SELECT status, out_date FROM security WHERE code = ?", gone.code
+        ) == [("1", None)]
         market.today = gone.out_date + dt.timedelta(days=30)
         job = collector.run(update_request())
     assert job.status is JobStatus.COMPLETED and job.failed_count == 0
-    assert stored(database.path, "SELECT status, out_date FROM security WHERE code = ?",
-                  gone.code) == [("0", gone.out_date.isoformat())]
+    assert stored(
+        database.path, "SELECT status, out_date FROM security WHERE code = ?", gone.code
+    ) == [("0", gone.out_date.isoformat())]
     last = stored(database.path, "SELECT max(date) FROM daily_bar WHERE code = ?", gone.code)
     assert last == [(gone.out_date.isoformat(),)]
-    want = [row[0] for row in market.bars(gone.code, before - dt.timedelta(days=40),
-                                          gone.out_date)]
-    got = [day for (day,) in stored(database.path, "SELECT date FROM daily_bar WHERE code = ? "
-                                    "ORDER BY date", gone.code)]
+    want = [row[0] for row in market.bars(gone.code, before - dt.timedelta(days=40), gone.out_date)]
+    got = [
+        day
+        for (day,) in stored(
+            database.path, "SELECT date FROM daily_bar WHERE code = ? ORDER BY date", gone.code
+        )
+    ]
     assert got == want

@@ -28,11 +28,15 @@ def run_cli(*argv):
 def stored(simulator, tmp_path):
     path = tmp_path / "export.db"
     database = open_database(path)
-    codes = tuple(s.code for s in simulator.market.stocks()
-                  if s.status == "1" and s.ipo_date < dt.date(2023, 1, 1))[:3]
+    codes = tuple(
+        s.code
+        for s in simulator.market.stocks()
+        if s.status == "1" and s.ipo_date < dt.date(2023, 1, 1)
+    )[:3]
     collector = Collector(database, CollectOptions(server=simulator.address, timeout=2.0))
-    job = collector.run(JobRequest(dt.date(2024, 1, 1), dt.date(2024, 8, 30),
-                                   universe="codes", codes=codes))
+    job = collector.run(
+        JobRequest(dt.date(2024, 1, 1), dt.date(2024, 8, 30), universe="codes", codes=codes)
+    )
     assert job.status is JobStatus.COMPLETED
     database.close()
     return path, codes
@@ -47,13 +51,27 @@ def expected(path, codes, adjust):
 def test_csv_round_trips_through_pandas(stored, tmp_path, adjust):
     path, codes = stored
     out = tmp_path / "bars.csv"
-    code, stdout, err = run_cli("export", "--codes", ",".join(codes), "--start", "2024-02-01",
-                                "--end", "2024-07-31", "--adjust", adjust, "--out", str(out),
-                                "--db", str(path), "--json")
+    code, stdout, err = run_cli(
+        "export",
+        "--codes",
+        ",".join(codes),
+        "--start",
+        "2024-02-01",
+        "--end",
+        "2024-07-31",
+        "--adjust",
+        adjust,
+        "--out",
+        str(out),
+        "--db",
+        str(path),
+        "--json",
+    )
     assert code == 0, err
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
-    back = pd.read_csv(out, encoding="utf-8-sig", index_col="date", parse_dates=["date"],
-                       dtype={"adjustflag": str})
+    back = pd.read_csv(
+        out, encoding="utf-8-sig", index_col="date", parse_dates=["date"], dtype={"adjustflag": str}
+    )
     want = expected(path, codes, adjust)
     assert json.loads(stdout)["rows"] == len(want) == len(back)
     assert list(back.columns) == list(want.columns)
@@ -64,9 +82,21 @@ def test_csv_round_trips_through_pandas(stored, tmp_path, adjust):
 def test_parquet_round_trips_through_pandas(stored, tmp_path):
     path, codes = stored
     out = tmp_path / "bars.parquet"
-    code, _stdout, err = run_cli("export", "--universe", "all", "--adjust", "qfq",
-                                 "--start", "2024-02-01", "--end", "2024-07-31",
-                                 "--out", str(out), "--db", str(path))
+    code, _stdout, err = run_cli(
+        "export",
+        "--universe",
+        "all",
+        "--adjust",
+        "qfq",
+        "--start",
+        "2024-02-01",
+        "--end",
+        "2024-07-31",
+        "--out",
+        str(out),
+        "--db",
+        str(path),
+    )
     assert code == 0, err
     back = pd.read_parquet(out)
     want = expected(path, codes, "qfq")
@@ -78,6 +108,7 @@ def test_parquet_round_trips_through_pandas(stored, tmp_path):
 
 def test_export_refuses_an_unknown_suffix(stored, tmp_path):
     path, codes = stored
-    code, _out, err = run_cli("export", "--codes", codes[0], "--out", str(tmp_path / "a.xls"),
-                              "--db", str(path))
+    code, _out, err = run_cli(
+        "export", "--codes", codes[0], "--out", str(tmp_path / "a.xls"), "--db", str(path)
+    )
     assert code == 2 and ".csv" in err

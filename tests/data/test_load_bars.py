@@ -38,8 +38,14 @@ def stored(tmp_path_factory):
             code, event = security.code, later[0]
             break
     assert code is not None
-    codes = (code, *[s.code for s in market.stocks()
-                     if s.status == "1" and s.ipo_date < START and s.code != code][:3])
+    codes = (
+        code,
+        *[
+            s.code
+            for s in market.stocks()
+            if s.status == "1" and s.ipo_date < START and s.code != code
+        ][:3],
+    )
     path = tmp_path_factory.mktemp("bars") / "bars.db"
     market.today = event - dt.timedelta(days=3)
     with SimulatorServer(market) as server:
@@ -59,12 +65,14 @@ def stored(tmp_path_factory):
 
 def server_frame(market, code, flag):
     rows = market.bars(code, START, market.today, flag)
-    return {name: np.array([float(row[K_FIELDS.index(name)]) for row in rows])
-            for name in PRICES}, [row[0] for row in rows]
+    return {
+        name: np.array([float(row[K_FIELDS.index(name)]) for row in rows]) for name in PRICES
+    }, [row[0] for row in rows]
 
 
-@pytest.mark.parametrize(("adjust", "flag"), [("qfq", "2"), ("hfq", "1"), ("none", "3"),
-                                              ("2", "2"), ("1", "1")])
+@pytest.mark.parametrize(
+    ("adjust", "flag"), [("qfq", "2"), ("hfq", "1"), ("none", "3"), ("2", "2"), ("1", "1")]
+)
 def test_adjusted_on_read_equals_what_the_server_returns(stored, adjust, flag):
     market, path, codes, event = stored
     for code in codes:

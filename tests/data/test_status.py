@@ -25,18 +25,22 @@ def test_status_counts_stocks_rows_gaps_and_stocks_behind(simulator, tmp_path):
     path = tmp_path / "status.db"
     database = open_database(path)
     market = simulator.market
-    codes = tuple(s.code for s in market.stocks()
-                  if s.status == "1" and s.ipo_date < dt.date(2023, 1, 1))[:4]
+    codes = tuple(
+        s.code for s in market.stocks() if s.status == "1" and s.ipo_date < dt.date(2023, 1, 1)
+    )[:4]
     collector = Collector(database, CollectOptions(server=simulator.address, timeout=2.0))
-    for start, end, chosen in ((dt.date(2024, 1, 1), dt.date(2024, 3, 29), codes),
-                               (dt.date(2024, 5, 6), dt.date(2024, 5, 31), codes[:2])):
+    for start, end, chosen in (
+        (dt.date(2024, 1, 1), dt.date(2024, 3, 29), codes),
+        (dt.date(2024, 5, 6), dt.date(2024, 5, 31), codes[:2]),
+    ):
         job = collector.run(JobRequest(start, end, universe="codes", codes=chosen))
         assert job.status is JobStatus.COMPLETED
     status = read_status(database)
     database.close()
     with sqlite3.connect(path) as connection:
         rows = connection.execute(
-            "SELECT count(*) FROM daily_bar WHERE adjustflag = '3'").fetchone()[0]
+            "SELECT count(*) FROM daily_bar WHERE adjustflag = '3'"
+        ).fetchone()[0]
     april = len(market.trading_days(dt.date(2024, 4, 1), dt.date(2024, 5, 5)))
     assert (status.stocks, status.rows) == (4, rows)
     assert (status.first_day, status.last_day) == (dt.date(2024, 1, 2), dt.date(2024, 5, 31))

@@ -83,8 +83,13 @@ def test_daily_factors_list_the_day_across_the_market(market, session):
     day = events[0][1]
     result = bs.query_daily_adjust_factor(day)
     assert result.error_code == "0", result.error_msg
-    assert result.fields == ["code", "dividOperateDate", "foreAdjustFactor",
-                             "backAdjustFactor", "adjustFactor"]
+    assert result.fields == [
+        "code",
+        "dividOperateDate",
+        "foreAdjustFactor",
+        "backAdjustFactor",
+        "adjustFactor",
+    ]
     assert events[0] in result.data
     assert all(row[1] == day for row in result.data)
     assert rows_of(bs.query_daily_adjust_factor("2024-01-06")) == []  # a Saturday
@@ -102,8 +107,9 @@ def test_moving_today_shows_new_days_listings_and_events(market, session):
     calendar = rows_of(bs.query_trade_dates("2000-01-01", "2026-12-31"))
     assert calendar[-1][0] <= market.today.isoformat()
     assert bs.query_daily_history_k_AStock(event_day.isoformat()).data == []
-    bars = rows_of(bs.query_history_k_data_plus(code, "date,close", "2018-01-01",
-                                                "2026-12-31", "d", "2"))
+    bars = rows_of(
+        bs.query_history_k_data_plus(code, "date,close", "2018-01-01", "2026-12-31", "d", "2")
+    )
     assert bars[-1][0] <= market.today.isoformat()
     listed = {row[0] for row in rows_of(bs.query_stock_basic())}
     assert all(s.ipo_date <= market.today for s in market.securities if s.code in listed)
