@@ -40,8 +40,10 @@ from pathlib import Path
 from typing import Any
 
 END_YEAR = 2025
-K_FIELDS = ("date,code,open,high,low,close,preclose,volume,amount,adjustflag,turn,"
-            "tradestatus,pctChg,peTTM,pbMRQ,psTTM,pcfNcfTTM,isST")
+K_FIELDS = (
+    "date,code,open,high,low,close,preclose,volume,amount,adjustflag,turn,"
+    "tradestatus,pctChg,peTTM,pbMRQ,psTTM,pcfNcfTTM,isST"
+)
 
 
 def _peak_mb(pid: int | str = "self") -> float:
@@ -54,8 +56,7 @@ def _peak_mb(pid: int | str = "self") -> float:
     """
     try:
         with open(f"/proc/{pid}/status") as status:
-            return next(int(line.split()[1]) for line in status
-                        if line.startswith("VmHWM:")) / 1024
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
     except (OSError, StopIteration):
         if pid != "self":
             return 0.0
@@ -126,8 +127,9 @@ def _simulator(stocks: int, first_year: int, keep_replies: bool, pipe: Any) -> N
                 _, server.faults.latency = command
 
 
-def _prime(address: str, days: list[dt.date], codes: list[str], start: dt.date,
-           end: dt.date, adjust: str) -> None:
+def _prime(
+    address: str, days: list[dt.date], codes: list[str], start: dt.date, end: dt.date, adjust: str
+) -> None:
     """Ask once, before timing, every data question both sides will ask: each day of the
     market for StockDesk, each sampled stock's history for the baseline.
 
@@ -148,8 +150,9 @@ def _prime(address: str, days: list[dt.date], codes: list[str], start: dt.date,
 # -- (a) the baseline ---------------------------------------------------------------------
 
 
-def _baseline(address: str, codes: list[str], start: dt.date, end: dt.date, adjust: str,
-              path: str, out: Any) -> None:
+def _baseline(
+    address: str, codes: list[str], start: dt.date, end: dt.date, adjust: str, path: str, out: Any
+) -> None:
     """One stock after another, rows into pandas, ``to_sql``: the original service."""
     import baostock as bs
     import baostock.common.contants as constants
@@ -162,9 +165,14 @@ def _baseline(address: str, codes: list[str], start: dt.date, end: dt.date, adju
     connection = sqlite3.connect(path)
     rows_total = 0
     for code in codes:
-        result = bs.query_history_k_data_plus(code, K_FIELDS, start_date=start.isoformat(),
-                                              end_date=end.isoformat(), frequency="d",
-                                              adjustflag=adjust)
+        result = bs.query_history_k_data_plus(
+            code,
+            K_FIELDS,
+            start_date=start.isoformat(),
+            end_date=end.isoformat(),
+            frequency="d",
+            adjustflag=adjust,
+        )
         rows = []
         while result.error_code == "0" and result.next():
             rows.append(result.get_row_data())
@@ -175,15 +183,22 @@ def _baseline(address: str, codes: list[str], start: dt.date, end: dt.date, adju
         rows_total += len(frame)
     connection.close()
     bs.logout()
-    out.put({"rows": rows_total, "seconds": time.perf_counter() - began,
-             "peak_mb": _peak_mb()})
+    out.put({"rows": rows_total, "seconds": time.perf_counter() - began, "peak_mb": _peak_mb()})
 
 
 # -- (b) StockDesk -------------------------------------------------------------------------
 
 
-def _stockdesk(address: str, start: dt.date, end: dt.date, adjust: str, path: str,
-               sessions: int, rate: float, out: Any) -> None:
+def _stockdesk(
+    address: str,
+    start: dt.date,
+    end: dt.date,
+    adjust: str,
+    path: str,
+    sessions: int,
+    rate: float,
+    out: Any,
+) -> None:
     from stockdesk.collect.collector import Collector
     from stockdesk.collect.options import CollectOptions
     from stockdesk.db.database import open_database
@@ -193,16 +208,24 @@ def _stockdesk(address: str, start: dt.date, end: dt.date, adjust: str, path: st
     workers = _ChildrenPeak()
     workers.start()
     began = time.perf_counter()
-    job = Collector(database, CollectOptions(server=address, sessions=sessions,
-                                                    requests_per_second=rate)).run(
-        JobRequest(start, end, adjustflag=AdjustFlag(adjust)))
+    job = Collector(
+        database, CollectOptions(server=address, sessions=sessions, requests_per_second=rate)
+    ).run(JobRequest(start, end, adjustflag=AdjustFlag(adjust)))
     seconds = time.perf_counter() - began
     database.close()
     children = workers.stop()
-    out.put({"rows": job.collected_count, "seconds": seconds, "peak_mb": _peak_mb(),
-             "workers_peak_mb": children, "status": str(job.status),
-             "strategy": job.strategy, "stocks": job.total_stocks,
-             "failed": job.failed_count})
+    out.put(
+        {
+            "rows": job.collected_count,
+            "seconds": seconds,
+            "peak_mb": _peak_mb(),
+            "workers_peak_mb": children,
+            "status": str(job.status),
+            "strategy": job.strategy,
+            "stocks": job.total_stocks,
+            "failed": job.failed_count,
+        }
+    )
 
 
 def _pg_connect(url: str) -> Any:
@@ -211,8 +234,14 @@ def _pg_connect(url: str) -> Any:
     from sqlalchemy import make_url
 
     parts = make_url(url)
-    return psycopg.connect(host=parts.host, port=parts.port, user=parts.username,
-                           password=parts.password, dbname=parts.database, autocommit=True)
+    return psycopg.connect(
+        host=parts.host,
+        port=parts.port,
+        user=parts.username,
+        password=parts.password,
+        dbname=parts.database,
+        autocommit=True,
+    )
 
 
 def _pg_database(url: str, name: str) -> str:
@@ -252,9 +281,29 @@ def _insert_rate(codes: list[str], days: list[dt.date], target: str | None = Non
         with BarBatch(database, job.id) as batch:
             for number, day in enumerate(days):
                 iso = day.isoformat()
-                rows = [(code, iso, "3", 10 + number / 100 + k / 1e4, 10.5, 9.5, 10.2, 10.1,
-                         100_000 + k, 1.02e6 + k, 0.8, 1, 0.2, None, 1.5, 2.5, -3.2, 0)
-                        for k, code in enumerate(codes)]
+                rows = [
+                    (
+                        code,
+                        iso,
+                        "3",
+                        10 + number / 100 + k / 1e4,
+                        10.5,
+                        9.5,
+                        10.2,
+                        10.1,
+                        100_000 + k,
+                        1.02e6 + k,
+                        0.8,
+                        1,
+                        0.2,
+                        None,
+                        1.5,
+                        2.5,
+                        -3.2,
+                        0,
+                    )
+                    for k, code in enumerate(codes)
+                ]
                 began = time.perf_counter()
                 batch.add(rows)
                 if batch.rows >= COMMIT_ROWS:
@@ -274,11 +323,15 @@ def _insert_rate(codes: list[str], days: list[dt.date], target: str | None = Non
 def _rows(path: str, query: str) -> set[tuple]:
     if "://" in path:
         with _pg_connect(path) as connection:
-            return {(code, date.isoformat(), round(close, 4), int(volume))
-                    for code, date, close, volume in connection.execute(query)}
+            return {
+                (code, date.isoformat(), round(close, 4), int(volume))
+                for code, date, close, volume in connection.execute(query)
+            }
     with sqlite3.connect(path) as connection:
-        return {(code, date, round(close, 4), int(volume))
-                for code, date, close, volume in connection.execute(query)}
+        return {
+            (code, date, round(close, 4), int(volume))
+            for code, date, close, volume in connection.execute(query)
+        }
 
 
 def _trading_days(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -301,24 +354,45 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, default=1)
     parser.add_argument("--latency", type=float, default=0.02, help="seconds per request")
     parser.add_argument("--sessions", type=int, default=1)
-    parser.add_argument("--adjust", choices=("1", "2", "3"), default="3",
-                        help="adjustflag of both sides; 1 or 2 make StockDesk fetch per stock")
-    parser.add_argument("--rate", type=float, default=50.0,
-                        help="StockDesk's request ceiling per second (the app's default; "
-                             "0 for none)")
-    parser.add_argument("--baseline-stocks", type=int, default=300,
-                        help="sample at most this many stocks for the baseline")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs of StockDesk and of the insert-rate measure; the median "
-                             "of each is used (a shared machine's speed drifts by 10-30%%)")
-    parser.add_argument("--db", metavar="URL",
-                        help="also collect into this PostgreSQL server (any database the "
-                             "URL's user may create databases from), alternating with "
-                             "SQLite run for run")
-    parser.add_argument("--cold-server", action="store_true",
-                        help="let the simulator render every reply while being timed, "
-                             "on the cores being measured, instead of asking each question "
-                             "once before timing")
+    parser.add_argument(
+        "--adjust",
+        choices=("1", "2", "3"),
+        default="3",
+        help="adjustflag of both sides; 1 or 2 make StockDesk fetch per stock",
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=50.0,
+        help="StockDesk's request ceiling per second (the app's default; 0 for none)",
+    )
+    parser.add_argument(
+        "--baseline-stocks",
+        type=int,
+        default=300,
+        help="sample at most this many stocks for the baseline",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of StockDesk and of the insert-rate measure; the median "
+        "of each is used (a shared machine's speed drifts by 10-30%%)",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="also collect into this PostgreSQL server (any database the "
+        "URL's user may create databases from), alternating with "
+        "SQLite run for run",
+    )
+    parser.add_argument(
+        "--cold-server",
+        action="store_true",
+        help="let the simulator render every reply while being timed, "
+        "on the cores being measured, instead of asking each question "
+        "once before timing",
+    )
     args = parser.parse_args(argv)
 
     first_year = END_YEAR - args.years + 1
@@ -327,39 +401,51 @@ def main(argv: list[str] | None = None) -> int:
     codes = _listed_codes(args.stocks, first_year, start, end)
     step = max(1, -(-len(codes) // args.baseline_stocks))
     sample = codes[::step]
-    print(f"market: {args.stocks} stocks ({len(codes)} listed), {start} .. {end}, "
-          f"adjustflag {args.adjust}, latency {args.latency * 1000:.0f} ms, "
-          f"sessions {args.sessions}, "
-          f"request ceiling {args.rate or 'none'}/s, "
-          f"{multiprocessing.cpu_count()} cores, "
-          f"server {'cold (renders replies while timed)' if args.cold_server else 'warm'}")
+    print(
+        f"market: {args.stocks} stocks ({len(codes)} listed), {start} .. {end}, "
+        f"adjustflag {args.adjust}, latency {args.latency * 1000:.0f} ms, "
+        f"sessions {args.sessions}, "
+        f"request ceiling {args.rate or 'none'}/s, "
+        f"{multiprocessing.cpu_count()} cores, "
+        f"server {'cold (renders replies while timed)' if args.cold_server else 'warm'}"
+    )
     stores = ["sqlite", "postgresql"] if args.db else ["sqlite"]
     store_rates: dict[str, float] = {}
     for store in stores:
         rates = []
         for _ in range(args.repeat):
-            target = _pg_database(args.db, "stockdesk_bench_rate") if store != "sqlite" \
-                else None
+            target = _pg_database(args.db, "stockdesk_bench_rate") if store != "sqlite" else None
             rates.append(_insert_rate(codes, _trading_days(start, end), target))
             if target:
                 _pg_drop(args.db, "stockdesk_bench_rate")
         rates.sort()
         store_rates[store] = statistics.median(rates)
-        print(f"insert rate ({store}), day by day across the market, {len(codes)} stocks: "
-              f"{store_rates[store]:,.0f} rows/s "
-              f"(median of {', '.join(f'{r:,.0f}' for r in rates)})")
+        print(
+            f"insert rate ({store}), day by day across the market, {len(codes)} stocks: "
+            f"{store_rates[store]:,.0f} rows/s "
+            f"(median of {', '.join(f'{r:,.0f}' for r in rates)})"
+        )
     rate = store_rates["sqlite"]
 
     ours, theirs = context.Pipe()
-    simulator = context.Process(target=_simulator, daemon=True,
-                                args=(args.stocks, first_year, not args.cold_server, theirs))
+    simulator = context.Process(
+        target=_simulator, daemon=True, args=(args.stocks, first_year, not args.cold_server, theirs)
+    )
     simulator.start()
     address = ours.recv()
     if not args.cold_server:
         began = time.perf_counter()
-        primer = context.Process(target=_prime, args=(
-            address, _trading_days(start, end), sample if args.adjust == "3" else codes,
-            start, end, args.adjust))
+        primer = context.Process(
+            target=_prime,
+            args=(
+                address,
+                _trading_days(start, end),
+                sample if args.adjust == "3" else codes,
+                start,
+                end,
+                args.adjust,
+            ),
+        )
         primer.start()
         primer.join()
         print(f"replies rendered before timing in {time.perf_counter() - began:.1f} s")
@@ -377,8 +463,11 @@ def main(argv: list[str] | None = None) -> int:
             child.join()
             ours.send("stats")
             requests_after, cpu_after = ours.recv()
-            return {**figures, "requests": requests_after - requests_before,
-                    "server_cpu": cpu_after - cpu_before}
+            return {
+                **figures,
+                "requests": requests_after - requests_before,
+                "server_cpu": cpu_after - cpu_before,
+            }
 
         base = measure(_baseline, sample, start, end, args.adjust, f"{folder}/baseline.db")
         by_store: dict[str, list[dict[str, Any]]] = {store: [] for store in stores}
@@ -390,8 +479,14 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     made.append(f"stockdesk_bench_{run}")
                     path = _pg_database(args.db, made[-1])
-                by_store[store].append({**measure(_stockdesk, start, end, args.adjust, path,
-                                                  args.sessions, args.rate), "path": path})
+                by_store[store].append(
+                    {
+                        **measure(
+                            _stockdesk, start, end, args.adjust, path, args.sessions, args.rate
+                        ),
+                        "path": path,
+                    }
+                )
         ours.send("stop")
         simulator.join(10)
 
@@ -401,33 +496,48 @@ def main(argv: list[str] | None = None) -> int:
         runs = by_store["sqlite"]
         scale = len(codes) / len(sample)
         base_seconds = base["seconds"] * scale
-        print(f"\n(a) baseline: sampled {len(sample)} of {len(codes)} stocks, time and "
-              f"requests extrapolated x{scale:.1f}")
-        print(f"    requests {base['requests'] * scale:,.0f}  rows {base['rows'] * scale:,.0f}  "
-              f"seconds {base_seconds:,.1f}  rows/s {base['rows'] / base['seconds']:,.0f}  "
-              f"peak {base['peak_mb']:.0f} MB (sample)")
-        print(f"(b) stockdesk: {desk['strategy']}, {desk['stocks']} stocks, "
-              f"status {desk['status']}, failed {desk['failed']}; {len(runs)} runs "
-              f"({', '.join(format(run['seconds'], '.1f') for run in runs)} s), the median:")
-        print(f"    requests {desk['requests']:,}  rows {desk['rows']:,}  "
-              f"seconds {desk['seconds']:,.1f}  rows/s {desk['rows'] / desk['seconds']:,.0f}  "
-              f"peak {desk['peak_mb']:.0f} MB (+ largest worker {desk['workers_peak_mb']:.0f} MB)")
+        print(
+            f"\n(a) baseline: sampled {len(sample)} of {len(codes)} stocks, time and "
+            f"requests extrapolated x{scale:.1f}"
+        )
+        print(
+            f"    requests {base['requests'] * scale:,.0f}  rows {base['rows'] * scale:,.0f}  "
+            f"seconds {base_seconds:,.1f}  rows/s {base['rows'] / base['seconds']:,.0f}  "
+            f"peak {base['peak_mb']:.0f} MB (sample)"
+        )
+        print(
+            f"(b) stockdesk: {desk['strategy']}, {desk['stocks']} stocks, "
+            f"status {desk['status']}, failed {desk['failed']}; {len(runs)} runs "
+            f"({', '.join(format(run['seconds'], '.1f') for run in runs)} s), the median:"
+        )
+        print(
+            f"    requests {desk['requests']:,}  rows {desk['rows']:,}  "
+            f"seconds {desk['seconds']:,.1f}  rows/s {desk['rows'] / desk['seconds']:,.0f}  "
+            f"peak {desk['peak_mb']:.0f} MB (+ largest worker {desk['workers_peak_mb']:.0f} MB)"
+        )
         if args.db:
             pg_runs = by_store["postgresql"]
             pg = pg_runs[len(pg_runs) // 2]
-            print(f"(c) stockdesk into PostgreSQL: {pg['strategy']}, {pg['stocks']} stocks, "
-                  f"status {pg['status']}, failed {pg['failed']}; {len(pg_runs)} runs "
-                  f"({', '.join(format(run['seconds'], '.1f') for run in pg_runs)} s), "
-                  f"the median:")
-            print(f"    requests {pg['requests']:,}  rows {pg['rows']:,}  "
-                  f"seconds {pg['seconds']:,.1f}  rows/s {pg['rows'] / pg['seconds']:,.0f}  "
-                  f"peak {pg['peak_mb']:.0f} MB (+ largest worker "
-                  f"{pg['workers_peak_mb']:.0f} MB)")
-            print(f"    PostgreSQL / SQLite: {pg['seconds'] / desk['seconds']:.2f}x "
-                  f"(insert rates {store_rates['postgresql']:,.0f} vs "
-                  f"{store_rates['sqlite']:,.0f} rows/s)")
-            if _rows(pg["path"], "SELECT code, date, close, volume FROM daily_bar") != \
-                    _rows(desk["path"], "SELECT code, date, close, volume FROM daily_bar"):
+            print(
+                f"(c) stockdesk into PostgreSQL: {pg['strategy']}, {pg['stocks']} stocks, "
+                f"status {pg['status']}, failed {pg['failed']}; {len(pg_runs)} runs "
+                f"({', '.join(format(run['seconds'], '.1f') for run in pg_runs)} s), "
+                f"the median:"
+            )
+            print(
+                f"    requests {pg['requests']:,}  rows {pg['rows']:,}  "
+                f"seconds {pg['seconds']:,.1f}  rows/s {pg['rows'] / pg['seconds']:,.0f}  "
+                f"peak {pg['peak_mb']:.0f} MB (+ largest worker "
+                f"{pg['workers_peak_mb']:.0f} MB)"
+            )
+            print(
+                f"    PostgreSQL / SQLite: {pg['seconds'] / desk['seconds']:.2f}x "
+                f"(insert rates {store_rates['postgresql']:,.0f} vs "
+                f"{store_rates['sqlite']:,.0f} rows/s)"
+            )
+            if _rows(pg["path"], "SELECT code, date, close, volume FROM daily_bar") != _rows(
+                desk["path"], "SELECT code, date, close, volume FROM daily_bar"
+            ):
                 print("PostgreSQL and SQLite hold DIFFERENT rows")
                 return 1
             for name in made:
@@ -447,29 +557,37 @@ def main(argv: list[str] | None = None) -> int:
         cpu_per_request = desk["server_cpu"] / max(1, desk["requests"])
         # The simulator answers one request at a time (one process, one GIL): its CPU time
         # does not shrink with more sessions.
-        with_server = max(desk["requests"] * (args.latency + cpu_per_request) / sessions,
-                          desk["server_cpu"], writing)
-        print(f"limit: max(requests x latency / {sessions} sessions = {network:.1f} s, "
-              f"rows / insert rate = {writing:.1f} s) = {limit:.1f} s; stockdesk took "
-              f"{desk['seconds'] / limit:.1f}x the limit")
+        with_server = max(
+            desk["requests"] * (args.latency + cpu_per_request) / sessions,
+            desk["server_cpu"],
+            writing,
+        )
+        print(
+            f"limit: max(requests x latency / {sessions} sessions = {network:.1f} s, "
+            f"rows / insert rate = {writing:.1f} s) = {limit:.1f} s; stockdesk took "
+            f"{desk['seconds'] / limit:.1f}x the limit"
+        )
         if args.rate > 0 and (sessions > 1 or desk["strategy"] == PER_DATE):
-            print(f"stockdesk's own request ceiling ({args.rate:g}/s) alone takes "
-                  f"{desk['requests'] / args.rate:.1f} s for its {desk['requests']} requests")
-        print(f"the simulator used {desk['server_cpu']:.1f} s of CPU for stockdesk's requests "
-              f"({cpu_per_request * 1000:.0f} ms each), on the same "
-              f"{multiprocessing.cpu_count()} cores; counting its time per request as "
-              f"latency, the limit is "
-              f"{with_server:.1f} s")
+            print(
+                f"stockdesk's own request ceiling ({args.rate:g}/s) alone takes "
+                f"{desk['requests'] / args.rate:.1f} s for its {desk['requests']} requests"
+            )
+        print(
+            f"the simulator used {desk['server_cpu']:.1f} s of CPU for stockdesk's requests "
+            f"({cpu_per_request * 1000:.0f} ms each), on the same "
+            f"{multiprocessing.cpu_count()} cores; counting its time per request as "
+            f"latency, the limit is "
+            f"{with_server:.1f} s"
+        )
 
         query_desk = "SELECT code, date, close, volume FROM daily_bar"
-        theirs_rows = _rows(f"{folder}/baseline.db",
-                            "SELECT code, date, close, volume FROM stock_daily")
+        theirs_rows = _rows(
+            f"{folder}/baseline.db", "SELECT code, date, close, volume FROM stock_daily"
+        )
         wanted = set(sample)
-        ours_rows = {row for row in _rows(desk["path"], query_desk)
-                     if row[0] in wanted}
+        ours_rows = {row for row in _rows(desk["path"], query_desk) if row[0] in wanted}
         same = theirs_rows == ours_rows
-        print(f"same rows for the {len(sample)} sampled stocks: {same} "
-              f"({len(theirs_rows):,} rows)")
+        print(f"same rows for the {len(sample)} sampled stocks: {same} ({len(theirs_rows):,} rows)")
     return 0 if same else 1
 
 

@@ -36,8 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stocks", type=int, default=5000)
     parser.add_argument("--years", type=int, default=1)
-    parser.add_argument("--adjust", default="3", choices=["1", "2", "3"],
-                        help="3 fetches by date; 1 or 2 stock by stock")
+    parser.add_argument(
+        "--adjust",
+        default="3",
+        choices=["1", "2", "3"],
+        help="3 fetches by date; 1 or 2 stock by stock",
+    )
     parser.add_argument("--sessions", type=int, default=1)
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -58,9 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         database = open_database(Path(folder) / "stall.db")
         settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
-        window = build_main_window(database=database, server=address, demo=True,
-                                   settings=settings,
-                                   options=CollectOptions(sessions=args.sessions))
+        window = build_main_window(
+            database=database,
+            server=address,
+            demo=True,
+            settings=settings,
+            options=CollectOptions(sessions=args.sessions),
+        )
         window.show()
         end = dt.date(2025, 12, 31)
         start = dt.date(end.year - args.years + 1, 1, 1)
@@ -97,8 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     if record is None:
         print("no job ran")
         return 1
-    print(f"{record.strategy}, {record.total_stocks} stocks, {record.collected_count:,} rows, "
-          f"status {record.status}, {seconds:.1f} s")
+    print(
+        f"{record.strategy}, {record.total_stocks} stocks, {record.collected_count:,} rows, "
+        f"status {record.status}, {seconds:.1f} s"
+    )
     print(f"worst event-loop stall: {worst - PROBE_MS} ms (probe every {PROBE_MS} ms)")
     return 0
 

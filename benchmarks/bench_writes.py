@@ -38,15 +38,34 @@ def make_bars(rows: int) -> list[Bar]:
     first = dt.date(2024, 1, 1)
     for index in range(rows):
         stock, day = divmod(index, 250)
-        bars.append((f"sh.{600000 + stock}", (first + dt.timedelta(days=day)).isoformat(),
-                     "3", 10.0, 10.5, 9.5, 10.2, 10.1, 1_000_000 + index, 1.02e7, 0.75, 1,
-                     1.01, 12.5, 1.2, 3.3, -4.4, 0))
+        bars.append(
+            (
+                f"sh.{600000 + stock}",
+                (first + dt.timedelta(days=day)).isoformat(),
+                "3",
+                10.0,
+                10.5,
+                9.5,
+                10.2,
+                10.1,
+                1_000_000 + index,
+                1.02e7,
+                0.75,
+                1,
+                1.01,
+                12.5,
+                1.2,
+                3.3,
+                -4.4,
+                0,
+            )
+        )
     return bars
 
 
 def batches(bars: list[Bar]) -> Iterator[list[Bar]]:
     for first in range(0, len(bars), BATCH):
-        yield bars[first:first + BATCH]
+        yield bars[first : first + BATCH]
 
 
 def as_dicts(batch: list[Bar]) -> list[dict]:

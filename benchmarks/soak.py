@@ -94,8 +94,14 @@ class Outages(threading.Thread):
     """The server goes away now and then (every connection dropped, new ones refused) and
     comes back after a moment, until stopped."""
 
-    def __init__(self, server: SimulatorServer, rng: random.Random, every: float,
-                 longest: float, figures: Figures) -> None:
+    def __init__(
+        self,
+        server: SimulatorServer,
+        rng: random.Random,
+        every: float,
+        longest: float,
+        figures: Figures,
+    ) -> None:
         super().__init__(name="soak-outages", daemon=True)
         self.server, self.rng, self.every, self.longest = server, rng, every, longest
         self.figures = figures
@@ -125,8 +131,11 @@ def soak(args: argparse.Namespace, work: Path) -> int:
     rng = random.Random(args.seed)
     figures = Figures()
     db = work / "soak.db"
-    print(f"market: {args.stocks} stocks, seed {args.seed}; range {args.start}..{args.end}; "
-          f"database {db}", flush=True)
+    print(
+        f"market: {args.stocks} stocks, seed {args.seed}; range {args.start}..{args.end}; "
+        f"database {db}",
+        flush=True,
+    )
     market = Market(seed=args.seed, stocks=args.stocks)
     faults = FaultPlan()
     server = SimulatorServer(market, faults=faults)
@@ -148,40 +157,61 @@ def soak(args: argparse.Namespace, work: Path) -> int:
     return 0 if not figures.problems else 1
 
 
-def run_until_clean(args: argparse.Namespace, db: Path, server: SimulatorServer,
-                    rng: random.Random, figures: Figures, deadline: float) -> bool:
+def run_until_clean(
+    args: argparse.Namespace,
+    db: Path,
+    server: SimulatorServer,
+    rng: random.Random,
+    figures: Figures,
+    deadline: float,
+) -> bool:
     """Run, kill and resume until a run completes with no failed stock; False on deadline."""
     known: set[str] = set()
     resume: str | None = None
     for number in itertools.count(1):
         if time.monotonic() > deadline or number > args.max_runs:
             return False
-        argv = ["collect", "--db", str(db), "--server", server.address, "--json",
-                "--timeout", str(args.timeout)]
+        argv = [
+            "collect",
+            "--db",
+            str(db),
+            "--server",
+            server.address,
+            "--json",
+            "--timeout",
+            str(args.timeout),
+        ]
         if resume:
             argv += ["--resume", resume]
             figures.resumes += 1
         else:
-            argv += ["--start", args.start.isoformat(), "--end", args.end.isoformat(),
-                     "--universe", "all"]
+            argv += [
+                "--start",
+                args.start.isoformat(),
+                "--end",
+                args.end.isoformat(),
+                "--universe",
+                "all",
+            ]
             figures.new_runs += 1
         figures.runs += 1
         log = work_file(db, f"run{number:02d}")
         with log.with_suffix(".out").open("w") as out, log.with_suffix(".err").open("w") as err:
-            process = subprocess.Popen(stockdesk_command(*argv), stdout=out,
-                                       stderr=err, env=child_environment())
+            process = subprocess.Popen(
+                stockdesk_command(*argv), stdout=out, stderr=err, env=child_environment()
+            )
             killed = False
             limit = max(1.0, min(args.run_timeout, deadline - time.monotonic()))
-            kill_at = rng.uniform(0.3, args.kill_window) if figures.kills < args.kills \
-                else None
+            kill_at = rng.uniform(0.3, args.kill_window) if figures.kills < args.kills else None
             try:
                 process.wait(timeout=min(kill_at, limit) if kill_at else limit)
             except subprocess.TimeoutExpired:
                 killed = True
                 figures.orphans += len(kill_hard(process, workers_grace=WORKER_GRACE))
                 if kill_at is None or kill_at > limit:
-                    figures.problems.append(f"run {number} did not end within {limit:.0f} s "
-                                            f"(log {log}.err)")
+                    figures.problems.append(
+                        f"run {number} did not end within {limit:.0f} s (log {log}.err)"
+                    )
                     return False
                 figures.kills += 1
         code = process.returncode
@@ -204,16 +234,19 @@ def run_until_clean(args: argparse.Namespace, db: Path, server: SimulatorServer,
             figures.problems.append(f"killed job {job['id']} shows as {job['status']}")
         counts = item_counts(db, job["id"])
         if {k: job[k] for k in JOB_COUNTERS} != counts:
-            figures.problems.append(f"job {job['id']} ({job['status']}) counters "
-                                    f"{ {k: job[k] for k in JOB_COUNTERS} } != its items {counts}")
-        print(f"run {number:2d}: {what:8s} {job['id']} {job['status']:<11} "
-              f"{job['processed_stocks']}/{job['total_stocks']} ok {job['success_count']} "
-              f"failed {job['failed_count']} skipped {job['skipped_count']} "
-              f"rows {job['collected_count']}"
-              + (f" resumes {job['resumes']}" if job["resumes"] else "")
-              + (f" — {job['error_message'][:60]}"
-                 if job["error_message"] and not killed else ""),
-              flush=True)
+            figures.problems.append(
+                f"job {job['id']} ({job['status']}) counters "
+                f"{ {k: job[k] for k in JOB_COUNTERS} } != its items {counts}"
+            )
+        print(
+            f"run {number:2d}: {what:8s} {job['id']} {job['status']:<11} "
+            f"{job['processed_stocks']}/{job['total_stocks']} ok {job['success_count']} "
+            f"failed {job['failed_count']} skipped {job['skipped_count']} "
+            f"rows {job['collected_count']}"
+            + (f" resumes {job['resumes']}" if job["resumes"] else "")
+            + (f" — {job['error_message'][:60]}" if job["error_message"] and not killed else ""),
+            flush=True,
+        )
         if job["status"] == "completed" and job["failed_count"] == 0:
             if code != 0:
                 figures.problems.append(f"clean job {job['id']} exited {code}")
@@ -239,8 +272,9 @@ class Checked:
     jobs: int = 0
 
 
-def check_database(db: Path, market: Market, start: dt.date, end: dt.date,
-                   figures: Figures) -> Checked:
+def check_database(
+    db: Path, market: Market, start: dt.date, end: dt.date, figures: Figures
+) -> Checked:
     """Compare every stored row with the market; check duplicates and the job log."""
     checked = Checked()
     codes = universe(market, start, end)
@@ -249,16 +283,21 @@ def check_database(db: Path, market: Market, start: dt.date, end: dt.date,
     examples: list[str] = []
     with contextlib.closing(sqlite3.connect(db)) as connection:
         stored = connection.execute(
-            f"SELECT {', '.join(DB_COLUMNS)} FROM daily_bar ORDER BY code, date, adjustflag")
+            f"SELECT {', '.join(DB_COLUMNS)} FROM daily_bar ORDER BY code, date, adjustflag"
+        )
         by_code = {code: list(rows) for code, rows in itertools.groupby(stored, lambda r: r[0])}
         checked.duplicates = connection.execute(
             "SELECT count(*) FROM (SELECT 1 FROM daily_bar GROUP BY code, date, adjustflag "
-            "HAVING count(*) > 1)").fetchone()[0]
+            "HAVING count(*) > 1)"
+        ).fetchone()[0]
         job_rows = connection.execute(
-            f"SELECT id, status, {', '.join(JOB_COUNTERS)} FROM collection_job").fetchall()
-        success_rows = dict(connection.execute(
-            "SELECT code || ' ' || job_id, rows FROM job_item WHERE status = 'success'"
-        ).fetchall())
+            f"SELECT id, status, {', '.join(JOB_COUNTERS)} FROM collection_job"
+        ).fetchall()
+        success_rows = dict(
+            connection.execute(
+                "SELECT code || ' ' || job_id, rows FROM job_item WHERE status = 'success'"
+            ).fetchall()
+        )
     for code in codes:
         want = expected_rows(market, code, start, end)
         got = by_code.pop(code, [])
@@ -279,7 +318,8 @@ def check_database(db: Path, market: Market, start: dt.date, end: dt.date,
     if checked.rows_wrong or checked.rows_missing or checked.rows_extra or checked.duplicates:
         figures.problems.append(
             f"rows wrong {checked.rows_wrong}, missing {checked.rows_missing}, extra "
-            f"{checked.rows_extra}, duplicate keys {checked.duplicates}")
+            f"{checked.rows_extra}, duplicate keys {checked.duplicates}"
+        )
     checked.jobs = len(job_rows)
     for job_id, status, *counters in job_rows:
         if status == "running":
@@ -290,13 +330,20 @@ def check_database(db: Path, market: Market, start: dt.date, end: dt.date,
     for key, rows in success_rows.items():
         code = key.split(" ")[0]
         if code in wanted and rows != len(market.bars(code, start, end, "3")):
-            figures.problems.append(f"item {key} says {rows} rows, the stock has "
-                                    f"{len(market.bars(code, start, end, '3'))}")
+            figures.problems.append(
+                f"item {key} says {rows} rows, the stock has "
+                f"{len(market.bars(code, start, end, '3'))}"
+            )
     return checked
 
 
-def report(figures: Figures, injected: Counter[FaultKind], checked: Checked,
-           seconds: float, collected: float) -> None:
+def report(
+    figures: Figures,
+    injected: Counter[FaultKind],
+    checked: Checked,
+    seconds: float,
+    collected: float,
+) -> None:
     faults = ", ".join(f"{kind.value} {injected.get(kind, 0)}" for kind in FaultKind)
     lines = [
         "",
@@ -324,26 +371,49 @@ def report(figures: Figures, injected: Counter[FaultKind], checked: Checked,
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stocks", type=int, default=2000, help="stocks in the market")
-    parser.add_argument("--years", type=int, default=1,
-                        help="range length when --start is not given (ends on --end)")
+    parser.add_argument(
+        "--years",
+        type=int,
+        default=1,
+        help="range length when --start is not given (ends on --end)",
+    )
     parser.add_argument("--start", type=dt.date.fromisoformat)
     parser.add_argument("--end", type=dt.date.fromisoformat, default=dt.date(2023, 12, 31))
     parser.add_argument("--kills", type=int, default=4, help="SIGKILLs at random moments")
-    parser.add_argument("--kill-window", type=float, default=20.0,
-                        help="a kill lands 0.3 to this many seconds into a run")
-    parser.add_argument("--rate", type=float, default=0.05,
-                        help="share of data requests answered with a random fault")
-    parser.add_argument("--outage-every", type=float, default=8.0,
-                        help="mean seconds between server outages (0: none)")
-    parser.add_argument("--outage-longest", type=float, default=2.0,
-                        help="longest outage, seconds")
+    parser.add_argument(
+        "--kill-window",
+        type=float,
+        default=20.0,
+        help="a kill lands 0.3 to this many seconds into a run",
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.05,
+        help="share of data requests answered with a random fault",
+    )
+    parser.add_argument(
+        "--outage-every",
+        type=float,
+        default=8.0,
+        help="mean seconds between server outages (0: none)",
+    )
+    parser.add_argument("--outage-longest", type=float, default=2.0, help="longest outage, seconds")
     parser.add_argument("--timeout", type=float, default=1.0, help="seconds per request")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-runs", type=int, default=40)
-    parser.add_argument("--run-timeout", type=float, default=900.0,
-                        help="longest one run may take before the soak gives up on it")
-    parser.add_argument("--deadline", type=float, default=1800.0,
-                        help="seconds after which the soak stops running jobs")
+    parser.add_argument(
+        "--run-timeout",
+        type=float,
+        default=900.0,
+        help="longest one run may take before the soak gives up on it",
+    )
+    parser.add_argument(
+        "--deadline",
+        type=float,
+        default=1800.0,
+        help="seconds after which the soak stops running jobs",
+    )
     parser.add_argument("--workdir", type=Path, help="keep the database and logs here")
     args = parser.parse_args(argv)
     if args.start is None:

@@ -25,8 +25,12 @@ TIMEOUT = 60.0
 
 def main(bundle: str) -> int:
     started = time.monotonic()
-    server = subprocess.Popen([bundle, "serve", "--demo", "--port", "0"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [bundle, "serve", "--demo", "--port", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     lines: list[str] = []
     listening = threading.Event()
 
@@ -42,11 +46,14 @@ def main(bundle: str) -> int:
         if not listening.wait(TIMEOUT):
             raise RuntimeError("the server did not start listening")
         url = re.search(r"(http://\S+?:\d+) 上运行", "".join(lines))[1]  # type: ignore[index]
-        task = _call(f"{url}/start_historical_collection", {
-            "start_date": "2024-01-01", "end_date": "2024-01-31", "universe": "sz50"})
+        task = _call(
+            f"{url}/start_historical_collection",
+            {"start_date": "2024-01-01", "end_date": "2024-01-31", "universe": "sz50"},
+        )
         deadline = time.monotonic() + TIMEOUT
         while (job := _call(f"{url}/historical_collection_status/{task['task_id']}"))[
-                "status"] == "running" and time.monotonic() < deadline:
+            "status"
+        ] == "running" and time.monotonic() < deadline:
             time.sleep(0.1)
         if job["status"] != "completed" or job["success_count"] == 0:
             raise RuntimeError(f"the job did not complete: {job}")
@@ -57,16 +64,17 @@ def main(bundle: str) -> int:
         server.kill()
         print(f"bundle serve check failed: {error}\n{''.join(lines)}", file=sys.stderr)
         return 1
-    print(f"bundle serve check passed in {time.monotonic() - started:.1f} s: job "
-          f"{job['task_id']} completed over HTTP, {job['success_count']} stocks, "
-          f"{job['collected_count']} rows")
+    print(
+        f"bundle serve check passed in {time.monotonic() - started:.1f} s: job "
+        f"{job['task_id']} completed over HTTP, {job['success_count']} stocks, "
+        f"{job['collected_count']} rows"
+    )
     return 0
 
 
 def _call(url: str, body: dict[str, object] | None = None) -> dict:
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as answer:
         return json.loads(answer.read())
 

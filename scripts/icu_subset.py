@@ -51,8 +51,12 @@ def keep(item: str) -> bool:
 def extract_data(library: Path) -> tuple[str, bytes]:
     """The package embedded in ``library``: its symbol (``icudt73_dat``) and its bytes."""
     symbols = _readelf("-sW", library)
-    match = re.search(r"^\s*\d+:\s+([0-9a-f]+)\s+(\d+|0x[0-9a-f]+)\s+OBJECT\s+GLOBAL\s+\w+"
-                      r"\s+\d+\s+(icudt\d+_dat)$", symbols, re.MULTILINE)
+    match = re.search(
+        r"^\s*\d+:\s+([0-9a-f]+)\s+(\d+|0x[0-9a-f]+)\s+OBJECT\s+GLOBAL\s+\w+"
+        r"\s+\d+\s+(icudt\d+_dat)$",
+        symbols,
+        re.MULTILINE,
+    )
     if match is None:
         raise SystemExit(f"{library}: no icudtNN_dat symbol")
     address, size, symbol = int(match.group(1), 16), int(match.group(2), 0), match.group(3)
@@ -61,7 +65,7 @@ def extract_data(library: Path) -> tuple[str, bytes]:
         if len(fields) > 4 and fields[0] == ".rodata":
             section_address, section_offset = int(fields[2], 16), int(fields[3], 16)
             start = section_offset + address - section_address
-            return symbol, library.read_bytes()[start:start + size]
+            return symbol, library.read_bytes()[start : start + size]
     raise SystemExit(f"{library}: no .rodata section")
 
 
@@ -75,8 +79,9 @@ def subset(library: Path, out_dir: Path) -> Path:
     full = out_dir / "full" / package
     full.parent.mkdir(exist_ok=True)
     full.write_bytes(data)
-    items = subprocess.run(["icupkg", "-l", str(full)], capture_output=True, text=True,
-                           check=True).stdout.split()
+    items = subprocess.run(
+        ["icupkg", "-l", str(full)], capture_output=True, text=True, check=True
+    ).stdout.split()
     dropped = out_dir / "dropped.txt"
     dropped.write_text("".join(f"{item}\n" for item in items if not keep(item)))
     small = out_dir / "subset" / package
@@ -85,24 +90,37 @@ def subset(library: Path, out_dir: Path) -> Path:
     subprocess.run(["icupkg", "-r", str(dropped), str(full), str(small)], check=True)
     assembly = out_dir / "icudata.S"
     assembly.write_text(
-        f'.section .rodata\n.globl {symbol}\n.type {symbol}, @object\n.balign 16\n'
+        f".section .rodata\n.globl {symbol}\n.type {symbol}, @object\n.balign 16\n"
         f'{symbol}:\n.incbin "{small}"\n.size {symbol}, .-{symbol}\n'
         '.section .note.GNU-stack,"",@progbits\n'
     )
     output = out_dir / library.name
-    subprocess.run(["gcc", "-shared", "-nostdlib", f"-Wl,-soname,{library.name}",
-                    "-o", str(output), str(assembly)], check=True)
+    subprocess.run(
+        [
+            "gcc",
+            "-shared",
+            "-nostdlib",
+            f"-Wl,-soname,{library.name}",
+            "-o",
+            str(output),
+            str(assembly),
+        ],
+        check=True,
+    )
     return output
 
 
 def _readelf(option: str, path: Path) -> str:
-    return subprocess.run(["readelf", option, str(path)], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["readelf", option, str(path)], capture_output=True, text=True, check=True
+    ).stdout
 
 
 if __name__ == "__main__":
     if len(sys.argv) != 3:
         raise SystemExit(__doc__)
     made = subset(Path(sys.argv[1]), Path(sys.argv[2]))
-    print(f"{made}: {made.stat().st_size / 1e6:.1f} MB "
-          f"(was {Path(sys.argv[1]).stat().st_size / 1e6:.1f} MB)")
+    print(
+        f"{made}: {made.stat().st_size / 1e6:.1f} MB "
+        f"(was {Path(sys.argv[1]).stat().st_size / 1e6:.1f} MB)"
+    )

@@ -178,8 +178,9 @@ def open_for_window(target: str, password: str = "") -> OpenedDatabase:
             config.save_password(*login, password)
         except Exception as exc:  # no keyring here: the connection works all the same
             opened.warning = QCoreApplication.translate(
-                "app", "The password could not be saved in the system keyring ({error}); "
-                "it will be asked for again, or put it in ~/.pgpass."
+                "app",
+                "The password could not be saved in the system keyring ({error}); "
+                "it will be asked for again, or put it in ~/.pgpass.",
             ).format(error=type(exc).__name__)
     return opened
 
@@ -205,8 +206,10 @@ def open_window(
             raise
         opened = open_for_window(fallback)
         opened.warning = QCoreApplication.translate(
-            "app", "The database chosen last time could not be opened, so the default one "
-            "is used. {error}").format(error=exc)
+            "app",
+            "The database chosen last time could not be opened, so the default one "
+            "is used. {error}",
+        ).format(error=exc)
     return show_window(state, opened, server=server, demo=demo)
 
 
@@ -218,8 +221,12 @@ def show_window(
     state.databases.append(db)
     address = start_simulator(state) if demo else config.server_address(server)
     window = build_main_window(
-        database=db, server=address, demo=demo, settings=state.settings,
-        translations=state.translations, gate=state.gate,
+        database=db,
+        server=address,
+        demo=demo,
+        settings=state.settings,
+        translations=state.translations,
+        gate=state.gate,
     )
     where = str(db.path) if db.path else db.url  # a URL's password is masked
     window.show_database(where, where)
@@ -275,9 +282,7 @@ class _DatabaseSwitch(QObject):
     :class:`_DemoSwitch`.
     """
 
-    def __init__(
-        self, state: AppState, window: MainWindow, server: str | None, demo: bool
-    ) -> None:
+    def __init__(self, state: AppState, window: MainWindow, server: str | None, demo: bool) -> None:
         super().__init__(window)
         self._state = state
         self._server = server
@@ -289,10 +294,13 @@ class _DatabaseSwitch(QObject):
         if not isinstance(window, MainWindow):
             return
         window.noticeBar.show_message(
-            QCoreApplication.translate("app", "Opening {database}…").format(
-                database=target))
-        window.runner.submit(lambda: open_for_window(target, password),
-                             lambda opened: self._opened(target, opened), self._failed)
+            QCoreApplication.translate("app", "Opening {database}…").format(database=target)
+        )
+        window.runner.submit(
+            lambda: open_for_window(target, password),
+            lambda opened: self._opened(target, opened),
+            self._failed,
+        )
 
     def _opened(self, target: str, opened: OpenedDatabase) -> None:
         old = self.parent()
@@ -305,16 +313,22 @@ class _DatabaseSwitch(QObject):
     def _failed(self, error: str) -> None:
         window = self.parent()
         if isinstance(window, MainWindow):
-            window.noticeBar.show_message(QCoreApplication.translate(
-                "app", "The database was not changed: {error}").format(error=error))
+            window.noticeBar.show_message(
+                QCoreApplication.translate("app", "The database was not changed: {error}").format(
+                    error=error
+                )
+            )
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication, reused when one exists (tests, the self-test), with StockDesk's
     names, icon and style: the window and the self-test start from the same one."""
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else \
-        QApplication([sys.argv[0], *(argv or [])])
+    app = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication([sys.argv[0], *(argv or [])])
+    )
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setWindowIcon(app_icon())

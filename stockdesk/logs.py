@@ -53,8 +53,12 @@ def setup_logging(folder: Path | None = None, *, level: int = logging.INFO) -> P
     handler.setFormatter(logging.Formatter(FORMAT))
     log.addHandler(handler)
     log.setLevel(level)
-    log.info("StockDesk %s started (Python %s, %s)", __version__, sys.version.split()[0],
-             "frozen" if getattr(sys, "frozen", False) else "source")
+    log.info(
+        "StockDesk %s started (Python %s, %s)",
+        __version__,
+        sys.version.split()[0],
+        "frozen" if getattr(sys, "frozen", False) else "source",
+    )
     return path
 
 
@@ -72,8 +76,9 @@ def log_to_file(*names: str, level: int = logging.INFO) -> None:
 
     Does nothing before :func:`setup_logging` opened the file.
     """
-    handler = next((h for h in log.handlers
-                    if isinstance(h, logging.handlers.RotatingFileHandler)), None)
+    handler = next(
+        (h for h in log.handlers if isinstance(h, logging.handlers.RotatingFileHandler)), None
+    )
     if handler is None:
         return
     for name in names:
@@ -99,8 +104,9 @@ def install_crash_hooks(report: CrashReport | None = None) -> None:
     this a bug in the window would only print to a console analysts never see.
     """
 
-    def on_exception(kind: type[BaseException], error: BaseException,
-                     trace: TracebackType | None) -> None:
+    def on_exception(
+        kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, error, trace)
             return
@@ -116,8 +122,13 @@ def install_crash_hooks(report: CrashReport | None = None) -> None:
     threading.excepthook = on_thread_exception
 
 
-def _report(report: CrashReport | None, kind: type[BaseException], error: BaseException,
-            trace: TracebackType | None, thread: str) -> None:
+def _report(
+    report: CrashReport | None,
+    kind: type[BaseException],
+    error: BaseException,
+    trace: TracebackType | None,
+    thread: str,
+) -> None:
     log.critical("unhandled exception in thread %s", thread, exc_info=(kind, error, trace))
     text = "".join(traceback.format_exception(kind, error, trace))
     if report is None:

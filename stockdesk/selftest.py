@@ -44,8 +44,9 @@ class SelfTestFailure(Exception):
     """A check failed; ``str()`` says which, for the one-line summary."""
 
 
-def run_self_test(*, timeout: float = JOB_TIMEOUT, screenshot: Path | None = None,
-                  stdout: TextIO | None = None) -> int:
+def run_self_test(
+    *, timeout: float = JOB_TIMEOUT, screenshot: Path | None = None, stdout: TextIO | None = None
+) -> int:
     """Run the self-test; print one summary line and return 0, or 1 with the reason.
 
     ``screenshot`` saves the window as it looks after the job (the README's picture).
@@ -77,14 +78,16 @@ def _crashes_fail_the_test() -> Iterator[list[str]]:
     crashes: list[str] = []
     saved = sys.excepthook, threading.excepthook
 
-    def on_exception(kind: type[BaseException], error: BaseException,
-                     _trace: TracebackType | None) -> None:
+    def on_exception(
+        kind: type[BaseException], error: BaseException, _trace: TracebackType | None
+    ) -> None:
         log.error("exception during the self-test", exc_info=(kind, error, _trace))
         crashes.append(f"{kind.__name__}: {error}")
 
     sys.excepthook = on_exception
     threading.excepthook = lambda args: on_exception(
-        args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback)
+        args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback
+    )
     try:
         yield crashes
     finally:
@@ -107,8 +110,10 @@ def _check(timeout: float, screenshot: Path | None, crashes: list[str]) -> str:
     app = make_application()
     translations = Translations()
     market = Market(stocks=STOCKS)
-    with tempfile.TemporaryDirectory(prefix="stockdesk-selftest-") as folder, \
-            SimulatorServer(market) as server:
+    with (
+        tempfile.TemporaryDirectory(prefix="stockdesk-selftest-") as folder,
+        SimulatorServer(market) as server,
+    ):
         database = open_database(str(Path(folder) / "selftest.db"))
         settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
         try:
@@ -118,8 +123,12 @@ def _check(timeout: float, screenshot: Path | None, crashes: list[str]) -> str:
                 raise SelfTestFailure(f"Qt's own translation qtbase_{LANGUAGE}.qm is missing")
             _check_collation()
             window = build_main_window(
-                database=database, server=server.address, demo=True, settings=settings,
-                translations=translations, options=CollectOptions(timeout=10.0),
+                database=database,
+                server=server.address,
+                demo=True,
+                settings=settings,
+                translations=translations,
+                options=CollectOptions(timeout=10.0),
             )
             try:
                 summary = _run_job(app, window, database, market, timeout)
@@ -149,8 +158,9 @@ def _check_collation() -> None:
         raise SelfTestFailure(f"Chinese collation (ICU data) is missing: {' '.join(ordered)}")
 
 
-def _run_job(app: QApplication, window: MainWindow, database: Database, market: Market,
-             timeout: float) -> str:
+def _run_job(
+    app: QApplication, window: MainWindow, database: Database, market: Market, timeout: float
+) -> str:
     """Press Start through the window, wait for the job, and check what it logged and stored."""
     from PySide6.QtCore import QEventLoop, QTimer
 
@@ -187,8 +197,9 @@ def _run_job(app: QApplication, window: MainWindow, database: Database, market: 
         raise SelfTestFailure("the job could not run: " + window.noticeBar.text())
     window.controller.applier.apply_all()
     history = window.historyPanel.historyModel
-    _wait_until(app, lambda: history.rowCount() > 0
-                and history.row_at(0).status == JobStatus.COMPLETED)
+    _wait_until(
+        app, lambda: history.rowCount() > 0 and history.row_at(0).status == JobStatus.COMPLETED
+    )
 
     stocks = [s for s in market.stocks() if s.listed_between(END, END)]
     expected_rows = sum(len(market.bars(s.code, START, END)) for s in stocks)
@@ -196,25 +207,39 @@ def _run_job(app: QApplication, window: MainWindow, database: Database, market: 
     stored = BarStore(database).count_bars()
     checks = (
         (logged is not None, f"job {record.id} is not in the job log"),
-        (logged is not None and logged.status == JobStatus.COMPLETED,
-         f"job status {getattr(logged, 'status', None)}: {record.error_message}"),
-        (record.total_stocks == len(stocks),
-         f"{record.total_stocks} stocks planned, the market lists {len(stocks)}"),
-        (record.success_count == len(stocks) and record.failed_count == 0,
-         f"{record.success_count} succeeded, {record.failed_count} failed"),
-        (stored > 0 and stored == expected_rows == record.collected_count,
-         f"{stored} rows stored, job logged {record.collected_count}, "
-         f"the market has {expected_rows}"),
-        (window.resultsModel.total_count() == record.total_stocks,
-         f"the results table shows {window.resultsModel.total_count()} stocks"),
-        (history.rowCount() > 0 and history.row_at(0).status == JobStatus.COMPLETED,
-         "the history panel does not show the job as completed"),
+        (
+            logged is not None and logged.status == JobStatus.COMPLETED,
+            f"job status {getattr(logged, 'status', None)}: {record.error_message}",
+        ),
+        (
+            record.total_stocks == len(stocks),
+            f"{record.total_stocks} stocks planned, the market lists {len(stocks)}",
+        ),
+        (
+            record.success_count == len(stocks) and record.failed_count == 0,
+            f"{record.success_count} succeeded, {record.failed_count} failed",
+        ),
+        (
+            stored > 0 and stored == expected_rows == record.collected_count,
+            f"{stored} rows stored, job logged {record.collected_count}, "
+            f"the market has {expected_rows}",
+        ),
+        (
+            window.resultsModel.total_count() == record.total_stocks,
+            f"the results table shows {window.resultsModel.total_count()} stocks",
+        ),
+        (
+            history.rowCount() > 0 and history.row_at(0).status == JobStatus.COMPLETED,
+            "the history panel does not show the job as completed",
+        ),
     )
     for passed, reason in checks:
         if not passed:
             raise SelfTestFailure(reason)
-    return (f"job {record.id} completed, {record.success_count}/{record.total_stocks} stocks, "
-            f"{stored} rows stored (simulator: {expected_rows})")
+    return (
+        f"job {record.id} completed, {record.success_count}/{record.total_stocks} stocks, "
+        f"{stored} rows stored (simulator: {expected_rows})"
+    )
 
 
 def _wait_until(app: QApplication, condition: Callable[[], bool], seconds: float = 5.0) -> None:
@@ -228,8 +253,11 @@ def _wait_until(app: QApplication, condition: Callable[[], bool], seconds: float
 def _dispose(app: QApplication, window: MainWindow) -> None:
     """Stop any job and drop the window without ``close()``, which may ask a question."""
     window.controller.shutdown()
-    _wait_until(app, lambda: not window.controller.is_busy()
-                and window.controller.threads_alive() == 0, 10.0)
+    _wait_until(
+        app,
+        lambda: not window.controller.is_busy() and window.controller.threads_alive() == 0,
+        10.0,
+    )
     window.runner.wait()
     window.hide()
     window.deleteLater()

@@ -37,17 +37,20 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: about SQLite itself; not run on PostgreSQL")
     config.addinivalue_line(
-        "markers", "sqlite_only: about SQLite itself; not run on PostgreSQL")
-    config.addinivalue_line(
-        "markers", "postgresql_only: about the PostgreSQL server; not run on SQLite")
+        "markers", "postgresql_only: about the PostgreSQL server; not run on SQLite"
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run every test that uses ``backend`` once per store (see the module doc)."""
     if "backend" in metafunc.fixturenames:
-        only = [backend for backend in BACKENDS
-                if metafunc.definition.get_closest_marker(f"{backend}_only")]
+        only = [
+            backend
+            for backend in BACKENDS
+            if metafunc.definition.get_closest_marker(f"{backend}_only")
+        ]
         metafunc.parametrize("backend", only or list(BACKENDS))
 
 
@@ -95,6 +98,7 @@ def database_targets(
 def database_target(database_targets: Callable[..., str]) -> str:
     """One database of the test's store: a SQLite file path or a PostgreSQL URL."""
     return database_targets()
+
 
 CLIENT_SOCKET_TIMEOUT = 10.0
 """baostock's socket has no timeout; tests bound every wait with this one."""

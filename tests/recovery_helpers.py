@@ -32,15 +32,25 @@ def job_counts(job: dict[str, Any]) -> dict[str, int]:
 
 def run_stockdesk(*argv: str, timeout: float = PROCESS_TIMEOUT) -> subprocess.CompletedProcess:
     """Run ``stockdesk argv`` to its end; a process that outlives ``timeout`` fails the test."""
-    return subprocess.run(stockdesk_command(*argv), capture_output=True, text=True,
-                          timeout=timeout, env=child_environment())
+    return subprocess.run(
+        stockdesk_command(*argv),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=child_environment(),
+    )
 
 
 @contextlib.contextmanager
 def started(*argv: str) -> Iterator[subprocess.Popen]:
     """A ``stockdesk`` process running in the background; killed if still alive at exit."""
-    process = subprocess.Popen(stockdesk_command(*argv), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=child_environment())
+    process = subprocess.Popen(
+        stockdesk_command(*argv),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=child_environment(),
+    )
     try:
         yield process
     finally:
@@ -58,8 +68,13 @@ def jobs(db_path: Path) -> list[dict[str, Any]]:
     return list_jobs(db_path, timeout=PROCESS_TIMEOUT)
 
 
-def wait_for(condition: Callable[[], object], *, timeout: float, what: str,
-             alive: subprocess.Popen | None = None) -> object:
+def wait_for(
+    condition: Callable[[], object],
+    *,
+    timeout: float,
+    what: str,
+    alive: subprocess.Popen | None = None,
+) -> object:
     """Poll ``condition`` until it is truthy; fail after ``timeout`` seconds.
 
     When ``alive`` is given and that process ends first, fail at once with its output:
@@ -74,23 +89,34 @@ def wait_for(condition: Callable[[], object], *, timeout: float, what: str,
                 return value
         if alive is not None and alive.poll() is not None:
             out, err = alive.communicate(timeout=PROCESS_TIMEOUT)
-            raise AssertionError(f"process ended (exit {alive.returncode}) before {what}:"
-                                 f"\n{out}\n{err}")
+            raise AssertionError(
+                f"process ended (exit {alive.returncode}) before {what}:\n{out}\n{err}"
+            )
         time.sleep(0.02)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
-def mismatches(db_path: Path, market: Market, codes: Sequence[str], start: dt.date,
-               end: dt.date, adjustflag: str = "3") -> dict[str, str]:
+def mismatches(
+    db_path: Path,
+    market: Market,
+    codes: Sequence[str],
+    start: dt.date,
+    end: dt.date,
+    adjustflag: str = "3",
+) -> dict[str, str]:
     """Codes whose stored rows differ from the market's, with what differs."""
     wrong = {}
     for code in codes:
         want = expected_rows(market, code, start, end, adjustflag)
         got = stored_rows(db_path, code, start, end, adjustflag)
         if got != want:
-            bad = next((i for i, (g, w) in enumerate(zip(got, want, strict=False)) if g != w),
-                       min(len(got), len(want)))
-            wrong[code] = (f"{len(got)} rows stored, {len(want)} expected; first difference "
-                           f"at row {bad}: {got[bad] if bad < len(got) else None} != "
-                           f"{want[bad] if bad < len(want) else None}")
+            bad = next(
+                (i for i, (g, w) in enumerate(zip(got, want, strict=False)) if g != w),
+                min(len(got), len(want)),
+            )
+            wrong[code] = (
+                f"{len(got)} rows stored, {len(want)} expected; first difference "
+                f"at row {bad}: {got[bad] if bad < len(got) else None} != "
+                f"{want[bad] if bad < len(want) else None}"
+            )
     return wrong

@@ -46,25 +46,61 @@ def listed_codes(market, count):
 
 def test_collect_json_is_one_object_with_the_job_fields(simulator, db_file):
     codes = ",".join(listed_codes(simulator.market, 3))
-    code, out, err = run_cli("collect", "--start", START, "--end", END, "--codes", codes,
-                             "--json", "--db", db_file, "--server", simulator.address)
+    code, out, err = run_cli(
+        "collect",
+        "--start",
+        START,
+        "--end",
+        END,
+        "--codes",
+        codes,
+        "--json",
+        "--db",
+        db_file,
+        "--server",
+        simulator.address,
+    )
     assert code == 0, err
     job = json.loads(out)
     assert TASK_ID_PATTERN.match(job["id"]) and job["id"] in err
     assert (job["status"], job["success_count"], job["failed_count"]) == ("completed", 3, 0)
-    for field in ("progress", "total_stocks", "processed_stocks", "collected_count",
-                  "skipped_count", "start_time", "end_time", "error_message",
-                  "failed_details"):
+    for field in (
+        "progress",
+        "total_stocks",
+        "processed_stocks",
+        "collected_count",
+        "skipped_count",
+        "start_time",
+        "end_time",
+        "error_message",
+        "failed_details",
+    ):
         assert field in job
 
 
 def test_failed_stocks_give_exit_1_and_jobs_show_lists_their_reasons(simulator, db_file):
     codes = listed_codes(simulator.market, 3)
-    simulator.faults.add(FaultKind.ERROR, method="query_history_k_data_plus", code=codes[2],
-                         error_code="10004011", times=None)
-    code, out, _ = run_cli("collect", "--start", START, "--end", END, "--codes",
-                           ",".join(codes), "--json", "--db", db_file,
-                           "--server", simulator.address)
+    simulator.faults.add(
+        FaultKind.ERROR,
+        method="query_history_k_data_plus",
+        code=codes[2],
+        error_code="10004011",
+        times=None,
+    )
+    code, out, _ = run_cli(
+        "collect",
+        "--start",
+        START,
+        "--end",
+        END,
+        "--codes",
+        ",".join(codes),
+        "--json",
+        "--db",
+        db_file,
+        "--server",
+        simulator.address,
+    )
     assert code == 1
     job_id = json.loads(out)["id"]
     code, out, _ = run_cli("jobs", "show", job_id, "--json", "--db", db_file)
@@ -101,8 +137,20 @@ def test_an_unwritable_database_path_is_a_clear_error(tmp_path, simulator):
 
 
 def test_an_unreachable_server_fails_the_job_and_names_it(db_file):
-    code, out, _ = run_cli("collect", "--start", START, "--end", END, "--json",
-                             "--db", db_file, "--server", "127.0.0.1:9", "--timeout", "0.5")
+    code, out, _ = run_cli(
+        "collect",
+        "--start",
+        START,
+        "--end",
+        END,
+        "--json",
+        "--db",
+        db_file,
+        "--server",
+        "127.0.0.1:9",
+        "--timeout",
+        "0.5",
+    )
     job = json.loads(out)
     assert code == 1 and job["status"] == "failed" and "127.0.0.1:9" in job["error_message"]
 
@@ -122,9 +170,24 @@ class _GoesAwayAfterThePlan(io.StringIO):
 
 def test_outage_timeout_bounds_the_wait_for_a_server_gone_mid_job(simulator, db_file):
     out, err = io.StringIO(), _GoesAwayAfterThePlan(simulator)
-    argv = ["collect", "--start", START, "--end", END, "--codes",
-            ",".join(listed_codes(simulator.market, 3)), "--json", "--db", db_file,
-            "--server", simulator.address, "--timeout", "0.5", "--outage-timeout", "0.5"]
+    argv = [
+        "collect",
+        "--start",
+        START,
+        "--end",
+        END,
+        "--codes",
+        ",".join(listed_codes(simulator.market, 3)),
+        "--json",
+        "--db",
+        db_file,
+        "--server",
+        simulator.address,
+        "--timeout",
+        "0.5",
+        "--outage-timeout",
+        "0.5",
+    ]
     try:
         code = cli.run(cli.build_parser().parse_args(argv), stdout=out, stderr=err)
     finally:
@@ -144,16 +207,31 @@ def test_a_second_collect_while_a_job_runs_exits_3(simulator, db_file):
             holding.set()
             release.wait(10)
 
-    request = JobRequest(dt.date(2024, 1, 1), dt.date(2024, 1, 31), universe="codes",
-                         codes=tuple(listed_codes(simulator.market, 1)))
-    runner = threading.Thread(target=Collector(
-        database, CollectOptions(server=simulator.address)).run, args=(request,),
-        kwargs={"listener": Hold()})
+    request = JobRequest(
+        dt.date(2024, 1, 1),
+        dt.date(2024, 1, 31),
+        universe="codes",
+        codes=tuple(listed_codes(simulator.market, 1)),
+    )
+    runner = threading.Thread(
+        target=Collector(database, CollectOptions(server=simulator.address)).run,
+        args=(request,),
+        kwargs={"listener": Hold()},
+    )
     runner.start()
     try:
         assert holding.wait(10)
-        code, _, err = run_cli("collect", "--start", START, "--end", END, "--db", db_file,
-                               "--server", simulator.address)
+        code, _, err = run_cli(
+            "collect",
+            "--start",
+            START,
+            "--end",
+            END,
+            "--db",
+            db_file,
+            "--server",
+            simulator.address,
+        )
     finally:
         release.set()
         runner.join(10)
@@ -167,9 +245,25 @@ def test_ctrl_c_cancels_cleanly_and_keeps_committed_stocks(simulator, db_file):
     simulator.faults.latency = 0.1
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "stockdesk", "collect", "--start", START, "--end", END,
-         "--db", db_file, "--server", simulator.address],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        [
+            sys.executable,
+            "-m",
+            "stockdesk",
+            "collect",
+            "--start",
+            START,
+            "--end",
+            END,
+            "--db",
+            db_file,
+            "--server",
+            simulator.address,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         for line in process.stderr:  # plain lines: stderr is a pipe, not a terminal
             if line.startswith("共 "):
@@ -190,8 +284,19 @@ def test_ctrl_c_cancels_cleanly_and_keeps_committed_stocks(simulator, db_file):
 
 def test_demo_collects_the_demo_market(db_file):
     """``--demo`` starts the simulator itself; no server option is needed."""
-    argv = ["collect", "--demo", "--start", "2024-01-01", "--end", "2024-01-31",
-            "--universe", "sz50", "--json", "--db", db_file]
+    argv = [
+        "collect",
+        "--demo",
+        "--start",
+        "2024-01-01",
+        "--end",
+        "2024-01-31",
+        "--universe",
+        "sz50",
+        "--json",
+        "--db",
+        db_file,
+    ]
     code, out, err = run_cli(*argv)
     assert code == 0, err
     assert json.loads(out)["success_count"] > 0
@@ -218,8 +323,11 @@ def test_server_troubles_exit_2_naming_server_and_database_with_the_password_mas
     }[trouble]
     code, out, err = run_cli("jobs", "list", "--db", url)
     assert code == 2 and out == ""
-    assert {"wrong password": "用户名或密码错误", "unreachable": "无法连接",
-            "no database": "没有数据库 missing_db"}[trouble] in err
+    assert {
+        "wrong password": "用户名或密码错误",
+        "unreachable": "无法连接",
+        "no database": "没有数据库 missing_db",
+    }[trouble] in err
     assert "127.0.0.1:" in err and ("missing_db" if trouble == "no database" else name) in err
     assert "Wr0ng-pass" not in err and "***" in err
 
@@ -229,11 +337,24 @@ def test_the_demo_collects_ten_years_of_its_oldest_stocks_complete(db_file):
     from stockdesk.simulator.market import Market
 
     start = dt.date(2015, 1, 1)
-    oldest = [s.code for s in Market(stocks=DEMO_STOCKS).stocks()
-              if s.status == "1" and s.ipo_date < start][:8]
-    code, out, err = run_cli("collect", "--demo", "--start", "2015-01-01", "--end",
-                             "2024-12-31", "--codes", ",".join(oldest), "--json",
-                             "--db", db_file)
+    oldest = [
+        s.code
+        for s in Market(stocks=DEMO_STOCKS).stocks()
+        if s.status == "1" and s.ipo_date < start
+    ][:8]
+    code, out, err = run_cli(
+        "collect",
+        "--demo",
+        "--start",
+        "2015-01-01",
+        "--end",
+        "2024-12-31",
+        "--codes",
+        ",".join(oldest),
+        "--json",
+        "--db",
+        db_file,
+    )
     assert code == 0, err
     job = json.loads(out)
     assert (job["status"], job["success_count"], job["failed_count"]) == ("completed", 8, 0)

@@ -52,8 +52,7 @@ def test_an_unwritable_folder_leaves_logging_off(log_folder, capsys):
     assert "无法写入日志文件" in capsys.readouterr().err
 
 
-def test_unhandled_exceptions_in_any_thread_are_logged_and_reported(log_folder,
-                                                                     restore_hooks):
+def test_unhandled_exceptions_in_any_thread_are_logged_and_reported(log_folder, restore_hooks):
     path = logs.setup_logging(log_folder)
     reports: list[str] = []
     logs.install_crash_hooks(reports.append)
@@ -76,14 +75,20 @@ def test_unhandled_exceptions_in_any_thread_are_logged_and_reported(log_folder,
     assert "unhandled exception in thread worker" in text
 
 
-def test_a_crash_in_a_thread_reaches_the_dialog_in_the_gui_thread(qtbot, monkeypatch,
-                                                                   restore_hooks):
+def test_a_crash_in_a_thread_reaches_the_dialog_in_the_gui_thread(
+    qtbot, monkeypatch, restore_hooks
+):
     from stockdesk.ui.diagnostics import CrashReporter
 
     reporter = CrashReporter()
     shown: list[tuple[str, bool]] = []
-    monkeypatch.setattr(reporter, "show_dialog", lambda details: shown.append(
-        (details, threading.current_thread() is threading.main_thread())))
+    monkeypatch.setattr(
+        reporter,
+        "show_dialog",
+        lambda details: shown.append(
+            (details, threading.current_thread() is threading.main_thread())
+        ),
+    )
     logs.install_crash_hooks(reporter.report)
 
     def broken() -> None:

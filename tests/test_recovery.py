@@ -47,15 +47,28 @@ as_root = os.name == "posix" and os.geteuid() == 0
 
 def listed_codes(market: Market, count: int) -> list[str]:
     """Stocks trading over the whole range, so every one has rows to store."""
-    return [s.code for s in market.stocks()
-            if s.status == "1" and s.ipo_date < START][:count]
+    return [s.code for s in market.stocks() if s.status == "1" and s.ipo_date < START][:count]
 
 
-def collect_args(db_path: Path, server: SimulatorServer, codes: list[str],
-                 *extra: str) -> list[str]:
-    return ["collect", "--start", START.isoformat(), "--end", END.isoformat(),
-            "--codes", ",".join(codes), "--db", str(db_path), "--server", server.address,
-            "--timeout", "2", *extra]
+def collect_args(
+    db_path: Path, server: SimulatorServer, codes: list[str], *extra: str
+) -> list[str]:
+    return [
+        "collect",
+        "--start",
+        START.isoformat(),
+        "--end",
+        END.isoformat(),
+        "--codes",
+        ",".join(codes),
+        "--db",
+        str(db_path),
+        "--server",
+        server.address,
+        "--timeout",
+        "2",
+        *extra,
+    ]
 
 
 def items_committed(db_path: Path) -> int:
@@ -84,8 +97,12 @@ def killed_job(simulator: SimulatorServer, db_path: Path) -> tuple[list[str], in
     codes = listed_codes(simulator.market, 12)
     simulator.faults.latency = 0.1  # ~0.1 s a stock: the kill lands mid-job
     with started(*collect_args(db_path, simulator, codes)) as process:
-        wait_for(lambda: items_committed(db_path) >= 3, timeout=30,
-                 what="3 stocks committed", alive=process)
+        wait_for(
+            lambda: items_committed(db_path) >= 3,
+            timeout=30,
+            what="3 stocks committed",
+            alive=process,
+        )
         kill_hard(process)
     committed = items_committed(db_path)
     assert 3 <= committed < len(codes), "the kill must land mid-job for this test to mean much"
@@ -109,12 +126,21 @@ def test_a_killed_job_is_interrupted_at_the_next_start_with_its_committed_counts
     assert job_counts(job) == item_counts(db_path, job["id"])
     assert job["processed_stocks"] == committed == job["success_count"]
     assert job["total_stocks"] == len(codes)
-    done = [code for (code,) in query(db_path, "SELECT code FROM job_item WHERE job_id = ? "
-                                               "AND status = 'success'", job["id"])]
+    done = [
+        code
+        for (code,) in query(
+            db_path, "SELECT code FROM job_item WHERE job_id = ? AND status = 'success'", job["id"]
+        )
+    ]
     assert mismatches(db_path, simulator.market, done, START, END) == {}
-    assert job["collected_count"] == query(db_path, "SELECT count(*) FROM daily_bar "
-                                                    f"WHERE code IN ({','.join('?' * len(done))})",
-                                           *done)[0][0]
+    assert (
+        job["collected_count"]
+        == query(
+            db_path,
+            f"SELECT count(*) FROM daily_bar WHERE code IN ({','.join('?' * len(done))})",
+            *done,
+        )[0][0]
+    )
 
 
 # -- (b) resume -----------------------------------------------------------------------------
@@ -127,8 +153,16 @@ def test_resume_collects_only_what_is_left_and_the_database_equals_the_market(
     [killed] = jobs(db_path)
     asked_before = simulator.requests["query_history_k_data_plus"]
 
-    done = run_stockdesk("collect", "--resume", killed["id"], "--json", "--db", str(db_path),
-                         "--server", simulator.address)
+    done = run_stockdesk(
+        "collect",
+        "--resume",
+        killed["id"],
+        "--json",
+        "--db",
+        str(db_path),
+        "--server",
+        simulator.address,
+    )
 
     assert done.returncode == 0, done.stderr
     listing = jobs(db_path)
@@ -136,15 +170,20 @@ def test_resume_collects_only_what_is_left_and_the_database_equals_the_market(
     assert newest["status"] == "completed"
     assert newest["total_stocks"] == len(codes) - committed == newest["success_count"]
     assert simulator.requests["query_history_k_data_plus"] - asked_before == len(codes) - committed
-    resumed_codes = {c for (c,) in query(db_path, "SELECT code FROM job_item WHERE job_id = ?",
-                                         newest["id"])}
-    first_codes = {c for (c,) in query(db_path, "SELECT code FROM job_item WHERE job_id = ?",
-                                       old["id"])}
+    resumed_codes = {
+        c for (c,) in query(db_path, "SELECT code FROM job_item WHERE job_id = ?", newest["id"])
+    }
+    first_codes = {
+        c for (c,) in query(db_path, "SELECT code FROM job_item WHERE job_id = ?", old["id"])
+    }
     assert resumed_codes.isdisjoint(first_codes) and resumed_codes | first_codes == set(codes)
     assert old == killed, "resuming must not rewrite the interrupted job's record"
     assert mismatches(db_path, simulator.market, codes, START, END) == {}
-    assert query(db_path, "SELECT count(*) FROM (SELECT 1 FROM daily_bar GROUP BY code, "
-                          "date, adjustflag HAVING count(*) > 1) AS doubled") == [(0,)]
+    assert query(
+        db_path,
+        "SELECT count(*) FROM (SELECT 1 FROM daily_bar GROUP BY code, "
+        "date, adjustflag HAVING count(*) > 1) AS doubled",
+    ) == [(0,)]
 
 
 def test_resuming_a_resumed_job_skips_what_the_whole_chain_did(
@@ -155,19 +194,42 @@ def test_resuming_a_resumed_job_skips_what_the_whole_chain_did(
     codes, _ = killed_job
     [first] = jobs(db_path)
     simulator.faults.latency = 0.1
-    with started("collect", "--resume", first["id"], "--db", str(db_path),
-                 "--server", simulator.address, "--timeout", "2") as process:
-        wait_for(lambda: query(db_path, "SELECT count(*) FROM job_item WHERE job_id != ?",
-                               first["id"])[0][0] >= 2,
-                 timeout=30, what="2 stocks of the resumed job", alive=process)
+    with started(
+        "collect",
+        "--resume",
+        first["id"],
+        "--db",
+        str(db_path),
+        "--server",
+        simulator.address,
+        "--timeout",
+        "2",
+    ) as process:
+        wait_for(
+            lambda: (
+                query(db_path, "SELECT count(*) FROM job_item WHERE job_id != ?", first["id"])[0][0]
+                >= 2
+            ),
+            timeout=30,
+            what="2 stocks of the resumed job",
+            alive=process,
+        )
         kill_hard(process)
     simulator.faults.latency = 0.0
     second = job_with(jobs(db_path), resumes=first["id"])
     assert second["status"] == "interrupted"
     left = len(codes) - first["success_count"] - second["success_count"]
 
-    done = run_stockdesk("collect", "--resume", second["id"], "--json", "--db", str(db_path),
-                         "--server", simulator.address)
+    done = run_stockdesk(
+        "collect",
+        "--resume",
+        second["id"],
+        "--json",
+        "--db",
+        str(db_path),
+        "--server",
+        simulator.address,
+    )
 
     assert done.returncode == 0, done.stderr
     third = job_with(jobs(db_path), resumes=second["id"])
@@ -176,19 +238,20 @@ def test_resuming_a_resumed_job_skips_what_the_whole_chain_did(
 
 
 @pytest.mark.sqlite_only
-def test_a_kill_leaves_no_worker_process_behind(
-    simulator: SimulatorServer, db_path: Path
-) -> None:
+def test_a_kill_leaves_no_worker_process_behind(simulator: SimulatorServer, db_path: Path) -> None:
     """With several sessions the fetching runs in child processes; they must not outlive
     a killed parent (each holds a server session, and the public server limits those).
     Nothing runs in the killed parent, so the workers must notice on their own."""
     codes = listed_codes(simulator.market, 12)
     simulator.faults.latency = 0.1
     with started(*collect_args(db_path, simulator, codes, "--sessions", "2")) as process:
-        wait_for(lambda: items_committed(db_path) >= 2, timeout=30,
-                 what="2 stocks committed", alive=process)
-        assert psutil.Process(process.pid).children(), \
-            "a 2-session job fetches in worker processes"
+        wait_for(
+            lambda: items_committed(db_path) >= 2,
+            timeout=30,
+            what="2 stocks committed",
+            alive=process,
+        )
+        assert psutil.Process(process.pid).children(), "a 2-session job fetches in worker processes"
         survivors = kill_hard(process, workers_grace=10)
     assert survivors == [], f"worker processes outlived the killed job: {survivors}"
 
@@ -208,13 +271,34 @@ def test_a_kill_mid_per_date_job_leaves_no_worker_process_behind(
     to a parent that is gone, and the worker must still end."""
     with SimulatorServer(big_market) as server:
         server.faults.latency = 0.05
-        argv = ["collect", "--start", "2024-01-01", "--end", "2024-03-31", "--universe", "all",
-                "--db", str(db_path), "--server", server.address, "--timeout", "2"]
+        argv = [
+            "collect",
+            "--start",
+            "2024-01-01",
+            "--end",
+            "2024-03-31",
+            "--universe",
+            "all",
+            "--db",
+            str(db_path),
+            "--server",
+            server.address,
+            "--timeout",
+            "2",
+        ]
         with started(*argv) as process:
-            wait_for(lambda: query(db_path, "SELECT strategy FROM collection_job")
-                     == [("per-date",)], timeout=30, what="the per-date plan", alive=process)
-            wait_for(lambda: server.requests["query_daily_history_k_AStock"] >= 8, timeout=30,
-                     what="8 days fetched", alive=process)
+            wait_for(
+                lambda: query(db_path, "SELECT strategy FROM collection_job") == [("per-date",)],
+                timeout=30,
+                what="the per-date plan",
+                alive=process,
+            )
+            wait_for(
+                lambda: server.requests["query_daily_history_k_AStock"] >= 8,
+                timeout=30,
+                what="8 days fetched",
+                alive=process,
+            )
             # A worker checks for its parent every 0.5 s, or after its request (<= 2 s).
             survivors = kill_hard(process, workers_grace=5)
     assert survivors == [], f"worker processes outlived the killed job: {survivors}"
@@ -245,8 +329,10 @@ def test_two_collects_started_together_one_runs_the_other_exits_3(
     db_path = database_targets("race", empty=True)
     codes = listed_codes(simulator.market, 6)
     simulator.faults.latency = 0.2  # the winner runs ~1.5 s: long after the loser has tried
-    with started(*collect_args(db_path, simulator, codes)) as first, \
-            started(*collect_args(db_path, simulator, codes)) as second:
+    with (
+        started(*collect_args(db_path, simulator, codes)) as first,
+        started(*collect_args(db_path, simulator, codes)) as second,
+    ):
         outputs = [process.communicate(timeout=PROCESS_TIMEOUT) for process in (first, second)]
         codes_seen = sorted((first.returncode, second.returncode))
     assert codes_seen == [0, 3], outputs
@@ -265,8 +351,12 @@ def test_a_job_killed_while_running_does_not_block_the_next_collect(
     codes = listed_codes(simulator.market, 4)
     simulator.faults.latency = 0.3
     with started(*collect_args(db_path, simulator, codes)) as process:
-        wait_for(lambda: query(db_path, "SELECT status FROM collection_job") == [("running",)],
-                 timeout=30, what="the job row", alive=process)
+        wait_for(
+            lambda: query(db_path, "SELECT status FROM collection_job") == [("running",)],
+            timeout=30,
+            what="the job row",
+            alive=process,
+        )
         kill_hard(process)
     [(killed_id,)] = query(db_path, "SELECT id FROM collection_job")
     simulator.faults.latency = 0.0
@@ -285,8 +375,7 @@ def test_a_job_killed_while_running_does_not_block_the_next_collect(
 JUNE = dt.date(2024, 6, 1)
 """Universe ``all`` from here to END: fewer trading days than stocks, so by-date can be chosen."""
 
-OUTAGE_OPTIONS = {"timeout": 0.5, "backoff": 0.05, "outage_backoff": 0.2,
-                  "outage_backoff_max": 0.5}
+OUTAGE_OPTIONS = {"timeout": 0.5, "backoff": 0.05, "outage_backoff": 0.2, "outage_backoff_max": 0.5}
 """Small waits, so that a test's outage lasts about a second (the defaults: 1 s to 30 s)."""
 
 PATHS = {
@@ -333,12 +422,19 @@ class _Outage(JobListener):
             self.server.pause()
 
 
-def _run_bounded(collector: Collector, request: JobRequest, listener: JobListener,
-                 timeout: float, cancel: threading.Event | None = None) -> JobRecord:
+def _run_bounded(
+    collector: Collector,
+    request: JobRequest,
+    listener: JobListener,
+    timeout: float,
+    cancel: threading.Event | None = None,
+) -> JobRecord:
     """Run the job in a thread; a job that does not end within ``timeout`` fails the test."""
     outcome: list[JobRecord] = []
-    runner = threading.Thread(target=lambda: outcome.append(collector.run(
-        request, listener=listener, cancel=cancel)), daemon=True)
+    runner = threading.Thread(
+        target=lambda: outcome.append(collector.run(request, listener=listener, cancel=cancel)),
+        daemon=True,
+    )
     runner.start()
     runner.join(timeout)
     assert not runner.is_alive(), f"the job did not end within {timeout} s"
@@ -353,15 +449,21 @@ def database(db_path: Path) -> Iterator[Database]:
     db.close()
 
 
-def _outage_job(simulator: SimulatorServer, database: Database, path: str,
-                listener: _Outage, cancel: threading.Event | None = None,
-                **options: float) -> JobRecord:
+def _outage_job(
+    simulator: SimulatorServer,
+    database: Database,
+    path: str,
+    listener: _Outage,
+    cancel: threading.Event | None = None,
+    **options: float,
+) -> JobRecord:
     """Collect the market for June through ``path``; the server is back afterwards."""
-    collector = Collector(database, CollectOptions(
-        server=simulator.address, **{**OUTAGE_OPTIONS, **PATHS[path], **options}))
+    collector = Collector(
+        database,
+        CollectOptions(server=simulator.address, **{**OUTAGE_OPTIONS, **PATHS[path], **options}),
+    )
     try:
-        job = _run_bounded(collector, JobRequest(JUNE, END), listener, timeout=60,
-                           cancel=cancel)
+        job = _run_bounded(collector, JobRequest(JUNE, END), listener, timeout=60, cancel=cancel)
     finally:
         simulator.resume()
     assert job.strategy == ("per-date" if path == "per-date" else "per-stock")
@@ -370,8 +472,12 @@ def _outage_job(simulator: SimulatorServer, database: Database, path: str,
 
 
 def _codes(db_path: Path, job_id: str, status: str) -> list[str]:
-    return [c for (c,) in query(db_path, "SELECT code FROM job_item WHERE job_id = ? "
-                                         "AND status = ?", job_id, status)]
+    return [
+        c
+        for (c,) in query(
+            db_path, "SELECT code FROM job_item WHERE job_id = ? AND status = ?", job_id, status
+        )
+    ]
 
 
 def _wrong_rows(db_path: Path, market: Market) -> list[tuple]:
@@ -379,8 +485,12 @@ def _wrong_rows(db_path: Path, market: Market) -> list[tuple]:
     stocks, so rows are checked one by one, not stock by stock)."""
     stored = query(db_path, "SELECT DISTINCT code FROM daily_bar")
     right = {row for (code,) in stored for row in expected_rows(market, code, JUNE, END)}
-    return [row for (code,) in stored for row in stored_rows(db_path, code, JUNE, END)
-            if row not in right]
+    return [
+        row
+        for (code,) in stored
+        for row in stored_rows(db_path, code, JUNE, END)
+        if row not in right
+    ]
 
 
 @pytest.mark.sqlite_only
@@ -433,8 +543,11 @@ def test_an_outage_longer_than_the_budget_fails_the_job_naming_the_server(
     assert _wrong_rows(db_path, simulator.market) == []
     if path != "per-date":
         assert len(succeeded) >= 3, "stocks committed before the outage are kept"
-        others = query(db_path, "SELECT count(*) FROM daily_bar WHERE code NOT IN "
-                                f"({','.join('?' * len(succeeded))})", *succeeded)
+        others = query(
+            db_path,
+            f"SELECT count(*) FROM daily_bar WHERE code NOT IN ({','.join('?' * len(succeeded))})",
+            *succeeded,
+        )
         assert others == [(0,)]
 
 
@@ -455,8 +568,15 @@ def test_cancel_while_waiting_for_the_server_ends_the_job_quickly(
             threading.Timer(0.3, cancel_now).start()
 
     outage = _Outage(simulator, cancel_soon)
-    job = _outage_job(simulator, database, path, outage, cancel=cancel,
-                      outage_backoff=30.0, outage_backoff_max=30.0)
+    job = _outage_job(
+        simulator,
+        database,
+        path,
+        outage,
+        cancel=cancel,
+        outage_backoff=30.0,
+        outage_backoff_max=30.0,
+    )
     latency = time.monotonic() - cancelled_at[0]
 
     assert job.status is JobStatus.CANCELLED
@@ -477,8 +597,11 @@ def test_a_corrupted_file_is_refused_with_a_clear_message_and_left_untouched(
     path = tmp_path / "stockdesk.db"
     junk = bytes(range(256)) * 64
     path.write_bytes(junk)
-    argv = (["jobs", "list", "--db", str(path)] if command == "jobs"
-            else collect_args(path, simulator, listed_codes(simulator.market, 2)))
+    argv = (
+        ["jobs", "list", "--db", str(path)]
+        if command == "jobs"
+        else collect_args(path, simulator, listed_codes(simulator.market, 2))
+    )
 
     done = run_stockdesk(*argv)
 
@@ -501,7 +624,7 @@ def test_a_database_damaged_inside_fails_with_a_clear_message_and_does_not_hang(
     pages = query(db_path, "PRAGMA page_count")[0][0]
     data = bytearray(db_path.read_bytes())
     for page in range(pages // 2, pages):  # the later pages: bars, their index, the job log
-        data[page * page_size:(page + 1) * page_size] = b"\xa5" * page_size
+        data[page * page_size : (page + 1) * page_size] = b"\xa5" * page_size
     db_path.write_bytes(bytes(data))
 
     done = run_stockdesk(*collect_args(db_path, simulator, codes), "--json")
@@ -533,6 +656,7 @@ class _DiskFills(JobListener):
     def limit(pages: int) -> object:
         def small_disk(dbapi_connection: sqlite3.Connection, _record: object) -> None:
             dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
         return small_disk
 
 
@@ -557,8 +681,9 @@ def test_a_full_disk_fails_the_job_with_a_message_and_keeps_the_stocks_before(
     assert job_counts(logged) == item_counts(db_path, job.id)
     assert logged["success_count"] == 3
     assert mismatches(db_path, simulator.market, codes[:3], request.start_date, END) == {}
-    assert query(db_path, "SELECT count(*) FROM daily_bar WHERE code IN (?, ?)",
-                 *codes[3:5]) == [(0,)]
+    assert query(db_path, "SELECT count(*) FROM daily_bar WHERE code IN (?, ?)", *codes[3:5]) == [
+        (0,)
+    ]
 
 
 # -- (g) read-only ---------------------------------------------------------------------------

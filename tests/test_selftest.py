@@ -12,14 +12,20 @@ from stockdesk.selftest import run_self_test
 
 def test_self_test_passes_end_to_end_and_logs_its_line(tmp_path):
     env = {
-        **os.environ, "QT_QPA_PLATFORM": "offscreen",
-        "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_DATA_HOME": str(tmp_path / "data"),
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
     }
     shot = tmp_path / "window.png"
     done = subprocess.run(
         [sys.executable, "-m", "stockdesk", "--self-test", "--screenshot", str(shot)],
-        env=env, capture_output=True, text=True, timeout=90, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()

@@ -85,7 +85,12 @@ class Collector:
         listener = listener or JobListener()
         listener.job_started(job)
         run = _JobRun(
-            job, request, self._options, joblog, BarStore(self._database), listener,
+            job,
+            request,
+            self._options,
+            joblog,
+            BarStore(self._database),
+            listener,
             cancel or threading.Event(),
         )
         status, error = JobStatus.COMPLETED, None
@@ -97,8 +102,13 @@ class Collector:
             bad_input.job_id = job.id
             self._finish(joblog, job, JobStatus.FAILED, str(bad_input))
             raise
-        except (LoginError, SourceError, ServerGoneError, DatabaseError,
-                SameFailureError) as failure:
+        except (
+            LoginError,
+            SourceError,
+            ServerGoneError,
+            DatabaseError,
+            SameFailureError,
+        ) as failure:
             status, error = JobStatus.FAILED, str(failure)
         except Exception as bug:
             # Log the truth before the crash handler shows it: the job did not finish.
@@ -109,9 +119,7 @@ class Collector:
         return final
 
     @staticmethod
-    def _finish(
-        joblog: JobLog, job: JobRecord, status: JobStatus, error: str | None
-    ) -> JobRecord:
+    def _finish(joblog: JobLog, job: JobRecord, status: JobStatus, error: str | None) -> JobRecord:
         """Log the end; a database that fails even now gets the outcome returned anyway."""
         try:
             return joblog.finish_job(job.id, status, error_message=error)
@@ -153,20 +161,24 @@ class _JobRun:
     # -- the job ------------------------------------------------------------------------
 
     def execute(self) -> None:
-        source = BaostockSource(self.options.server, timeout=self.options.timeout,
-                                cancel=self.cancel, outage=self.options.outage,
-                                say=self.listener.message)
+        source = BaostockSource(
+            self.options.server,
+            timeout=self.options.timeout,
+            cancel=self.cancel,
+            outage=self.options.outage,
+            say=self.listener.message,
+        )
         try:
             self._login(source)
             stocks, calendar = self._plan(source)
             todo, stored = self._split_stored(stocks, calendar)
-            strategy = choose_strategy(self.request, stocks=len(todo),
-                                       days=len(calendar.days), options=self.options)
+            strategy = choose_strategy(
+                self.request, stocks=len(todo), days=len(calendar.days), options=self.options
+            )
             self._announce(strategy.name, calendar)
             self._log_skipped(stored)
             if strategy.name == PER_DATE:
-                todo = collect_per_date(self, source, todo, calendar,
-                                        workers=strategy.workers)
+                todo = collect_per_date(self, source, todo, calendar, workers=strategy.workers)
                 strategy = per_stock_strategy(stocks=len(todo), options=self.options)
             collect_per_stock(self, source, todo, calendar, workers=strategy.workers)
         finally:
@@ -225,7 +237,9 @@ class _JobRun:
         """The stocks left to fetch, and skipped items for those already stored in full."""
         request = self.request
         counts = self.store.row_counts(
-            request.start_date, request.end_date, request.adjustflag,
+            request.start_date,
+            request.end_date,
+            request.adjustflag,
             [s.code for s in stocks],
         )
         todo: list[Security] = []
@@ -233,8 +247,14 @@ class _JobRun:
         for security in stocks:
             expected = calendar.expected_days(security, request.start_date, request.end_date)
             if counts.get(security.code, 0) >= len(expected):
-                skipped.append(ItemResult(security.code, security.name, ItemStatus.SKIPPED,
-                                          finished_at=dt.datetime.now()))
+                skipped.append(
+                    ItemResult(
+                        security.code,
+                        security.name,
+                        ItemStatus.SKIPPED,
+                        finished_at=dt.datetime.now(),
+                    )
+                )
             else:
                 todo.append(security)
         return todo, skipped
@@ -256,8 +276,9 @@ class _JobRun:
                 if failure.code == "cancelled":
                     raise JobCancelled from None
                 if not failure.retryable or attempt == self.options.retries:
-                    raise SourceError(f"无法获取股票列表或交易日历：{failure}",
-                                      code=failure.code) from None
+                    raise SourceError(
+                        f"无法获取股票列表或交易日历：{failure}", code=failure.code
+                    ) from None
                 self.pause(self.options.backoff * 2 ** (attempt - 1))
         raise AssertionError("unreachable")
 
@@ -293,10 +314,19 @@ class _JobRun:
         if not force and now - self._last_report < PROGRESS_INTERVAL:
             return
         self._last_report = now
-        self.listener.progress(Progress(
-            self.job.id, self.total, self.processed, self.success, self.failed,
-            self.skipped, self.rows, now - self.started, self.work_done,
-        ))
+        self.listener.progress(
+            Progress(
+                self.job.id,
+                self.total,
+                self.processed,
+                self.success,
+                self.failed,
+                self.skipped,
+                self.rows,
+                now - self.started,
+                self.work_done,
+            )
+        )
 
 
 def _listed_on(security: Security, day: dt.date) -> bool:

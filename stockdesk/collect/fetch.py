@@ -106,10 +106,24 @@ def fetch_stock(
             say(f"{security.code} 第 {attempts} 次失败：{failure}，稍后重试")
             pause(options.backoff * 2 ** (attempts - 1))
             continue
-        item = ItemResult(security.code, security.name, ItemStatus.SUCCESS, len(bars),
-                          attempts, finished_at=dt.datetime.now())
+        item = ItemResult(
+            security.code,
+            security.name,
+            ItemStatus.SUCCESS,
+            len(bars),
+            attempts,
+            finished_at=dt.datetime.now(),
+        )
         return item, bars
     assert error is not None, "options.retries must be at least 1"
-    item = ItemResult(security.code, security.name, ItemStatus.FAILED, 0, attempts,
-                      error.code, str(error), dt.datetime.now())
+    item = ItemResult(
+        security.code,
+        security.name,
+        ItemStatus.FAILED,
+        0,
+        attempts,
+        error.code,
+        str(error),
+        dt.datetime.now(),
+    )
     return item, []

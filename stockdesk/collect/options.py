@@ -51,5 +51,8 @@ class CollectOptions:
     @property
     def outage(self) -> OutagePolicy:
         """The outage knobs as the source adapter takes them."""
-        return OutagePolicy(timeout=self.outage_timeout, first_wait=self.outage_backoff,
-                            max_wait=self.outage_backoff_max)
+        return OutagePolicy(
+            timeout=self.outage_timeout,
+            first_wait=self.outage_backoff,
+            max_wait=self.outage_backoff_max,
+        )

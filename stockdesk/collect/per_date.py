@@ -80,9 +80,17 @@ def collect_per_date(
     source.logout()  # the workers' sessions do the fetching; one connection per session
     spans = _spans(stocks, calendar, run.request)
     plan = {code: (span.first, span.last) for code, span in spans.items()}
-    with (WorkerPool(run.options, run.request, run.cancel, workers=workers,
-                     on_message=run.listener.message, day_plan=plan) as pool,
-          run.store.batch(run.job.id) as batch):
+    with (
+        WorkerPool(
+            run.options,
+            run.request,
+            run.cancel,
+            workers=workers,
+            on_message=run.listener.message,
+            day_plan=plan,
+        ) as pool,
+        run.store.batch(run.job.id) as batch,
+    ):
         return _DayRun(run, pool, batch, spans, calendar).collect()
 
 
@@ -97,8 +105,14 @@ class _DayRun:
     reply, or one after stocks were dropped, is checked stock by stock.
     """
 
-    def __init__(self, run: JobContext, pool: WorkerPool, batch: BarBatch,
-                 spans: dict[str, _Span], calendar: TradingCalendar) -> None:
+    def __init__(
+        self,
+        run: JobContext,
+        pool: WorkerPool,
+        batch: BarBatch,
+        spans: dict[str, _Span],
+        calendar: TradingCalendar,
+    ) -> None:
         self.run = run
         self.pool = pool
         self.batch = batch
@@ -159,7 +173,8 @@ class _DayRun:
                 if time.monotonic() - last_message >= MESSAGE_INTERVAL:
                     last_message = time.monotonic()
                     run.listener.message(
-                        f"按日期采集：第 {position + 1}/{len(days)} 个交易日 {day}")
+                        f"按日期采集：第 {position + 1}/{len(days)} 个交易日 {day}"
+                    )
             self._commit()
         except (JobCancelled, ServerGoneError):
             self._commit()  # what was fetched is kept, and so are the stocks it completes
@@ -216,13 +231,13 @@ def _spans(
     for security in stocks:
         expected = calendar.expected_days(security, request.start_date, request.end_date)
         if expected:
-            spans[security.code] = _Span(security, position[expected[0]],
-                                         position[expected[-1]])
+            spans[security.code] = _Span(security, position[expected[0]], position[expected[-1]])
     return spans
 
 
-def _stored_days(run: JobContext, spans: dict[str, _Span], days: Sequence[dt.date],
-                 expecting: Sequence[int]) -> set[int]:
+def _stored_days(
+    run: JobContext, spans: dict[str, _Span], days: Sequence[dt.date], expecting: Sequence[int]
+) -> set[int]:
     """Positions of the days on which every stock expecting them (``expecting`` per
     position) has a stored row."""
     if not spans:
@@ -233,8 +248,11 @@ def _stored_days(run: JobContext, spans: dict[str, _Span], days: Sequence[dt.dat
     )
     if not counts:
         return set()
-    return {position for position, day in enumerate(days)
-            if expecting[position] and counts.get(day) == expecting[position]}
+    return {
+        position
+        for position, day in enumerate(days)
+        if expecting[position] and counts.get(day) == expecting[position]
+    }
 
 
 def _expecting(spans: dict[str, _Span], days: int) -> list[int]:
@@ -272,8 +290,16 @@ def _finished(
         if span is None:
             continue
         if not span.missed:
-            done.append(ItemResult(code, span.security.name, ItemStatus.SUCCESS, span.days,
-                                   attempts=1, finished_at=now))
+            done.append(
+                ItemResult(
+                    code,
+                    span.security.name,
+                    ItemStatus.SUCCESS,
+                    span.days,
+                    attempts=1,
+                    finished_at=now,
+                )
+            )
         else:
             incomplete.append(span.security)
     return done, incomplete

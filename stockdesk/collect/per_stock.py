@@ -47,8 +47,15 @@ def collect_per_stock(
     for security in stocks:
         run.check_cancel()
         expected = calendar.expected_days(security, request.start_date, request.end_date)
-        item, bars = fetch_stock(source, security, request, expected, run.options,
-                                 pause=run.pause, say=run.listener.message)
+        item, bars = fetch_stock(
+            source,
+            security,
+            request,
+            expected,
+            run.options,
+            pause=run.pause,
+            say=run.listener.message,
+        )
         record(run, [(item, bars)])
 
 
@@ -58,15 +65,19 @@ def _collect_in_pool(
     """Fetch in the pool's workers; commit whatever has arrived, up to
     :data:`COMMIT_STOCKS` stocks per transaction, in the order they finish."""
     request = run.request
-    with WorkerPool(run.options, request, run.cancel, workers=workers,
-                    on_message=run.listener.message) as pool:
+    with WorkerPool(
+        run.options, request, run.cancel, workers=workers, on_message=run.listener.message
+    ) as pool:
         ahead = pool.workers * STOCKS_AHEAD_PER_WORKER
         queued = 0
         while queued < len(stocks) or pool.pending:
             while queued < len(stocks) and pool.pending < ahead:
                 security = stocks[queued]
-                pool.submit_stock(queued, security, calendar.expected_days(
-                    security, request.start_date, request.end_date))
+                pool.submit_stock(
+                    queued,
+                    security,
+                    calendar.expected_days(security, request.start_date, request.end_date),
+                )
                 queued += 1
             finished = [pool.take()]
             for result in pool.drain():

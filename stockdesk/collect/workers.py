@@ -78,8 +78,7 @@ class Pace:
     def hold(self, seconds: float, cancel: ProcessEvent) -> None:
         """The server complained: no session sends anything for ``seconds``."""
         with self._due.get_lock():
-            self._due.value = max(self._due.value,
-                                  time.monotonic() + seconds + self._interval)
+            self._due.value = max(self._due.value, time.monotonic() + seconds + self._interval)
         self.wait(cancel)
 
 
@@ -92,10 +91,16 @@ class WorkerPool:
     stops the workers: they see the cancel flag within ~0.2 s even mid-request.
     """
 
-    def __init__(self, options: CollectOptions, request: JobRequest,
-                 cancel: threading.Event, *, workers: int,
-                 on_message: Callable[[str], None],
-                 day_plan: DayPlan | None = None) -> None:
+    def __init__(
+        self,
+        options: CollectOptions,
+        request: JobRequest,
+        cancel: threading.Event,
+        *,
+        workers: int,
+        on_message: Callable[[str], None],
+        day_plan: DayPlan | None = None,
+    ) -> None:
         """``workers`` is at most :data:`~stockdesk.collect.options.MAX_SESSIONS`; the
         strategy (:mod:`~stockdesk.collect.strategy`) chooses it. ``on_message`` gets the
         workers' lines for the user, in the thread that takes the results.
@@ -117,9 +122,18 @@ class WorkerPool:
         self._pace = Pace(context, options.requests_per_second)
         self._processes = [
             context.Process(
-                target=_serve, name=f"stockdesk-worker-{number}", daemon=True,
-                args=(options, request, day_plan, self._tasks, self._results, self._stop,
-                      self._pace),
+                target=_serve,
+                name=f"stockdesk-worker-{number}",
+                daemon=True,
+                args=(
+                    options,
+                    request,
+                    day_plan,
+                    self._tasks,
+                    self._results,
+                    self._stop,
+                    self._pace,
+                ),
             )
             for number in range(self.workers)
         ]
@@ -171,8 +185,11 @@ class WorkerPool:
                 raise JobCancelled
             wait = _POLL if deadline is None else min(_POLL, deadline - time.monotonic())
             try:
-                result: Result = self._results.get(timeout=wait) if block and wait > 0 \
+                result: Result = (
+                    self._results.get(timeout=wait)
+                    if block and wait > 0
                     else self._results.get_nowait()
+                )
             except queue.Empty:
                 if not block or (deadline is not None and time.monotonic() >= deadline):
                     return None
@@ -219,8 +236,15 @@ def _next_task(tasks: Any, stop: ProcessEvent) -> tuple[Any, ...] | None:
     return None
 
 
-def _serve(options: CollectOptions, request: JobRequest, day_plan: DayPlan | None,
-           tasks: Any, results: Any, stop: ProcessEvent, pace: Pace) -> None:
+def _serve(
+    options: CollectOptions,
+    request: JobRequest,
+    day_plan: DayPlan | None,
+    tasks: Any,
+    results: Any,
+    stop: ProcessEvent,
+    pace: Pace,
+) -> None:
     """A worker process: one baostock session serving tasks until told to stop."""
     # What is imported now lives as long as the process. Each reply allocates thousands of
     # tuples, and every collection they trigger would traverse all of it again: frozen,
@@ -234,8 +258,9 @@ def _serve(options: CollectOptions, request: JobRequest, day_plan: DayPlan | Non
         results.put(Result("message", 0, text))
 
     # The job's own login proved the server; from here on an outage is waited out.
-    source = BaostockSource(options.server, timeout=options.timeout, cancel=stop,
-                            outage=options.outage, say=say)
+    source = BaostockSource(
+        options.server, timeout=options.timeout, cancel=stop, outage=options.outage, say=say
+    )
 
     try:
         while (task := _next_task(tasks, stop)) is not None:
@@ -246,8 +271,9 @@ def _serve(options: CollectOptions, request: JobRequest, day_plan: DayPlan | Non
                 if payload is not None and day_plan is not None:
                     payload = planned_rows(payload, day_plan, key)
             else:
-                payload = fetch_stock(source, arguments[0], request, arguments[1], options,
-                                      pause=pause, say=say)
+                payload = fetch_stock(
+                    source, arguments[0], request, arguments[1], options, pause=pause, say=say
+                )
             results.put(Result(kind, key, payload))
     except JobCancelled:
         pass

@@ -254,8 +254,9 @@ class BarBatch:
         """
         if self._began is None and not items:
             return
-        advance = (None if progress is None
-                   else tally.Advance(progress, self.committed_rows + self.rows))
+        advance = (
+            None if progress is None else tally.Advance(progress, self.committed_rows + self.rows)
+        )
         with translate_errors(self._database.where):
             connection = self._begin()
             if self._staged:
@@ -308,7 +309,9 @@ class _Dialect(Protocol):
         """Insert or update ``securities`` by code in the open transaction."""
 
     def stocks_per_day(
-        self, connection: Connection, spans: Sequence[tuple[str, dt.date, dt.date]],
+        self,
+        connection: Connection,
+        spans: Sequence[tuple[str, dt.date, dt.date]],
         adjustflag: str,
     ) -> list[tuple[dt.date, int]]:
         """``(day, stocks)`` rows of :meth:`BarStore.stocks_per_day` for up to
@@ -338,22 +341,35 @@ class SqliteBars:
 
     def save_securities(self, connection: Connection, securities: Iterable[Security]) -> None:
         rows = [
-            (security.code, security.name, security.type, security.status,
-             _iso_or_none(security.ipo_date), _iso_or_none(security.out_date))
+            (
+                security.code,
+                security.name,
+                security.type,
+                security.status,
+                _iso_or_none(security.ipo_date),
+                _iso_or_none(security.out_date),
+            )
             for security in securities
         ]
         if rows:
             connection.exec_driver_sql(UPSERT_SECURITIES, rows)
 
     def stocks_per_day(
-        self, connection: Connection, spans: Sequence[tuple[str, dt.date, dt.date]],
+        self,
+        connection: Connection,
+        spans: Sequence[tuple[str, dt.date, dt.date]],
         adjustflag: str,
     ) -> list[tuple[dt.date, int]]:
         rows = connection.exec_driver_sql(
             _STOCKS_PER_DAY.format(values=", ".join(["(?, ?, ?)"] * len(spans))),
-            (*(value for code, low, high in spans
-               for value in (code, low.isoformat(), high.isoformat())),
-             str(adjustflag)),
+            (
+                *(
+                    value
+                    for code, low, high in spans
+                    for value in (code, low.isoformat(), high.isoformat())
+                ),
+                str(adjustflag),
+            ),
         )
         return [(dt.date.fromisoformat(day), count) for day, count in rows]
 

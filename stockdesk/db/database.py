@@ -61,8 +61,7 @@ class Database:
         if not self.postgresql:
             return None
         url = self.engine.url
-        return (url.username or "", url.host or "localhost", url.port or 5432,
-                url.database or "")
+        return (url.username or "", url.host or "localhost", url.port or 5432, url.database or "")
 
     def session(self) -> Session:
         """A new session; the caller uses it in one thread only and closes it."""
@@ -148,8 +147,9 @@ def open_database(
     if path is not None:
         _prepare_folder(path)
     if is_postgresql(url) and not url.password and password is not None:
-        saved = password(url.username or "", url.host or "localhost", url.port or 5432,
-                         url.database or "")
+        saved = password(
+            url.username or "", url.host or "localhost", url.port or 5432, url.database or ""
+        )
         if saved:
             url = url.set(password=saved)
     engine = make_engine(url, busy_timeout=busy_timeout)

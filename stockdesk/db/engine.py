@@ -53,8 +53,7 @@ def make_engine(url: URL, *, busy_timeout: float) -> Engine:
         return create_engine(
             url,
             pool_pre_ping=True,
-            connect_args={"connect_timeout": CONNECT_TIMEOUT,
-                          "application_name": "StockDesk"},
+            connect_args={"connect_timeout": CONNECT_TIMEOUT, "application_name": "StockDesk"},
         )
     if url.get_backend_name() != "sqlite":
         return create_engine(url)

@@ -20,16 +20,25 @@ from sqlalchemy.engine import URL
 from stockdesk.domain.errors import DatabaseError
 
 _BUGS = (
-    sa_exc.ProgrammingError, sa_exc.IntegrityError, sa_exc.InterfaceError, sa_exc.DataError,
-    sa_exc.NotSupportedError, sqlite3.ProgrammingError, sqlite3.IntegrityError,
-    sqlite3.InterfaceError, sqlite3.DataError, sqlite3.NotSupportedError,
+    sa_exc.ProgrammingError,
+    sa_exc.IntegrityError,
+    sa_exc.InterfaceError,
+    sa_exc.DataError,
+    sa_exc.NotSupportedError,
+    sqlite3.ProgrammingError,
+    sqlite3.IntegrityError,
+    sqlite3.InterfaceError,
+    sqlite3.DataError,
+    sqlite3.NotSupportedError,
 )
 """Driver errors that mean our code is wrong, not the file: they propagate unchanged."""
 
 # SQLite result code names (Python 3.11+ ``sqlite_errorname``) and the wording of each.
 _LOCKED = ("SQLITE_BUSY", "SQLITE_LOCKED", "database is locked", "database table is locked")
 _DAMAGED = (
-    "SQLITE_NOTADB", "SQLITE_CORRUPT", "file is not a database",
+    "SQLITE_NOTADB",
+    "SQLITE_CORRUPT",
+    "file is not a database",
     "database disk image is malformed",
 )
 _FULL = ("SQLITE_FULL", "database or disk is full")
@@ -41,20 +50,33 @@ Where = Path | URL | None
 
 # PostgreSQL (libpq and server) wording, and SQLSTATE codes where the server sends one.
 _PG_UNREACHABLE = (
-    "connection refused", "could not translate host name", "failed to resolve host",
-    "name or service not known", "timeout expired", "no route to host",
-    "network is unreachable", "could not connect to server", "connection timed out",
+    "connection refused",
+    "could not translate host name",
+    "failed to resolve host",
+    "name or service not known",
+    "timeout expired",
+    "no route to host",
+    "network is unreachable",
+    "could not connect to server",
+    "connection timed out",
 )
 _PG_BAD_LOGIN = (
-    "password authentication failed", "no password supplied", "role \"",
-    "pg_hba.conf", "authentication failed",
+    "password authentication failed",
+    "no password supplied",
+    'role "',
+    "pg_hba.conf",
+    "authentication failed",
 )
 _PG_NO_DATABASE = ("3D000",)
 _PG_DENIED = ("42501",)
 _PG_FULL = ("53100",)
 _PG_GONE = (
-    "server closed the connection", "terminating connection", "connection is closed",
-    "connection already closed", "consuming input failed", "ssl syscall error",
+    "server closed the connection",
+    "terminating connection",
+    "connection is closed",
+    "connection already closed",
+    "consuming input failed",
+    "ssl syscall error",
 )
 
 

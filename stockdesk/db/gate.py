@@ -44,8 +44,12 @@ log = logging.getLogger(__name__)
 JOB_LOCK_KEY = 0x5354_4B44_4A4F_4247  # "STKDJOBG"
 """PostgreSQL advisory lock key of the one-job gate (advisory locks are per database)."""
 
-SESSION_SETTINGS = {"tcp_keepalives_idle": "10", "tcp_keepalives_interval": "5",
-                    "tcp_keepalives_count": "6", "idle_session_timeout": "0"}
+SESSION_SETTINGS = {
+    "tcp_keepalives_idle": "10",
+    "tcp_keepalives_interval": "5",
+    "tcp_keepalives_count": "6",
+    "idle_session_timeout": "0",
+}
 """Settings of the gate's session: server-side TCP keepalives, so a client machine that
 vanished without closing its connection is found dead after 10 + 6 x 5 = 40 seconds of
 silence and its lock released; and no idle timeout (PostgreSQL 14+), which a server may
@@ -59,8 +63,12 @@ _STILL_HELD = text(
 _PID = "stockdesk_gate_pid"
 """Key of the gate session's backend pid in its connection's ``info``."""
 _UNLOCK = text("SELECT pg_advisory_unlock(:key)")
-_SESSION = text("SELECT " + ", ".join(f"set_config('{name}', '{value}', false)"
-                                      for name, value in SESSION_SETTINGS.items()))
+_SESSION = text(
+    "SELECT "
+    + ", ".join(
+        f"set_config('{name}', '{value}', false)" for name, value in SESSION_SETTINGS.items()
+    )
+)
 
 RECOVER_WAIT = 0.5
 """Seconds :func:`recover` keeps trying a held gate while jobs are marked running."""
@@ -168,8 +176,13 @@ def gate_is_open(session: Session, now: dt.datetime) -> bool:
 
 def interrupt_dead(session: Session, now: dt.datetime) -> list[str]:
     """Mark ``running`` jobs whose owner process is gone as ``interrupted``; their ids."""
-    return _interrupt(session, now, lambda row: not is_alive(
-        row.owner_pid, row.owner_host, row.owner_started, row.heartbeat_at, now))
+    return _interrupt(
+        session,
+        now,
+        lambda row: (
+            not is_alive(row.owner_pid, row.owner_host, row.owner_started, row.heartbeat_at, now)
+        ),
+    )
 
 
 def interrupted_message(row: CollectionJobRow) -> str:
@@ -242,8 +255,10 @@ def _unlock(connection: Connection) -> None:
         connection.commit()
         connection.close()
     except Exception as exc:
-        log.warning("could not release the job gate cleanly (%s); closing its connection",
-                    type(exc).__name__)
+        log.warning(
+            "could not release the job gate cleanly (%s); closing its connection",
+            type(exc).__name__,
+        )
         _discard(connection)
 
 

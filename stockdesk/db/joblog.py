@@ -238,14 +238,20 @@ def _items(session: Session, job_id: str, status: ItemStatus | None) -> list[Ite
 
 
 def _record(row: CollectionJobRow) -> JobRecord:
-    return _copy(row, JobRecord, status=JobStatus(row.status),
-                 adjustflag=AdjustFlag(row.adjustflag), failed_details=[])
+    return _copy(
+        row,
+        JobRecord,
+        status=JobStatus(row.status),
+        adjustflag=AdjustFlag(row.adjustflag),
+        failed_details=[],
+    )
 
 
 def _copy(row: object, kind: type[_Value], **converted: Any) -> _Value:
     """A domain value from a row's like-named columns: the domain types keep the column
     names of docs/contracts.md ("Job record"), so only the fields that need converting
     are spelled out. A field with no column fails here, not later as a silent default."""
-    values: dict[str, Any] = {f.name: getattr(row, f.name) for f in fields(kind)
-                              if f.name not in converted}
+    values: dict[str, Any] = {
+        f.name: getattr(row, f.name) for f in fields(kind) if f.name not in converted
+    }
     return kind(**values, **converted)

@@ -76,8 +76,9 @@ def upgrade(
         connection.execution_options(**WRITE_OPTIONS)
         with connection.begin():
             if connection.dialect.name == "postgresql":
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                                   {"key": MIGRATE_LOCK_KEY})
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK_KEY}
+                )
             current = current_revision(connection)
             if current == head:
                 return None
@@ -119,8 +120,10 @@ def _check_known(script: ScriptDirectory, revision: str | None, where: Where) ->
         script.get_revision(revision)
     except CommandError as exc:
         if isinstance(where, URL):
-            shown = (f"PostgreSQL 服务器 {where.host or 'localhost'}:{where.port or 5432} "
-                     f"上的数据库 {where.database or ''}（{describe(where)}）")
+            shown = (
+                f"PostgreSQL 服务器 {where.host or 'localhost'}:{where.port or 5432} "
+                f"上的数据库 {where.database or ''}（{describe(where)}）"
+            )
         else:
             shown = f"数据库 {where or ''}"
         raise DatabaseError(

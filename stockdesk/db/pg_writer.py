@@ -40,8 +40,14 @@ CREATE_STAGE = (
     "(LIKE daily_bar INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
 )
 COPY_STAGE = f"COPY {STAGE} ({_COLUMNS}) FROM STDIN (FORMAT BINARY)"
-_TYPE_OF_COLUMN = {"code": "varchar", "date": "date", "adjustflag": "varchar",
-                   "volume": "int8", "tradestatus": "int4", "is_st": "int4"}
+_TYPE_OF_COLUMN = {
+    "code": "varchar",
+    "date": "date",
+    "adjustflag": "varchar",
+    "volume": "int8",
+    "tradestatus": "int4",
+    "is_st": "int4",
+}
 COPY_TYPES = [_TYPE_OF_COLUMN.get(name, "float8") for name in BAR_COLUMNS]
 """The binary COPY's type of each column, as the migrations create them."""
 _DATE = BAR_COLUMNS.index("date")
@@ -80,8 +86,9 @@ class PostgresBars:
             copy.set_types(COPY_TYPES)
             for bar in bars:
                 day = bar[_DATE]
-                copy.write_row((*bar[:_DATE], fromiso(day) if day.__class__ is str else day,
-                                *bar[_DATE + 1:]))
+                copy.write_row(
+                    (*bar[:_DATE], fromiso(day) if day.__class__ is str else day, *bar[_DATE + 1 :])
+                )
         return True
 
     def flush(self, connection: Connection) -> None:
@@ -91,15 +98,23 @@ class PostgresBars:
 
     def save_securities(self, connection: Connection, securities: Iterable[Security]) -> None:
         rows = [
-            (security.code, security.name, security.type, security.status,
-             security.ipo_date, security.out_date)
+            (
+                security.code,
+                security.name,
+                security.type,
+                security.status,
+                security.ipo_date,
+                security.out_date,
+            )
             for security in securities
         ]
         if rows:
             _driver(connection).cursor().executemany(UPSERT_SECURITIES, rows)
 
     def stocks_per_day(
-        self, connection: Connection, spans: Sequence[tuple[str, dt.date, dt.date]],
+        self,
+        connection: Connection,
+        spans: Sequence[tuple[str, dt.date, dt.date]],
         adjustflag: str,
     ) -> list[tuple[dt.date, int]]:
         values = ", ".join(["(%s, %s::date, %s::date)"] * len(spans))

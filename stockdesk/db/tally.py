@@ -88,10 +88,14 @@ def record(
     With ``advance``, ``progress`` and ``collected_count`` are at least its figures.
     """
     if items:
-        dialect = executor.get_bind().dialect.name if isinstance(executor, Session) \
+        dialect = (
+            executor.get_bind().dialect.name
+            if isinstance(executor, Session)
             else executor.dialect.name
-        executor.execute(_UPSERT_ITEMS[dialect],
-                         [_item_values(job_id, item, now) for item in items])
+        )
+        executor.execute(
+            _UPSERT_ITEMS[dialect], [_item_values(job_id, item, now) for item in items]
+        )
     _recount(executor, job_id, now, advance)
 
 
@@ -102,14 +106,21 @@ def recount(executor: Connection | Session, job_id: str, now: dt.datetime) -> No
 
 def _item_values(job_id: str, item: ItemResult, now: dt.datetime) -> dict[str, object]:
     return {
-        "job_id": job_id, "code": item.code, "name": item.name, "status": str(item.status),
-        "rows": item.rows, "attempts": item.attempts, "error_code": item.error_code,
-        "error_message": item.error_message, "finished_at": item.finished_at or now,
+        "job_id": job_id,
+        "code": item.code,
+        "name": item.name,
+        "status": str(item.status),
+        "rows": item.rows,
+        "attempts": item.attempts,
+        "error_code": item.error_code,
+        "error_message": item.error_message,
+        "finished_at": item.finished_at or now,
     }
 
 
-def _recount(executor: Connection | Session, job_id: str, now: dt.datetime,
-             advance: Advance | None) -> None:
+def _recount(
+    executor: Connection | Session, job_id: str, now: dt.datetime, advance: Advance | None
+) -> None:
     per_status = executor.execute(_PER_STATUS, {"job_id": job_id})
     counts = {ItemStatus.SUCCESS: 0, ItemStatus.FAILED: 0, ItemStatus.SKIPPED: 0}
     stored = 0

@@ -70,8 +70,9 @@ class LoginError(SourceError):
             that report a wait.
     """
 
-    def __init__(self, message: str, *, code: str = "", retryable: bool = True,
-                 reason: str = "") -> None:
+    def __init__(
+        self, message: str, *, code: str = "", retryable: bool = True, reason: str = ""
+    ) -> None:
         super().__init__(message, code=code, retryable=retryable)
         self.reason = reason or message
 

@@ -42,8 +42,23 @@ UNIVERSES = ("all", "hs300", "sz50", "zz500", "codes")
 """Universe names a job may have; ``codes`` means an explicit list of codes."""
 
 BAR_COLUMNS = (
-    "code", "date", "adjustflag", "open", "high", "low", "close", "preclose", "volume",
-    "amount", "turn", "tradestatus", "pct_chg", "pe_ttm", "pb_mrq", "ps_ttm", "pcf_ncf_ttm",
+    "code",
+    "date",
+    "adjustflag",
+    "open",
+    "high",
+    "low",
+    "close",
+    "preclose",
+    "volume",
+    "amount",
+    "turn",
+    "tradestatus",
+    "pct_chg",
+    "pe_ttm",
+    "pb_mrq",
+    "ps_ttm",
+    "pcf_ncf_ttm",
     "is_st",
 )
 """Column order of a :data:`Bar` tuple and of the ``daily_bar`` table (docs/contracts.md,

@@ -50,8 +50,9 @@ once with the task ID; poll its status until it is no longer `running`.
 """
 
 
-def create_app(runner: JobRunner, joblog: JobLog, *, token: str | None,
-               hosts: Iterable[str] | None) -> FastAPI:
+def create_app(
+    runner: JobRunner, joblog: JobLog, *, token: str | None, hosts: Iterable[str] | None
+) -> FastAPI:
     """The API over ``runner`` and ``joblog``.
 
     ``token``: every request must carry it as a bearer token (None: no token asked).
@@ -60,16 +61,21 @@ def create_app(runner: JobRunner, joblog: JobLog, *, token: str | None,
     """
     # The scheme only documents the token in /docs; the Guard checks it, on every request.
     documented = [Security(HTTPBearer(auto_error=False))] if token else []
-    app = FastAPI(title="StockDesk", version=__version__, description=DESCRIPTION,
-                  dependencies=documented)
+    app = FastAPI(
+        title="StockDesk", version=__version__, description=DESCRIPTION, dependencies=documented
+    )
     app.add_middleware(Guard, token=token, hosts=hosts)
 
     @app.exception_handler(DatabaseError)
     def database_error(_request: Request, error: DatabaseError) -> JSONResponse:
         return JSONResponse({"detail": f"数据库错误：{error}"}, status_code=500)
 
-    @app.post("/start_historical_collection", response_model=StartResponse,
-              responses=_REFUSED, summary="Start a collection job")
+    @app.post(
+        "/start_historical_collection",
+        response_model=StartResponse,
+        responses=_REFUSED,
+        summary="Start a collection job",
+    )
     def start_historical_collection(body: StartRequest) -> StartResponse:
         """Start a job and answer with its task ID at once; 400 when the request is not
         valid or another job runs on the database (here, in the window or the CLI)."""
@@ -80,8 +86,12 @@ def create_app(runner: JobRunner, joblog: JobLog, *, token: str | None,
             raise HTTPException(400, str(refused)) from None
         return StartResponse(task_id=task_id, notes=list(checked.notes))
 
-    @app.get("/historical_collection_status/{task_id}", response_model=JobStatusRecord,
-             responses=_UNKNOWN, summary="A job's status record")
+    @app.get(
+        "/historical_collection_status/{task_id}",
+        response_model=JobStatusRecord,
+        responses=_UNKNOWN,
+        summary="A job's status record",
+    )
     def historical_collection_status(task_id: str) -> JobStatusRecord:
         """The job's record, whichever process runs or ran it, with its failed stocks."""
         job = joblog.get_job(task_id, with_failures=True)
@@ -89,8 +99,11 @@ def create_app(runner: JobRunner, joblog: JobLog, *, token: str | None,
             raise HTTPException(404, _unknown(task_id))
         return JobStatusRecord.of(job)
 
-    @app.get("/historical_collection_tasks", response_model=list[JobSummary],
-             summary="Every job, newest first")
+    @app.get(
+        "/historical_collection_tasks",
+        response_model=list[JobSummary],
+        summary="Every job, newest first",
+    )
     def historical_collection_tasks(
         limit: Annotated[int | None, Query(ge=1, description="at most this many")] = None,
     ) -> list[JobSummary]:
@@ -98,10 +111,12 @@ def create_app(runner: JobRunner, joblog: JobLog, *, token: str | None,
         job's status for those)."""
         return [JobSummary.of(job) for job in joblog.list_jobs(limit)]
 
-    @app.post("/historical_collection_tasks/{task_id}/cancel", response_model=JobStatusRecord,
-              responses={**_UNKNOWN, 202: {"model": JobStatusRecord},
-                         409: {"model": ErrorBody}},
-              summary="Cancel a running job")
+    @app.post(
+        "/historical_collection_tasks/{task_id}/cancel",
+        response_model=JobStatusRecord,
+        responses={**_UNKNOWN, 202: {"model": JobStatusRecord}, 409: {"model": ErrorBody}},
+        summary="Cancel a running job",
+    )
     def cancel_historical_collection(task_id: str, response: Response) -> JobStatusRecord:
         """Stop a job this server runs; it ends ``cancelled`` and keeps every stock
         committed so far. Answers with the record once the job has ended (202 with the
@@ -139,7 +154,9 @@ def _checked(body: StartRequest) -> CheckedRequest:
         raise HTTPException(400, BOTH_CHOSEN_MESSAGE)
     try:
         return build_request(
-            start, end, adjustflag=str(body.adjustflag),
+            start,
+            end,
+            adjustflag=str(body.adjustflag),
             # An empty list is refused ("请至少输入一个股票代码"), never the whole market.
             universe="codes" if body.codes is not None else body.universe or "all",
             codes=tuple(body.codes or ()),

@@ -116,8 +116,7 @@ class Guard:
     bearer token (when there is one), 400 for a host name that is not loopback (when the
     bind is loopback). A refused request changes nothing."""
 
-    def __init__(self, app: ASGIApp, *, token: str | None,
-                 hosts: Iterable[str] | None) -> None:
+    def __init__(self, app: ASGIApp, *, token: str | None, hosts: Iterable[str] | None) -> None:
         self._app = app
         self._token = None if token is None else token.encode()
         self._hosts = None if hosts is None else frozenset(h.lower() for h in hosts)
@@ -131,8 +130,9 @@ class Guard:
             await JSONResponse({"detail": BAD_HOST_MESSAGE}, 400)(scope, receive, send)
             return
         if self._token is not None and not self._authorized(headers.get("authorization", "")):
-            await JSONResponse({"detail": UNAUTHORIZED_MESSAGE}, 401,
-                               headers={"WWW-Authenticate": "Bearer"})(scope, receive, send)
+            await JSONResponse(
+                {"detail": UNAUTHORIZED_MESSAGE}, 401, headers={"WWW-Authenticate": "Bearer"}
+            )(scope, receive, send)
             return
         await self._app(scope, receive, send)
 

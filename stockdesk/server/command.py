@@ -86,9 +86,15 @@ def _serve(args: argparse.Namespace, token: str | None, stderr: TextIO) -> int:
     demo = bool(getattr(args, "demo", False))
     with _baostock_server(getattr(args, "server", None), demo=demo) as server:
         database = open_database(config.database_target(getattr(args, "db", None), demo=demo))
-        runner = JobRunner(database, CollectOptions(
-            server=server, timeout=args.timeout, sessions=args.sessions,
-            outage_timeout=args.outage_timeout))
+        runner = JobRunner(
+            database,
+            CollectOptions(
+                server=server,
+                timeout=args.timeout,
+                sessions=args.sessions,
+                outage_timeout=args.outage_timeout,
+            ),
+        )
         try:
             joblog = JobLog(database)
             for job_id in joblog.recover_interrupted():
@@ -97,19 +103,35 @@ def _serve(args: argparse.Namespace, token: str | None, stderr: TextIO) -> int:
             hosts = LOOPBACK_NAMES | {args.host} if is_loopback(args.host) else None
             app = create_app(runner, joblog, token=token, hosts=hosts)
             url = _url(args.host, listener.getsockname()[1])
-            log.info("database %s, baostock server %s%s", database.path or database.url,
-                     server or "public", " (demo)" if demo else "")
-            stopped_by = _run(app, listener, runner, on_listening=lambda: log.info(
-                "StockDesk 接口已在 %s 上运行（文档 %s/docs%s；按 Ctrl+C 停止）", url, url,
-                "；每个请求须带访问令牌" if token else ""))
+            log.info(
+                "database %s, baostock server %s%s",
+                database.path or database.url,
+                server or "public",
+                " (demo)" if demo else "",
+            )
+            stopped_by = _run(
+                app,
+                listener,
+                runner,
+                on_listening=lambda: log.info(
+                    "StockDesk 接口已在 %s 上运行（文档 %s/docs%s；按 Ctrl+C 停止）",
+                    url,
+                    url,
+                    "；每个请求须带访问令牌" if token else "",
+                ),
+            )
         finally:
             left = runner.shutdown(wait=SHUTDOWN_WAIT)
             for job_id in left:
-                log.error("job %s did not stop within %.0f s; it will be marked interrupted",
-                          job_id, SHUTDOWN_WAIT)
+                log.error(
+                    "job %s did not stop within %.0f s; it will be marked interrupted",
+                    job_id,
+                    SHUTDOWN_WAIT,
+                )
             database.close()
-    log.info("StockDesk 接口已停止%s", f"（{signal.Signals(stopped_by).name}）"
-             if stopped_by else "")
+    log.info(
+        "StockDesk 接口已停止%s", f"（{signal.Signals(stopped_by).name}）" if stopped_by else ""
+    )
     return EXIT_OK
 
 
@@ -172,8 +194,9 @@ class _Server(uvicorn.Server):
     """uvicorn's server, which also cancels the jobs the moment it is asked to stop (not
     after the open requests end) and says when it listens."""
 
-    def __init__(self, config: uvicorn.Config, runner: JobRunner,
-                 on_listening: Callable[[], None]) -> None:
+    def __init__(
+        self, config: uvicorn.Config, runner: JobRunner, on_listening: Callable[[], None]
+    ) -> None:
         super().__init__(config)
         self._runner = runner
         self._on_listening = on_listening
@@ -188,8 +211,9 @@ class _Server(uvicorn.Server):
             self._on_listening()
 
 
-def _run(app: FastAPI, listener: socket.socket, runner: JobRunner,
-         on_listening: Callable[[], None]) -> int | None:
+def _run(
+    app: FastAPI, listener: socket.socket, runner: JobRunner, on_listening: Callable[[], None]
+) -> int | None:
     """Serve on ``listener`` until SIGINT or SIGTERM; return the signal, if one stopped it.
 
     uvicorn raises the signal again once it has stopped, with the handlers it found; ours
@@ -205,8 +229,13 @@ def _run(app: FastAPI, listener: socket.socket, runner: JobRunner,
     previous = {sig: signal.signal(sig, note) for sig in (signal.SIGINT, signal.SIGTERM)}
     settings = uvicorn.Config(
         app,
-        http=H11Protocol, ws="none", loop="asyncio", lifespan="off",
-        log_config=None, access_log=True, server_header=False,
+        http=H11Protocol,
+        ws="none",
+        loop="asyncio",
+        lifespan="off",
+        log_config=None,
+        access_log=True,
+        server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
     try:

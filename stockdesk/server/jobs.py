@@ -57,8 +57,14 @@ class _Listener(JobListener):
         self._job.job_id = job.id
         self._runner._register(job.id, self._job)
         self._job.started.set()
-        log.info("job %s started: %s to %s, %s, adjustflag %s", job.id, job.start_date,
-                 job.end_date, job.universe, job.adjustflag)
+        log.info(
+            "job %s started: %s to %s, %s, adjustflag %s",
+            job.id,
+            job.start_date,
+            job.end_date,
+            job.universe,
+            job.adjustflag,
+        )
 
     def plan_ready(self, job: JobRecord) -> None:
         log.info("job %s: %d stocks, %s", job.id, job.total_stocks, job.strategy)
@@ -89,8 +95,9 @@ class JobRunner:
             InputError: the request cannot be run.
         """
         job = _Job()
-        thread = threading.Thread(target=self._run, args=(job, request), daemon=True,
-                                  name="collect-job")
+        thread = threading.Thread(
+            target=self._run, args=(job, request), daemon=True, name="collect-job"
+        )
         thread.start()
         if not job.started.wait(START_WAIT):
             job.cancel.set()  # should it start after all, it stops at once
@@ -146,12 +153,21 @@ class JobRunner:
         """The worker thread: the whole job, with the thread's ident in its task ID."""
         try:
             final = Collector(self._database, self._options).run(
-                request, listener=_Listener(self, job), cancel=job.cancel,
-                thread_id=threading.get_ident())
-            log.info("job %s %s: %d/%d stocks, %d failed, %d rows%s", final.id, final.status,
-                     final.processed_stocks, final.total_stocks, final.failed_count,
-                     final.collected_count,
-                     f": {final.error_message}" if final.error_message else "")
+                request,
+                listener=_Listener(self, job),
+                cancel=job.cancel,
+                thread_id=threading.get_ident(),
+            )
+            log.info(
+                "job %s %s: %d/%d stocks, %d failed, %d rows%s",
+                final.id,
+                final.status,
+                final.processed_stocks,
+                final.total_stocks,
+                final.failed_count,
+                final.collected_count,
+                f": {final.error_message}" if final.error_message else "",
+            )
         except Exception as error:
             if job.job_id is None:
                 job.error = error  # the start request reports it

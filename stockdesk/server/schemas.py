@@ -26,11 +26,14 @@ class StartRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")  # a misspelt option must not go unnoticed
 
     start_date: str = Field(description="first day, YYYY-MM-DD", examples=["2024-01-01"])
-    end_date: str = Field(description="last day, YYYY-MM-DD (a future day becomes today)",
-                          examples=["2024-12-31"])
+    end_date: str = Field(
+        description="last day, YYYY-MM-DD (a future day becomes today)", examples=["2024-12-31"]
+    )
     codes: list[str] | None = Field(
-        None, description="explicit codes (sh.600000, 600000, 600000.SH ...); "
-                          "instead of universe", examples=[["sh.600000", "000001"]])
+        None,
+        description="explicit codes (sh.600000, 600000, 600000.SH ...); instead of universe",
+        examples=[["sh.600000", "000001"]],
+    )
     universe: str | None = Field(None, description="all (default), hs300, sz50 or zz500")
     adjustflag: str | int = Field("3", description="1 backward, 2 forward, 3 unadjusted")
 
@@ -40,8 +43,9 @@ class StartResponse(BaseModel):
 
     task_id: str = Field(examples=["historical_collection_20240506_093000_140245"])
     status: Literal["running"] = "running"
-    notes: list[str] = Field(default_factory=list,
-                             description="how the request was adjusted, e.g. a future end date")
+    notes: list[str] = Field(
+        default_factory=list, description="how the request was adjusted, e.g. a future end date"
+    )
 
 
 class FailedDetail(BaseModel):
@@ -55,8 +59,13 @@ class FailedDetail(BaseModel):
 
     @classmethod
     def of(cls, item: ItemResult) -> FailedDetail:
-        return cls(code=item.code, name=item.name, error_code=item.error_code,
-                   error_message=item.error_message, attempts=item.attempts)
+        return cls(
+            code=item.code,
+            name=item.name,
+            error_code=item.error_code,
+            error_message=item.error_message,
+            attempts=item.attempts,
+        )
 
 
 class JobSummary(BaseModel):

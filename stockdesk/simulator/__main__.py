@@ -15,17 +15,21 @@ from stockdesk.simulator.server import SimulatorServer
 
 def main(argv: list[str] | None = None) -> int:
     """Serve until interrupted; prints the address first so callers can read it."""
-    parser = argparse.ArgumentParser(prog="python -m stockdesk.simulator",
-                                     description="A baostock-protocol simulator.")
+    parser = argparse.ArgumentParser(
+        prog="python -m stockdesk.simulator", description="A baostock-protocol simulator."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--stocks", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per reply")
     args = parser.parse_args(argv)
-    server = SimulatorServer(Market(seed=args.seed, stocks=args.stocks),
-                             faults=FaultPlan(latency=args.latency),
-                             host=args.host, port=args.port)
+    server = SimulatorServer(
+        Market(seed=args.seed, stocks=args.stocks),
+        faults=FaultPlan(latency=args.latency),
+        host=args.host,
+        port=args.port,
+    )
     print(server.start(), flush=True)
     try:
         threading.Event().wait()

@@ -17,8 +17,23 @@ import numpy as np
 from stockdesk.simulator.paths import CLOSE, HIGH, LOTS, LOW, OPEN, PRECLOSE
 
 K_FIELDS = (
-    "date", "code", "open", "high", "low", "close", "preclose", "volume", "amount",
-    "adjustflag", "turn", "tradestatus", "pctChg", "peTTM", "pbMRQ", "psTTM", "pcfNcfTTM",
+    "date",
+    "code",
+    "open",
+    "high",
+    "low",
+    "close",
+    "preclose",
+    "volume",
+    "amount",
+    "adjustflag",
+    "turn",
+    "tradestatus",
+    "pctChg",
+    "peTTM",
+    "pbMRQ",
+    "psTTM",
+    "pcfNcfTTM",
     "isST",
 )
 """The daily fields of ``query_history_k_data_plus``, in the order bars are produced."""
@@ -59,7 +74,7 @@ def format_rows(block: BarBlock, adjustflag: str) -> list[list[str]]:
     """Wire rows in :data:`K_FIELDS` order."""
     if len(block.data) == 0:
         return []
-    raw = block.data[:, :PRECLOSE + 1].astype(np.float64) / 100
+    raw = block.data[:, : PRECLOSE + 1].astype(np.float64) / 100
     prices = raw * block.factors[:, None]
     lots = block.data[:, LOTS].astype(np.int64)
     volume = lots * 100

@@ -25,12 +25,24 @@ from stockdesk.simulator.protocol import (
 
 log = logging.getLogger(__name__)
 
-_PAGED = frozenset({
-    "query_trade_dates", "query_all_stock", "query_stock_basic", "query_hs300_stocks",
-    "query_sz50_stocks", "query_zz500_stocks", "query_history_k_data_plus",
-})
-_DATED = {"query_daily_history_k_AStock": 2, "query_all_stock": 4, "query_hs300_stocks": 4,
-          "query_sz50_stocks": 4, "query_zz500_stocks": 4}
+_PAGED = frozenset(
+    {
+        "query_trade_dates",
+        "query_all_stock",
+        "query_stock_basic",
+        "query_hs300_stocks",
+        "query_sz50_stocks",
+        "query_zz500_stocks",
+        "query_history_k_data_plus",
+    }
+)
+_DATED = {
+    "query_daily_history_k_AStock": 2,
+    "query_all_stock": 4,
+    "query_hs300_stocks": 4,
+    "query_sz50_stocks": 4,
+    "query_zz500_stocks": 4,
+}
 _CODED = frozenset({"query_history_k_data_plus", "query_stock_basic"})
 _UNDECODABLE = b"\xff\xfe\xfd\xfc not zlib, not utf-8 \x80\x81"
 """Fails both ``zlib.decompress`` and UTF-8 decoding, whatever the reply type."""
@@ -53,7 +65,7 @@ def _malformed(fields: list[str]) -> list[str]:
     """Break the JSON payload, or drop the fields a parser needs when there is none."""
     for i, field in enumerate(fields):
         if field.startswith('{"record"'):
-            return [*fields[:i], field[:len(field) // 2], *fields[i + 1:]]
+            return [*fields[:i], field[: len(field) // 2], *fields[i + 1 :]]
     return fields[:1]
 
 
@@ -68,9 +80,16 @@ class ClientConnection:
     The server unblocks a connection by shutting its socket down, which makes ``recv`` return.
     """
 
-    def __init__(self, sock: socket.socket, *, handlers: Handlers, faults: FaultPlan,
-                 stopping: threading.Event, count: Callable[[str], None],
-                 replies: dict[bytes, bytes] | None = None) -> None:
+    def __init__(
+        self,
+        sock: socket.socket,
+        *,
+        handlers: Handlers,
+        faults: FaultPlan,
+        stopping: threading.Event,
+        count: Callable[[str], None],
+        replies: dict[bytes, bytes] | None = None,
+    ) -> None:
         """``replies``, when given, keeps each data request's encoded reply by its request
         line, shared by all connections (see ``SimulatorServer(keep_replies=...)``)."""
         self.sock = sock
@@ -110,8 +129,11 @@ class ClientConnection:
         if self._faults.latency > 0 and self._stopping.wait(self._faults.latency):
             return False
         msg_type = response_type(request.type)
-        kept = self._replies if (fault is None and self._logged_in
-                                 and self._handlers.serves(request.method)) else None
+        kept = (
+            self._replies
+            if (fault is None and self._logged_in and self._handlers.serves(request.method))
+            else None
+        )
         if kept is not None and line in kept:
             self.sock.sendall(kept[line])
             return True
@@ -147,8 +169,7 @@ class ClientConnection:
             log.exception("simulator failed to answer %s", method)
             return error_fields("10005001", None, method, user)
 
-    def _misbehave(self, fault: Fault, request: Request, msg_type: str,
-                   fields: list[str]) -> bool:
+    def _misbehave(self, fault: Fault, request: Request, msg_type: str, fields: list[str]) -> bool:
         kind = fault.kind
         if kind is FaultKind.HANG:
             while self.sock.recv(65536):  # until the client gives up or the server stops
@@ -164,8 +185,9 @@ class ClientConnection:
             self.sock.shutdown(socket.SHUT_WR)
             return False
         if kind is FaultKind.ERROR:
-            error = error_fields(fault.error_code, fault.error_msg, request.method,
-                                 request.field(1))
+            error = error_fields(
+                fault.error_code, fault.error_msg, request.method, request.field(1)
+            )
             self.sock.sendall(reply(msg_type, error))
         elif kind is FaultKind.MALFORMED:
             self.sock.sendall(reply(msg_type, _malformed(fields)))

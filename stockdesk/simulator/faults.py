@@ -64,9 +64,15 @@ class _Rule:
     remaining: int | None
 
     def matches(self, probe: Probe) -> bool:
-        return all(want is None or want == got for want, got in (
-            (self.method, probe.method), (self.code, probe.code),
-            (self.page, probe.page), (self.date, probe.date)))
+        return all(
+            want is None or want == got
+            for want, got in (
+                (self.method, probe.method),
+                (self.code, probe.code),
+                (self.page, probe.page),
+                (self.date, probe.date),
+            )
+        )
 
 
 class FaultPlan:
@@ -88,9 +94,18 @@ class FaultPlan:
         self._kinds: tuple[FaultKind, ...] = ()
         self._random = random.Random(0)
 
-    def add(self, kind: FaultKind, *, method: str | None = None, code: str | None = None,
-            page: int | None = None, date: str | None = None, times: int | None = 1,
-            error_code: str = "10004011", error_msg: str | None = None) -> None:
+    def add(
+        self,
+        kind: FaultKind,
+        *,
+        method: str | None = None,
+        code: str | None = None,
+        page: int | None = None,
+        date: str | None = None,
+        times: int | None = 1,
+        error_code: str = "10004011",
+        error_msg: str | None = None,
+    ) -> None:
         """Fault the next ``times`` requests (None: all) that match every given criterion.
 
         ``method`` is baostock's method name, ``code`` a security code, ``page`` the
@@ -99,13 +114,13 @@ class FaultPlan:
         """
         if times is not None and times <= 0:
             return
-        rule = _Rule(Fault(FaultKind(kind), error_code, error_msg), method, code, page, date,
-                     times)
+        rule = _Rule(Fault(FaultKind(kind), error_code, error_msg), method, code, page, date, times)
         with self._lock:
             self._rules.append(rule)
 
-    def randomize(self, rate: float, *, seed: int,
-                  kinds: Iterable[FaultKind] = tuple(FaultKind)) -> None:
+    def randomize(
+        self, rate: float, *, seed: int, kinds: Iterable[FaultKind] = tuple(FaultKind)
+    ) -> None:
         """Fault each data request (not login/logout) with probability ``rate``, drawing
         the kind uniformly from ``kinds``; for soak tests. ``rate=0`` turns it off."""
         with self._lock:

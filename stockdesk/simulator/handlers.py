@@ -19,7 +19,9 @@ from stockdesk.simulator.protocol import ProtocolError, Request
 SUCCESS = ["0", "success"]
 _CODE = re.compile(r"^(sh|sz|bj)\.\d{6}$")
 _MEMBER_INDEX = {
-    "query_hs300_stocks": "hs300", "query_sz50_stocks": "sz50", "query_zz500_stocks": "zz500",
+    "query_hs300_stocks": "hs300",
+    "query_sz50_stocks": "sz50",
+    "query_zz500_stocks": "zz500",
 }
 
 
@@ -48,7 +50,7 @@ def _page(request: Request, rows: Sequence[Sequence[str]]) -> tuple[list[str], s
         raise ProtocolError("10004006", "bad page number or size") from error
     if page < 1 or per_page < 1:
         raise ProtocolError("10004006", "bad page number or size")
-    chunk = rows[(page - 1) * per_page:page * per_page]
+    chunk = rows[(page - 1) * per_page : page * per_page]
     return [str(page), str(per_page)], _records(chunk)
 
 
@@ -85,24 +87,37 @@ class Handlers:
         days = (start + dt.timedelta(days=k) for k in range(count))
         rows = [[d.isoformat(), "1" if self.market.is_trading_day(d) else "0"] for d in days]
         paging, records = _page(request, rows)
-        return [*paging, records, request.field(4), request.field(5),
-                "calendar_date,is_trading_day"]
+        return [
+            *paging,
+            records,
+            request.field(4),
+            request.field(5),
+            "calendar_date,is_trading_day",
+        ]
 
     def _all_stock(self, request: Request) -> list[str]:
         day = _date(request.field(4))
         rows = []
         if self.market.is_trading_day(day):  # baostock answers nothing for closed days
             suspended = self.market.suspended(day)
-            rows = [[s.code, "0" if s.code in suspended else "1", s.name]
-                    for s in self.market.listed(day)]
+            rows = [
+                [s.code, "0" if s.code in suspended else "1", s.name]
+                for s in self.market.listed(day)
+            ]
         paging, records = _page(request, rows)
         return [*paging, records, request.field(4), "code,tradeStatus,code_name"]
 
     def _stock_basic(self, request: Request) -> list[str]:
         code, name = request.field(4), request.field(5)
         rows = [
-            [s.code, s.name, s.ipo_date.isoformat() if s.ipo_date else "",
-             s.out_date.isoformat() if s.out_date else "", s.type, s.status]
+            [
+                s.code,
+                s.name,
+                s.ipo_date.isoformat() if s.ipo_date else "",
+                s.out_date.isoformat() if s.out_date else "",
+                s.type,
+                s.status,
+            ]
             for s in self.market.securities
             if (not code or s.code == code) and (not name or name in s.name)
         ]
@@ -136,11 +151,9 @@ class Handlers:
         if start > end:
             raise ProtocolError("10004009", "start after end")
         picks = [K_FIELDS.index(name) for name in fields]
-        rows = [[row[k] for k in picks]
-                for row in self.market.bars(code, start, end, adjustflag)]
+        rows = [[row[k] for k in picks] for row in self.market.bars(code, start, end, adjustflag)]
         paging, records = _page(request, rows)
-        return [*paging, records, code, fields_text, start_text, end_text, frequency,
-                adjustflag]
+        return [*paging, records, code, fields_text, start_text, end_text, frequency, adjustflag]
 
     def _daily_k(self, request: Request) -> list[str]:
         rows = self.market.day_bars(_date(request.field(2)))

@@ -32,8 +32,7 @@ _YEAR_CACHE = 12_000
 """Year paths kept (~6 KB each): a 5,000-stock market over two years."""
 _MATRIX_CACHE = 2
 """Whole-market years kept for per-date replies (~30 MB each with 5,000 stocks)."""
-_STATIC_FIELDS = ("index", "is_st", "float_shares", "eps", "bvps", "sps", "cfps",
-                  "amount_scale")
+_STATIC_FIELDS = ("index", "is_st", "float_shares", "eps", "bvps", "sps", "cfps", "amount_scale")
 
 
 class Market:
@@ -45,9 +44,15 @@ class Market:
     serves several connections from one market.
     """
 
-    def __init__(self, *, seed: int = 7, stocks: int = 300, indices: int = 4,
-                 first_day: dt.date = calendar.FIRST_TRADING_DAY,
-                 last_day: dt.date = dt.date(2026, 12, 31)) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int = 7,
+        stocks: int = 300,
+        indices: int = 4,
+        first_day: dt.date = calendar.FIRST_TRADING_DAY,
+        last_day: dt.date = dt.date(2026, 12, 31),
+    ) -> None:
         if first_day > last_day:
             raise ValueError("first_day must not be after last_day")
         self.seed = seed
@@ -55,11 +60,14 @@ class Market:
         self.last_day = last_day
         rng = np.random.default_rng(seed)
         self.securities: tuple[Security, ...] = build_securities(
-            rng, stocks, indices, first_day, last_day)
+            rng, stocks, indices, first_day, last_day
+        )
         self._by_code = {security.code: security for security in self.securities}
         self._stocks = [security for security in self.securities if security.type == "1"]
-        self._rank = {security.code: float(score) for security, score
-                      in zip(self._stocks, rng.random(len(self._stocks)), strict=True)}
+        self._rank = {
+            security.code: float(score)
+            for security, score in zip(self._stocks, rng.random(len(self._stocks)), strict=True)
+        }
         self._timeline = Timeline(first_day, last_day)
         self._lock = threading.Lock()
         self._profiles: dict[str, Profile] = {}
@@ -100,8 +108,9 @@ class Market:
                 codes.add(security.code)
         return codes
 
-    def bars(self, code: str, start: dt.date, end: dt.date,
-             adjustflag: str = "3") -> list[list[str]]:
+    def bars(
+        self, code: str, start: dt.date, end: dt.date, adjustflag: str = "3"
+    ) -> list[list[str]]:
         """Wire rows (:data:`K_FIELDS` order) of ``code`` for its listed trading days in
         ``[start, end]``; empty for an unknown code."""
         if adjustflag not in ("1", "2", "3"):
@@ -119,16 +128,22 @@ class Market:
             path = self._year(security, year)
             if path is not None:
                 begin = max(lo - path.start, 0)
-                parts.append(path.data[begin:max(hi - path.start, 0)])
+                parts.append(path.data[begin : max(hi - path.start, 0)])
         data = np.concatenate(parts)
         rows = len(data)
         block = BarBlock(
-            dates=self._timeline.iso(lo, hi), codes=[code] * rows, data=data,
+            dates=self._timeline.iso(lo, hi),
+            codes=[code] * rows,
+            data=data,
             factors=profile.factors(np.arange(lo, hi), adjustflag),
-            index=np.full(rows, profile.index), is_st=np.full(rows, profile.is_st),
-            float_shares=np.full(rows, profile.float_shares), eps=np.full(rows, profile.eps),
-            bvps=np.full(rows, profile.bvps), sps=np.full(rows, profile.sps),
-            cfps=np.full(rows, profile.cfps), amount_scale=np.full(rows, profile.amount_scale),
+            index=np.full(rows, profile.index),
+            is_st=np.full(rows, profile.is_st),
+            float_shares=np.full(rows, profile.float_shares),
+            eps=np.full(rows, profile.eps),
+            bvps=np.full(rows, profile.bvps),
+            sps=np.full(rows, profile.sps),
+            cfps=np.full(rows, profile.cfps),
+            amount_scale=np.full(rows, profile.amount_scale),
         )
         return format_rows(block, adjustflag)
 
@@ -161,14 +176,17 @@ class Market:
         size = _INDEX_SIZES.get(index)
         if size is None:
             raise ValueError(f"unknown index {index!r}; expected one of {sorted(_INDEX_SIZES)}")
-        ranked = sorted((s for s in self._stocks if s.listed_between(day, day)),
-                        key=lambda s: self._rank[s.code], reverse=True)
+        ranked = sorted(
+            (s for s in self._stocks if s.listed_between(day, day)),
+            key=lambda s: self._rank[s.code],
+            reverse=True,
+        )
         if index == "sz50":
             ranked = [s for s in ranked if s.code.startswith("sh.")]
         start = 0
         if index == "zz500":
             start = max(0, min(_INDEX_SIZES["hs300"], len(ranked) - size))
-        return sorted(ranked[start:start + size], key=lambda s: s.code)
+        return sorted(ranked[start : start + size], key=lambda s: s.code)
 
     def _profile(self, security: Security) -> Profile:
         profile = self._profiles.get(security.code)
@@ -184,8 +202,7 @@ class Market:
             if key in self._years:
                 self._years.move_to_end(key)
                 return self._years[key]
-        path = build_year(self.seed, security.code, self._profile(security),
-                          self._timeline, year)
+        path = build_year(self.seed, security.code, self._profile(security), self._timeline, year)
         with self._lock:
             self._years[key] = path
             while len(self._years) > _YEAR_CACHE:
@@ -196,8 +213,10 @@ class Market:
         """Per-stock constants as arrays (in ``_stocks`` order), for per-date replies."""
         if self._columns is None:
             profiles = [self._profile(s) for s in self._stocks]
-            self._columns = {name: np.array([getattr(p, name) for p in profiles])
-                             for name in (*_STATIC_FIELDS, "first", "last")}
+            self._columns = {
+                name: np.array([getattr(p, name) for p in profiles])
+                for name in (*_STATIC_FIELDS, "first", "last")
+            }
         return self._columns
 
     def _year_matrix(self, year: int) -> tuple[int, np.ndarray]:
@@ -216,7 +235,7 @@ class Market:
             path = self._year(security, year)
             if path is not None:
                 offset = path.start - lo
-                matrix[i, offset:offset + len(path.data)] = path.data
+                matrix[i, offset : offset + len(path.data)] = path.data
         with self._lock:
             self._matrices[year] = (lo, matrix)
             while len(self._matrices) > _MATRIX_CACHE:

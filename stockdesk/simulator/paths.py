@@ -88,8 +88,10 @@ def _rng(seed: int, code: str, tag: int) -> np.random.Generator:
 def build_profile(seed: int, security: Security, timeline: Timeline) -> Profile:
     """Draw the static profile of ``security``."""
     rng = _rng(seed, security.code, _STATIC_TAG)
-    first, hi = timeline.span(max(security.ipo_date or timeline.first_day, timeline.first_day),
-                              min(security.out_date or timeline.last_day, timeline.last_day))
+    first, hi = timeline.span(
+        max(security.ipo_date or timeline.first_day, timeline.first_day),
+        min(security.out_date or timeline.last_day, timeline.last_day),
+    )
     last = hi - 1
     listed = first <= last
     first_year = timeline.day(first).year if listed else timeline.first_day.year
@@ -101,8 +103,11 @@ def build_profile(seed: int, security: Security, timeline: Timeline) -> Profile:
         start_price = float(np.clip(np.exp(rng.normal(2.4, 0.7)), 2.0, 900.0))
         yearly_sd, sigma = 0.3, rng.uniform(0.012, 0.03)
         suspend_rate = 0.0 if rng.random() < 0.7 else rng.uniform(0.01, 0.05)
-    anchors = np.rint(start_price * 100 * np.exp(_log_moves(
-        rng.normal(0.0, yearly_sd, last_year - first_year + 1))))
+    anchors = np.rint(
+        start_price
+        * 100
+        * np.exp(_log_moves(rng.normal(0.0, yearly_sd, last_year - first_year + 1)))
+    )
     anchors = np.clip(anchors, 150, 10_000_000).astype(np.int64)
     float_shares = float(np.exp(rng.normal(26.5, 0.3) if index else rng.normal(20.0, 1.1)))
     base_lots = float_shares * rng.uniform(0.004, 0.03) / 100
@@ -110,12 +115,23 @@ def build_profile(seed: int, security: Security, timeline: Timeline) -> Profile:
     eps = price / rng.uniform(8, 60) * (-0.3 if rng.random() < _LOSS_RATE else 1.0)
     ex_days, backward = _dividends(rng, timeline, first, last, first_year, last_year, index)
     return Profile(
-        index=index, is_st="ST" in security.name, first=first, last=last,
-        first_year=first_year, anchors=anchors, sigma=sigma, suspend_rate=suspend_rate,
-        float_shares=float_shares, base_lots=base_lots, eps=eps,
-        bvps=price / rng.uniform(0.8, 8), sps=price / rng.uniform(0.5, 15),
-        cfps=price / rng.uniform(-40, 40), amount_scale=12 / price if index else 1.0,
-        ex_days=ex_days, backward=backward,
+        index=index,
+        is_st="ST" in security.name,
+        first=first,
+        last=last,
+        first_year=first_year,
+        anchors=anchors,
+        sigma=sigma,
+        suspend_rate=suspend_rate,
+        float_shares=float_shares,
+        base_lots=base_lots,
+        eps=eps,
+        bvps=price / rng.uniform(0.8, 8),
+        sps=price / rng.uniform(0.5, 15),
+        cfps=price / rng.uniform(-40, 40),
+        amount_scale=12 / price if index else 1.0,
+        ex_days=ex_days,
+        backward=backward,
     )
 
 
@@ -129,8 +145,15 @@ def _log_moves(shocks: np.ndarray) -> np.ndarray:
     return np.array(moves)
 
 
-def _dividends(rng: np.random.Generator, timeline: Timeline, first: int, last: int,
-               first_year: int, last_year: int, index: bool) -> tuple[np.ndarray, np.ndarray]:
+def _dividends(
+    rng: np.random.Generator,
+    timeline: Timeline,
+    first: int,
+    last: int,
+    first_year: int,
+    last_year: int,
+    index: bool,
+) -> tuple[np.ndarray, np.ndarray]:
     """Roughly one ex-dividend day a year in June/July, each raising the backward factor."""
     bounds = timeline.year_bounds(first_year, last_year)
     years = last_year - first_year + 1
@@ -141,8 +164,9 @@ def _dividends(rng: np.random.Generator, timeline: Timeline, first: int, last: i
     return days.astype(np.int64), np.concatenate(([1.0], np.cumprod(ratios)))
 
 
-def build_year(seed: int, code: str, profile: Profile, timeline: Timeline,
-               year: int) -> YearPath | None:
+def build_year(
+    seed: int, code: str, profile: Profile, timeline: Timeline, year: int
+) -> YearPath | None:
     """The bars of ``year`` (None when the security was not listed in it)."""
     lo, hi = timeline.year_span(year)
     lo, hi = max(lo, profile.first), min(hi, profile.last + 1)
@@ -170,8 +194,9 @@ def build_year(seed: int, code: str, profile: Profile, timeline: Timeline,
     preclose = np.concatenate(([begin], close[:-1]))
     open_ = np.where(suspended, preclose, np.maximum(np.rint(preclose * (1 + gaps)), 1))
     high = np.maximum(np.rint(np.maximum(open_, close) * (1 + ups)), np.maximum(open_, close))
-    low = np.minimum(np.maximum(np.rint(np.minimum(open_, close) * (1 - downs)), 1),
-                     np.minimum(open_, close))
+    low = np.minimum(
+        np.maximum(np.rint(np.minimum(open_, close) * (1 - downs)), 1), np.minimum(open_, close)
+    )
     high = np.where(suspended, preclose, high)
     low = np.where(suspended, preclose, low)
     moves = np.abs(close / preclose - 1)

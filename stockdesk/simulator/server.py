@@ -38,8 +38,15 @@ class SimulatorServer:
     Replies are never evicted: for benchmarks, not for the app's demo.
     """
 
-    def __init__(self, market: Market | None = None, *, faults: FaultPlan | None = None,
-                 host: str = "127.0.0.1", port: int = 0, keep_replies: bool = False) -> None:
+    def __init__(
+        self,
+        market: Market | None = None,
+        *,
+        faults: FaultPlan | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        keep_replies: bool = False,
+    ) -> None:
         self.market = market if market is not None else Market()
         self.faults = faults if faults is not None else FaultPlan()
         self.host = host
@@ -82,8 +89,12 @@ class SimulatorServer:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self.stop()
 
     def _count(self, method: str) -> None:
@@ -98,8 +109,9 @@ class SimulatorServer:
         listener.settimeout(_ACCEPT_POLL)
         self.port = listener.getsockname()[1]
         self._listener = listener
-        self._acceptor = threading.Thread(target=self._accept, args=(listener,),
-                                          name=f"simulator-accept-{self.port}", daemon=True)
+        self._acceptor = threading.Thread(
+            target=self._accept, args=(listener,), name=f"simulator-accept-{self.port}", daemon=True
+        )
         self._acceptor.start()
 
     def _accept(self, listener: socket.socket) -> None:
@@ -112,11 +124,17 @@ class SimulatorServer:
                 return
             sock.settimeout(None)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            connection = ClientConnection(sock, handlers=self._handlers, faults=self.faults,
-                                          stopping=self._stopping, count=self._count,
-                                          replies=self._replies)
-            thread = threading.Thread(target=self._run, args=(connection,),
-                                      name="simulator-connection", daemon=True)
+            connection = ClientConnection(
+                sock,
+                handlers=self._handlers,
+                faults=self.faults,
+                stopping=self._stopping,
+                count=self._count,
+                replies=self._replies,
+            )
+            thread = threading.Thread(
+                target=self._run, args=(connection,), name="simulator-connection", daemon=True
+            )
             with self._lock:
                 self._connections[sock] = thread
             thread.start()

@@ -25,8 +25,11 @@ class Timeline:
         self.first_day = first_day
         self.last_day = last_day
         ordinals = np.arange(first_day.toordinal(), last_day.toordinal() + 1, dtype=np.int64)
-        closed = [day.toordinal() for year in range(first_day.year, last_day.year + 1)
-                  for day in holidays(year)]
+        closed = [
+            day.toordinal()
+            for year in range(first_day.year, last_day.year + 1)
+            for day in holidays(year)
+        ]
         open_ = ((ordinals - _MONDAY) % 7 < 5) & ~np.isin(ordinals, closed)
         self._ordinals = ordinals[open_]
         years = np.arange(first_day.year, last_day.year + 2)
@@ -70,4 +73,4 @@ class Timeline:
         """``bounds[k]``, ``bounds[k + 1]``: :meth:`year_span` of ``first_year + k``, for the
         years ``first_year .. last_year`` of the span."""
         k = first_year - self.first_day.year
-        return self._year_starts[k:k + last_year - first_year + 2]
+        return self._year_starts[k : k + last_year - first_year + 2]

@@ -59,9 +59,30 @@ MAX_INDICES = len(_INDICES)
 _FIRST = "华中东南西北金国长新海天宏恒万鑫亿信瑞嘉通安兴盛永泰康明光大"
 _SECOND = "达源丰科联隆发鼎远创润和立晶力凯宇辰德利荣昌鸿威"
 _TRADES = (
-    "科技", "股份", "电子", "药业", "能源", "银行", "证券", "地产", "汽车", "材料", "化工",
-    "电气", "传媒", "食品", "环保", "智能", "重工", "物流", "医疗", "软件", "机械", "建设",
-    "矿业", "通信",
+    "科技",
+    "股份",
+    "电子",
+    "药业",
+    "能源",
+    "银行",
+    "证券",
+    "地产",
+    "汽车",
+    "材料",
+    "化工",
+    "电气",
+    "传媒",
+    "食品",
+    "环保",
+    "智能",
+    "重工",
+    "物流",
+    "医疗",
+    "软件",
+    "机械",
+    "建设",
+    "矿业",
+    "通信",
 )
 _DELIST_RATE = 0.03
 _DELISTINGS_FROM = dt.date(2001, 1, 1)
@@ -69,8 +90,9 @@ _DELISTINGS_FROM = dt.date(2001, 1, 1)
 _ST_RATE = 0.02
 
 
-def build_securities(rng: np.random.Generator, stocks: int, indices: int,
-                     first_day: dt.date, last_day: dt.date) -> tuple[Security, ...]:
+def build_securities(
+    rng: np.random.Generator, stocks: int, indices: int, first_day: dt.date, last_day: dt.date
+) -> tuple[Security, ...]:
     """Indices and stocks of one market, sorted by code as baostock lists them; none is
     listed before the first trading day on or after ``first_day``."""
     if not 0 <= stocks <= MAX_STOCKS:
@@ -78,8 +100,9 @@ def build_securities(rng: np.random.Generator, stocks: int, indices: int,
     if not 0 <= indices <= MAX_INDICES:
         raise ValueError(f"indices must be between 0 and {MAX_INDICES}, got {indices}")
     opened = next_trading_day(first_day)
-    result = [Security(code, name, "2", "1", max(ipo, opened))
-              for code, name, ipo in _INDICES[:indices]]
+    result = [
+        Security(code, name, "2", "1", max(ipo, opened)) for code, name, ipo in _INDICES[:indices]
+    ]
     names = iter(_unique_names(rng, stocks))
     for board, count in zip(_BOARDS, _board_counts(stocks), strict=True):
         for code, ipo in _board_listings(rng, board, count, last_day):
@@ -93,8 +116,9 @@ def _board_counts(stocks: int) -> list[int]:
     return counts
 
 
-def _board_listings(rng: np.random.Generator, board: _Board, count: int,
-                    last_day: dt.date) -> list[tuple[str, dt.date]]:
+def _board_listings(
+    rng: np.random.Generator, board: _Board, count: int, last_day: dt.date
+) -> list[tuple[str, dt.date]]:
     if count == 0:
         return []
     offsets = np.sort(rng.choice(np.arange(1, board.capacity), size=count - 1, replace=False))
@@ -108,8 +132,9 @@ def _board_listings(rng: np.random.Generator, board: _Board, count: int,
     ]
 
 
-def _stock(rng: np.random.Generator, code: str, name: str, ipo: dt.date,
-           last_day: dt.date) -> Security:
+def _stock(
+    rng: np.random.Generator, code: str, name: str, ipo: dt.date, last_day: dt.date
+) -> Security:
     listed_from = max(ipo.toordinal() + 60, _DELISTINGS_FROM.toordinal())
     delists = rng.random() < _DELIST_RATE and listed_from < last_day.toordinal()
     if delists:

@@ -29,6 +29,7 @@ class _AbsentPandas(types.ModuleType):
 def _import_baostock() -> Any:  # baostock ships no type information
     if "pandas" in sys.modules:
         import baostock
+
         return baostock
     sys.modules["pandas"] = _AbsentPandas("pandas")
     try:

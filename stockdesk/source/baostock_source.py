@@ -32,15 +32,34 @@ log = logging.getLogger(__name__)
 PUBLIC_SERVER = f"{constants.BAOSTOCK_SERVER_IP}:{constants.BAOSTOCK_SERVER_PORT}"
 PAGE_SIZE = constants.BAOSTOCK_PER_PAGE_COUNT
 
-NETWORK_ERROR_CODES = frozenset({
-    "10002001", "10002002", "10002003", "10002004", "10002005", "10002006", "10002007",
-    "10002008", "10004001", "10004002", "10004003", "10004019", "10005001",
-})
+NETWORK_ERROR_CODES = frozenset(
+    {
+        "10002001",
+        "10002002",
+        "10002003",
+        "10002004",
+        "10002005",
+        "10002006",
+        "10002007",
+        "10002008",
+        "10004001",
+        "10004002",
+        "10004003",
+        "10004019",
+        "10005001",
+    }
+)
 """Codes after which the connection is suspect and a retry may succeed."""
 
-LOST_CONNECTION_CODES = frozenset({
-    "10002001", "10002004", "10002005", "10002007", "10002008",
-})
+LOST_CONNECTION_CODES = frozenset(
+    {
+        "10002001",
+        "10002004",
+        "10002005",
+        "10002007",
+        "10002008",
+    }
+)
 """Codes of a request cut off by the network (reset, closed, no answer), not refused."""
 
 _MESSAGES = {
@@ -62,8 +81,12 @@ _MESSAGES = {
 }
 
 _FAILURE_CODES = {
-    "timeout": "10002008", "closed": "10002004", "reset": "10002001", "connect": "10002002",
-    "send": "10002005", "cancelled": "cancelled",
+    "timeout": "10002008",
+    "closed": "10002004",
+    "reset": "10002001",
+    "connect": "10002002",
+    "send": "10002005",
+    "cancelled": "cancelled",
 }
 
 INDEX_QUERIES = {
@@ -141,8 +164,11 @@ class BaostockSource:
         try:
             result = bs.login()
         except Exception as error:  # the client raises on odd replies; the session is dead
-            raise LoginError(f"登录服务器 {self.server} 失败：{error}", code="10001003",
-                             reason=f"登录失败：{error}") from None
+            raise LoginError(
+                f"登录服务器 {self.server} 失败：{error}",
+                code="10001003",
+                reason=f"登录失败：{error}",
+            ) from None
         if result.error_code != "0":
             failure = GUARD.last_failure
             if failure is not None and failure.kind == "cancelled":
@@ -152,12 +178,15 @@ class BaostockSource:
                 raise LoginError(
                     f"无法连接 baostock 服务器 {self.server}：{reason}。"
                     "请检查网络，或使用演示模式 --demo",
-                    code=result.error_code, reason=reason,
+                    code=result.error_code,
+                    reason=reason,
                 )
             reason = describe_error(result.error_code, result.error_msg)
             raise LoginError(
                 f"服务器 {self.server} 拒绝登录：{reason}",
-                code=result.error_code, retryable=False, reason=f"拒绝登录：{reason}",
+                code=result.error_code,
+                retryable=False,
+                reason=f"拒绝登录：{reason}",
             )
         self._logged_in = True
 
@@ -213,8 +242,12 @@ class BaostockSource:
     ) -> list[Bar]:
         """One stock's daily bars in ``[start, end]``, every page of them or an error."""
         fields, rows = self._fields_and_rows(
-            bs.query_history_k_data_plus, code, K_FIELDS_PARAM,
-            start_date=start.isoformat(), end_date=end.isoformat(), frequency="d",
+            bs.query_history_k_data_plus,
+            code,
+            K_FIELDS_PARAM,
+            start_date=start.isoformat(),
+            end_date=end.isoformat(),
+            frequency="d",
             adjustflag=adjustflag,
         )
         return self._parse(fields, rows, adjustflag)
@@ -270,8 +303,14 @@ class BaostockSource:
         except LoginError as failure:
             if self._outage is None or failure.code == "cancelled":
                 raise
-            wait_for_server(self.login, failure, server=self.server, policy=self._outage,
-                            cancel=self._cancel, say=self._say)
+            wait_for_server(
+                self.login,
+                failure,
+                server=self.server,
+                policy=self._outage,
+                cancel=self._cancel,
+                say=self._say,
+            )
             return True
         return False
 

@@ -13,19 +13,47 @@ from collections.abc import Callable, Iterable, Sequence
 from stockdesk.domain.values import BAR_COLUMNS, Bar
 
 K_FIELDS = (
-    "date", "code", "open", "high", "low", "close", "preclose", "volume", "amount",
-    "adjustflag", "turn", "tradestatus", "pctChg", "peTTM", "pbMRQ", "psTTM", "pcfNcfTTM",
+    "date",
+    "code",
+    "open",
+    "high",
+    "low",
+    "close",
+    "preclose",
+    "volume",
+    "amount",
+    "adjustflag",
+    "turn",
+    "tradestatus",
+    "pctChg",
+    "peTTM",
+    "pbMRQ",
+    "psTTM",
+    "pcfNcfTTM",
     "isST",
 )
 """The fields StockDesk asks ``query_history_k_data_plus`` for."""
 K_FIELDS_PARAM = ",".join(K_FIELDS)
 
 _COLUMN_OF_FIELD = {
-    "date": "date", "code": "code", "open": "open", "high": "high", "low": "low",
-    "close": "close", "preclose": "preclose", "volume": "volume", "amount": "amount",
-    "adjustflag": "adjustflag", "turn": "turn", "tradestatus": "tradestatus",
-    "pctChg": "pct_chg", "peTTM": "pe_ttm", "pbMRQ": "pb_mrq", "psTTM": "ps_ttm",
-    "pcfNcfTTM": "pcf_ncf_ttm", "isST": "is_st",
+    "date": "date",
+    "code": "code",
+    "open": "open",
+    "high": "high",
+    "low": "low",
+    "close": "close",
+    "preclose": "preclose",
+    "volume": "volume",
+    "amount": "amount",
+    "adjustflag": "adjustflag",
+    "turn": "turn",
+    "tradestatus": "tradestatus",
+    "pctChg": "pct_chg",
+    "peTTM": "pe_ttm",
+    "pbMRQ": "pb_mrq",
+    "psTTM": "ps_ttm",
+    "pcfNcfTTM": "pcf_ncf_ttm",
+    "isST": "is_st",
 }
 
 
@@ -47,8 +75,12 @@ def _integer(value: str) -> int | None:
 
 
 _PARSER_OF_COLUMN: dict[str, Callable[[str], object]] = {
-    "code": _text, "date": _text, "adjustflag": _text, "volume": _integer,
-    "tradestatus": _integer, "is_st": _integer,
+    "code": _text,
+    "date": _text,
+    "adjustflag": _text,
+    "volume": _integer,
+    "tradestatus": _integer,
+    "is_st": _integer,
 }
 
 
@@ -86,8 +118,7 @@ class BarParser:
             raise MalformedRowError(f"回复缺少字段：{', '.join(missing) or 'adjustflag'}")
         self._width = len(fields)
         self._steps = [
-            (position.get(column), _PARSER_OF_COLUMN.get(column, _real))
-            for column in BAR_COLUMNS
+            (position.get(column), _PARSER_OF_COLUMN.get(column, _real)) for column in BAR_COLUMNS
         ]
         self._default_adjustflag = adjustflag
         self._rows_to_bars = self._compile()
@@ -98,10 +129,10 @@ class BarParser:
             for index, parse in self._steps
         ]
         names = ", ".join(f"f{i}" for i in range(self._width))
-        source = (f"def rows_to_bars(rows):\n"
-                  f"    return [({', '.join(parts)}) for {names}, in rows]\n")
-        namespace: dict[str, object] = {"_integer": _integer,
-                                        "_default": self._default_adjustflag}
+        source = (
+            f"def rows_to_bars(rows):\n    return [({', '.join(parts)}) for {names}, in rows]\n"
+        )
+        namespace: dict[str, object] = {"_integer": _integer, "_default": self._default_adjustflag}
         exec(compile(source, "<BarParser>", "exec"), namespace)  # built from the templates above
         return namespace["rows_to_bars"]  # type: ignore[return-value]
 
@@ -118,5 +149,6 @@ class BarParser:
             width = next((len(row) for row in rows if len(row) != self._width), None)
             if width is not None:
                 raise MalformedRowError(
-                    f"回复的一行有 {width} 个字段，应为 {self._width} 个") from None
+                    f"回复的一行有 {width} 个字段，应为 {self._width} 个"
+                ) from None
             raise MalformedRowError(f"无法解析的数值：{error}") from None

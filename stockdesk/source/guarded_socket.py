@@ -36,10 +36,14 @@ log = logging.getLogger(__name__)
 _POLL = 0.2
 """Longest single wait inside ``connect`` or ``recv``, so that a cancel is seen within this
 time."""
-_CONNECTING = frozenset({
-    errno.EINPROGRESS, errno.EALREADY, errno.EWOULDBLOCK,
-    getattr(errno, "WSAEWOULDBLOCK", errno.EWOULDBLOCK),
-})
+_CONNECTING = frozenset(
+    {
+        errno.EINPROGRESS,
+        errno.EALREADY,
+        errno.EWOULDBLOCK,
+        getattr(errno, "WSAEWOULDBLOCK", errno.EWOULDBLOCK),
+    }
+)
 """``connect_ex`` results that mean "still connecting" (Windows says WSAEWOULDBLOCK)."""
 
 
@@ -159,9 +163,9 @@ def install() -> None:
 
     if isinstance(socketutil.socket, types.SimpleNamespace):
         return
-    shim = types.SimpleNamespace(**{
-        name: getattr(socket, name) for name in dir(socket) if not name.startswith("__")
-    })
+    shim = types.SimpleNamespace(
+        **{name: getattr(socket, name) for name in dir(socket) if not name.startswith("__")}
+    )
     shim.socket = GuardedSocket
     socketutil.socket = shim
     _silence_prints()
@@ -173,7 +177,11 @@ def _silence_prints() -> None:
 
     # By name: ``baostock.login`` is shadowed by the function the package re-exports.
     for name in (
-        "baostock.data.resultset", "baostock.login.loginout", "baostock.metadata.stock_metadata",
-        "baostock.security.history", "baostock.security.sectorinfo", "baostock.util.socketutil",
+        "baostock.data.resultset",
+        "baostock.login.loginout",
+        "baostock.metadata.stock_metadata",
+        "baostock.security.history",
+        "baostock.security.sectorinfo",
+        "baostock.util.socketutil",
     ):
         setattr(importlib.import_module(name), "print", log_print)  # noqa: B010

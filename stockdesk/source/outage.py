@@ -61,11 +61,14 @@ def wait_for_server(
         if left <= 0:
             raise ServerGoneError(
                 f"服务器 {server} 中断超过 {duration(policy.timeout)} 仍未恢复"
-                f"（{failure.reason}），任务已停止；已保存的数据不受影响")
+                f"（{failure.reason}），任务已停止；已保存的数据不受影响"
+            )
         wait = min(wait, left)
         so_far = f"已等待 {duration(waited)}，" if waited >= 0.1 else ""
-        say(f"服务器 {server} 暂时无法连接（{failure.reason}），等待其恢复：{so_far}"
-            f"{duration(wait)}后重试（最多等待 {duration(policy.timeout)}）")
+        say(
+            f"服务器 {server} 暂时无法连接（{failure.reason}），等待其恢复：{so_far}"
+            f"{duration(wait)}后重试（最多等待 {duration(policy.timeout)}）"
+        )
         if idle.wait(wait):
             raise LoginError("已取消", code="cancelled", retryable=False)
         try:

@@ -52,6 +52,4 @@ def indexes_as_tsv(indexes: Iterable[QModelIndex]) -> str:
         return ""
     rows = sorted({row for row, _column in cells})
     columns = sorted({column for _row, column in cells})
-    return "\n".join(
-        "\t".join(cells.get((row, column), "") for column in columns) for row in rows
-    )
+    return "\n".join("\t".join(cells.get((row, column), "") for column in columns) for row in rows)

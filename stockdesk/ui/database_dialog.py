@@ -50,8 +50,9 @@ class DatabaseChoice:
         if self.kind == SQLITE:
             return self.path
         login = f"{quote(self.user, safe='')}@" if self.user else ""
-        return (f"postgresql+psycopg://{login}{self.host}:{self.port}/"
-                f"{quote(self.database, safe='')}")
+        return (
+            f"postgresql+psycopg://{login}{self.host}:{self.port}/{quote(self.database, safe='')}"
+        )
 
     @classmethod
     def from_target(cls, target: str) -> DatabaseChoice:
@@ -64,9 +65,13 @@ class DatabaseChoice:
             port = parts.port or DEFAULT_PORT
         except ValueError:
             port = DEFAULT_PORT
-        return cls(POSTGRESQL, host=parts.hostname or "localhost", port=port,
-                   database=unquote(parts.path.lstrip("/")) or "stockdesk",
-                   user=unquote(parts.username or ""))
+        return cls(
+            POSTGRESQL,
+            host=parts.hostname or "localhost",
+            port=port,
+            database=unquote(parts.path.lstrip("/")) or "stockdesk",
+            user=unquote(parts.username or ""),
+        )
 
 
 class DatabaseDialog(QDialog):
@@ -88,7 +93,8 @@ class DatabaseDialog(QDialog):
         self.passwordEdit = named(QLineEdit(), "databasePasswordEdit")
         self.passwordEdit.setEchoMode(QLineEdit.EchoMode.Password)
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
 
         file_row = QHBoxLayout()
         file_row.addWidget(self.pathEdit, 1)
@@ -97,9 +103,11 @@ class DatabaseDialog(QDialog):
         self._sqliteForm = QFormLayout()
         self._sqliteForm.addRow(self._labels[0], file_row)
         self._serverForm = QFormLayout()
-        for label, widget in zip(self._labels[1:], (self.hostEdit, self.portSpin,
-                                                    self.databaseEdit, self.userEdit,
-                                                    self.passwordEdit), strict=True):
+        for label, widget in zip(
+            self._labels[1:],
+            (self.hostEdit, self.portSpin, self.databaseEdit, self.userEdit, self.passwordEdit),
+            strict=True,
+        ):
             self._serverForm.addRow(label, widget)
         layout = QVBoxLayout(self)
         layout.addWidget(self.sqliteRadio)
@@ -120,10 +128,13 @@ class DatabaseDialog(QDialog):
         """What the dialog says now."""
         if self.sqliteRadio.isChecked():
             return DatabaseChoice(SQLITE, path=self.pathEdit.text().strip())
-        return DatabaseChoice(POSTGRESQL, host=self.hostEdit.text().strip() or "localhost",
-                              port=self.portSpin.value(),
-                              database=self.databaseEdit.text().strip(),
-                              user=self.userEdit.text().strip())
+        return DatabaseChoice(
+            POSTGRESQL,
+            host=self.hostEdit.text().strip() or "localhost",
+            port=self.portSpin.value(),
+            database=self.databaseEdit.text().strip(),
+            user=self.userEdit.text().strip(),
+        )
 
     def password(self) -> str:
         """The password typed (empty: use the keyring, ``.pgpass`` or ``PGPASSWORD``)."""
@@ -133,16 +144,24 @@ class DatabaseDialog(QDialog):
     def _on_kind_toggled(self, sqlite: bool) -> None:
         self.pathEdit.setEnabled(sqlite)
         self.browseButton.setEnabled(sqlite)
-        for widget in (self.hostEdit, self.portSpin, self.databaseEdit, self.userEdit,
-                       self.passwordEdit):
+        for widget in (
+            self.hostEdit,
+            self.portSpin,
+            self.databaseEdit,
+            self.userEdit,
+            self.passwordEdit,
+        ):
             widget.setEnabled(not sqlite)
 
     @Slot()
     def _on_browse_clicked(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("SQLite database file"), self.pathEdit.text(),
+            self,
+            self.tr("SQLite database file"),
+            self.pathEdit.text(),
             self.tr("SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)"),
-            options=QFileDialog.Option.DontConfirmOverwrite)
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
         if path:
             self.pathEdit.setText(path)
 
@@ -157,8 +176,15 @@ class DatabaseDialog(QDialog):
         self.postgresRadio.setText(self.tr("A PostgreSQL server shared by the team"))
         self.browseButton.setText(self.tr("Browse…"))
         self.passwordEdit.setPlaceholderText(
-            self.tr("empty: the saved password, ~/.pgpass or PGPASSWORD"))
-        texts = (self.tr("File"), self.tr("Host"), self.tr("Port"), self.tr("Database"),
-                 self.tr("User"), self.tr("Password"))
+            self.tr("empty: the saved password, ~/.pgpass or PGPASSWORD")
+        )
+        texts = (
+            self.tr("File"),
+            self.tr("Host"),
+            self.tr("Port"),
+            self.tr("Database"),
+            self.tr("User"),
+            self.tr("Password"),
+        )
         for label, text in zip(self._labels, texts, strict=True):
             label.setText(text)

@@ -59,14 +59,15 @@ class CrashReporter(QObject):
         box = QMessageBox(QApplication.activeWindow())
         box.setIcon(QMessageBox.Icon.Critical)
         box.setWindowTitle(self.tr("StockDesk: unexpected error"))
-        box.setText(self.tr(
-            "StockDesk ran into an unexpected error. Collected stocks are kept; a running "
-            "job was stopped and logged as failed, and can be resumed from the history. "
-            "Please send the log file to support:\n{path}"
-        ).format(path=path))
+        box.setText(
+            self.tr(
+                "StockDesk ran into an unexpected error. Collected stocks are kept; a running "
+                "job was stopped and logged as failed, and can be resumed from the history. "
+                "Please send the log file to support:\n{path}"
+            ).format(path=path)
+        )
         box.setDetailedText(details)
-        folder = box.addButton(self.tr("Open Log Folder"),
-                               QMessageBox.ButtonRole.ActionRole)
+        folder = box.addButton(self.tr("Open Log Folder"), QMessageBox.ButtonRole.ActionRole)
         box.addButton(QMessageBox.StandardButton.Close)
         box.exec()
         if box.clickedButton() is folder:

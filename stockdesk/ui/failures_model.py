@@ -23,8 +23,12 @@ class FailuresModel(RowsModel[ItemResult]):
 
     def headers(self) -> Sequence[str]:
         return (
-            self.tr("Code"), self.tr("Name"), self.tr("Error code"), self.tr("Message"),
-            self.tr("Attempts"), self.tr("Time"),
+            self.tr("Code"),
+            self.tr("Name"),
+            self.tr("Error code"),
+            self.tr("Message"),
+            self.tr("Attempts"),
+            self.tr("Time"),
         )
 
     def cell(self, row: ItemResult, column: int) -> Any:

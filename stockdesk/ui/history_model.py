@@ -33,9 +33,18 @@ class HistoryModel(RowsModel[JobRecord]):
 
     def headers(self) -> Sequence[str]:
         return (
-            self.tr("Task ID"), self.tr("Status"), self.tr("Date range"), self.tr("Stocks"),
-            self.tr("Succeeded"), self.tr("Failed"), self.tr("Skipped"), self.tr("Rows"),
-            self.tr("Started"), self.tr("Ended"), self.tr("Duration"), self.tr("Continues"),
+            self.tr("Task ID"),
+            self.tr("Status"),
+            self.tr("Date range"),
+            self.tr("Stocks"),
+            self.tr("Succeeded"),
+            self.tr("Failed"),
+            self.tr("Skipped"),
+            self.tr("Rows"),
+            self.tr("Started"),
+            self.tr("Ended"),
+            self.tr("Duration"),
+            self.tr("Continues"),
         )
 
     def cell(self, row: JobRecord, column: int) -> Any:

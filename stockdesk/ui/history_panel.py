@@ -81,9 +81,7 @@ class HistoryPanel(QWidget):
         self.failuresModel = FailuresModel(self)
         self.failuresTable = TableView(objectName="failuresTable")
         self.failuresTable.setModel(self.failuresModel)
-        self.failuresTable.setSelectionMode(
-            QAbstractItemView.SelectionMode.ExtendedSelection
-        )
+        self.failuresTable.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.failuresLabel = named(QLabel(), "failuresLabel")
         self.refreshButton = named(QPushButton(), "refreshButton")
         self.resumeButton = named(QPushButton(), "resumeButton")

@@ -83,7 +83,10 @@ class JobForm(QGroupBox):
         buttons.addStretch(1)
         self._rowLabels = [QLabel() for _ in range(4)]
         fields: tuple[QLayout | QWidget, ...] = (
-            dates, self.universeCombo, self.codesEdit, self.adjustCombo,
+            dates,
+            self.universeCombo,
+            self.codesEdit,
+            self.adjustCombo,
         )
         layout = QFormLayout(self)
         for label, field in zip(self._rowLabels, fields, strict=True):
@@ -185,13 +188,19 @@ class JobForm(QGroupBox):
             label.setText(text)
         self._toLabel.setText(self.tr("to"))
         universe_texts = (
-            self.tr("All A-shares"), self.tr("CSI 300 (HS300)"), self.tr("SSE 50 (SZ50)"),
-            self.tr("CSI 500 (ZZ500)"), self.tr("Pasted codes"),
+            self.tr("All A-shares"),
+            self.tr("CSI 300 (HS300)"),
+            self.tr("SSE 50 (SZ50)"),
+            self.tr("CSI 500 (ZZ500)"),
+            self.tr("Pasted codes"),
         )
         for index, text in enumerate(universe_texts):
             self.universeCombo.setItemText(index, text)
-        adjust_texts = (self.tr("Unadjusted"), self.tr("Forward adjusted"),
-                        self.tr("Backward adjusted"))
+        adjust_texts = (
+            self.tr("Unadjusted"),
+            self.tr("Forward adjusted"),
+            self.tr("Backward adjusted"),
+        )
         for index, text in enumerate(adjust_texts):
             self.adjustCombo.setItemText(index, text)
         self.codesEdit.setPlaceholderText(

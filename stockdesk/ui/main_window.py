@@ -37,7 +37,10 @@ from stockdesk.ui.table_view import TableView
 from stockdesk.ui.worker import CollectorFactory, JobEnder
 
 STATUS_FILTERS: tuple[ItemStatus | None, ...] = (
-    None, ItemStatus.FAILED, ItemStatus.SUCCESS, ItemStatus.SKIPPED,
+    None,
+    ItemStatus.FAILED,
+    ItemStatus.SUCCESS,
+    ItemStatus.SKIPPED,
 )
 LANGUAGE_NAMES = (("zh_CN", "中文"), ("en", "English"))
 """Each language named in itself, so a user can find theirs whatever is shown."""
@@ -88,7 +91,10 @@ class MainWindow(QMainWindow):
         # the window would make a cycle only the garbage collector frees, possibly from a
         # worker thread, which makes Qt delete the widgets at an arbitrary moment.
         self.controller = JobController(
-            collector_factory, self.resultsModel.add_items, job_log=job_log, gate=gate,
+            collector_factory,
+            self.resultsModel.add_items,
+            job_log=job_log,
+            gate=gate,
             parent=self,
         )
         self.notifier = JobNotifier(self)
@@ -186,8 +192,10 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             self.tr("A job is running"),
-            self.tr("A collection job is still running. Cancel it and close the window? "
-                    "Stocks already collected are kept."),
+            self.tr(
+                "A collection job is still running. Cancel it and close the window? "
+                "Stocks already collected are kept."
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -303,8 +311,9 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_history_load_failed(self, text: str) -> None:
-        self.noticeBar.show_message(self.tr("Could not read the job log: {error}").format(
-            error=text))
+        self.noticeBar.show_message(
+            self.tr("Could not read the job log: {error}").format(error=text)
+        )
 
     # --- Internals ----------------------------------------------------------------------
 
@@ -312,8 +321,10 @@ class MainWindow(QMainWindow):
         summary = self.tr(
             "{status}: {success} succeeded, {failed} failed, {skipped} skipped, {rows} rows."
         ).format(
-            status=job_status_text(record.status), success=record.success_count,
-            failed=record.failed_count, skipped=record.skipped_count,
+            status=job_status_text(record.status),
+            success=record.success_count,
+            failed=record.failed_count,
+            skipped=record.skipped_count,
             rows=record.collected_count,
         )
         self.statusBar().showMessage(summary)
@@ -327,9 +338,11 @@ class MainWindow(QMainWindow):
             self.noticeBar.show_message(self.tr("The job failed: {error}").format(error=error))
             return
         self.noticeBar.show_message(
-            self.tr("The baostock server cannot be reached. Check the network connection "
-                    "and try again, or try StockDesk offline with the built-in demo market."
-                    "\nDetails: {error}").format(error=error),
+            self.tr(
+                "The baostock server cannot be reached. Check the network connection "
+                "and try again, or try StockDesk offline with the built-in demo market."
+                "\nDetails: {error}"
+            ).format(error=error),
             self.tr("Open the demo"),
         )
 
@@ -360,7 +373,8 @@ class MainWindow(QMainWindow):
     def _on_database_triggered(self) -> None:
         if self.controller.is_busy():
             self.noticeBar.show_message(
-                self.tr("A job is running. Choose another database when it has ended."))
+                self.tr("A job is running. Choose another database when it has ended.")
+            )
             return
         chosen = self.ask_database()
         if chosen is not None:

@@ -48,8 +48,14 @@ class ProgressPanel(QWidget):
         id_row.addWidget(self.taskIdLabel, 1)
         id_row.addWidget(self.copyTaskIdButton)
         counts = QGridLayout()
-        values = (self.successLabel, self.failedLabel, self.skippedLabel, self.rowsLabel,
-                  self.elapsedLabel, self.etaLabel)
+        values = (
+            self.successLabel,
+            self.failedLabel,
+            self.skippedLabel,
+            self.rowsLabel,
+            self.elapsedLabel,
+            self.etaLabel,
+        )
         for column, (caption, value) in enumerate(zip(self._captions[1:], values, strict=True)):
             counts.addWidget(caption, 0, column * 2)
             counts.addWidget(value, 0, column * 2 + 1)
@@ -132,8 +138,13 @@ class ProgressPanel(QWidget):
 
     def _retranslate(self) -> None:
         texts = (
-            self.tr("Task ID:"), self.tr("Succeeded:"), self.tr("Failed:"), self.tr("Skipped:"),
-            self.tr("Rows:"), self.tr("Elapsed:"), self.tr("ETA:"),
+            self.tr("Task ID:"),
+            self.tr("Succeeded:"),
+            self.tr("Failed:"),
+            self.tr("Skipped:"),
+            self.tr("Rows:"),
+            self.tr("Elapsed:"),
+            self.tr("ETA:"),
         )
         for caption, text in zip(self._captions, texts, strict=True):
             caption.setText(text)

@@ -88,8 +88,12 @@ class ResultsModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         headers = (
-            self.tr("Code"), self.tr("Name"), self.tr("Status"), self.tr("Rows"),
-            self.tr("Attempts"), self.tr("Error"),
+            self.tr("Code"),
+            self.tr("Name"),
+            self.tr("Status"),
+            self.tr("Rows"),
+            self.tr("Attempts"),
+            self.tr("Error"),
         )
         return headers[section] if 0 <= section < COLUMN_COUNT else None
 

@@ -102,8 +102,9 @@ class CollectWorker(QObject):
     errorOccurred = Signal(str)
     finished = Signal(object)
 
-    def __init__(self, factory: CollectorFactory, job_log: JobEnderFactory,
-                 request: JobRequest) -> None:
+    def __init__(
+        self, factory: CollectorFactory, job_log: JobEnderFactory, request: JobRequest
+    ) -> None:
         super().__init__()
         self._factory = factory
         self._job_log = job_log
@@ -131,9 +132,7 @@ class CollectWorker(QObject):
         record: JobRecord | None = None
         try:
             collector = self._factory()
-            record = collector.run(
-                self._request, listener=_Listener(self), cancel=self._cancel
-            )
+            record = collector.run(self._request, listener=_Listener(self), cancel=self._cancel)
             if self._failure is not None and record.status == JobStatus.CANCELLED:
                 record = self._log_failure(record, self._failure)
         except JobRunningError:
@@ -156,8 +155,7 @@ class CollectWorker(QObject):
         """
         message = CRASH_MESSAGE.format(reason=reason)
         try:
-            return self._job_log().finish_job(record.id, JobStatus.FAILED,
-                                              error_message=message)
+            return self._job_log().finish_job(record.id, JobStatus.FAILED, error_message=message)
         except StockDeskError as exc:
             log.error("could not log %s as failed (%s): %s", record.id, reason, exc)
             return record

@@ -50,8 +50,7 @@ def database(database_target):
 
 @pytest.fixture
 def collector(database, simulator):
-    return Collector(database, CollectOptions(server=simulator.address, timeout=1.0,
-                                              backoff=0.01))
+    return Collector(database, CollectOptions(server=simulator.address, timeout=1.0, backoff=0.01))
 
 
 def codes_of(market, count):
@@ -59,21 +58,21 @@ def codes_of(market, count):
 
 
 def stored_rows(database):
-    return read_rows(database, "SELECT code, date, close, volume FROM daily_bar "
-                               "ORDER BY code, date")
+    return read_rows(
+        database, "SELECT code, date, close, volume FROM daily_bar ORDER BY code, date"
+    )
 
 
-def test_a_job_stores_exactly_the_market_rows_and_logs_the_counts(collector, database,
-                                                                 simulator):
+def test_a_job_stores_exactly_the_market_rows_and_logs_the_counts(collector, database, simulator):
     codes = codes_of(simulator.market, 5)
     recorder = Recorder()
-    job = collector.run(JobRequest(START, END, universe="codes", codes=codes),
-                        listener=recorder)
+    job = collector.run(JobRequest(START, END, universe="codes", codes=codes), listener=recorder)
     assert TASK_ID_PATTERN.match(job.id)
     assert job.status is JobStatus.COMPLETED
     expected = {
         (code, bar[0], float(bar[5]), int(bar[7]))
-        for code in codes for bar in simulator.market.bars(code, START, END)
+        for code in codes
+        for bar in simulator.market.bars(code, START, END)
     }
     assert set(stored_rows(database)) == expected
     assert (job.total_stocks, job.success_count, job.failed_count) == (5, 5, 0)
@@ -83,8 +82,7 @@ def test_a_job_stores_exactly_the_market_rows_and_logs_the_counts(collector, dat
     assert recorder.progress_reports[-1].processed == 5
 
 
-def test_a_second_identical_run_skips_every_stock_and_adds_no_row(collector, database,
-                                                                  simulator):
+def test_a_second_identical_run_skips_every_stock_and_adds_no_row(collector, database, simulator):
     request = JobRequest(START, END, universe="codes", codes=codes_of(simulator.market, 4))
     collector.run(request)
     before = stored_rows(database)
@@ -110,8 +108,9 @@ def test_index_universes_use_the_index_members(collector, simulator):
 
 def test_a_stock_that_keeps_failing_is_logged_with_its_reason(collector, database, simulator):
     codes = codes_of(simulator.market, 3)
-    simulator.faults.add(FaultKind.RESET, method="query_history_k_data_plus", code=codes[1],
-                         times=None)
+    simulator.faults.add(
+        FaultKind.RESET, method="query_history_k_data_plus", code=codes[1], times=None
+    )
     job = collector.run(JobRequest(START, END, universe="codes", codes=codes))
     assert job.status is JobStatus.COMPLETED
     assert (job.success_count, job.failed_count) == (2, 1)
@@ -124,16 +123,20 @@ def test_a_transient_fault_is_retried(collector, simulator):
     codes = codes_of(simulator.market, 2)
     simulator.faults.add(FaultKind.HANG, method="query_history_k_data_plus", code=codes[0])
     recorder = Recorder()
-    job = collector.run(JobRequest(START, END, universe="codes", codes=codes),
-                        listener=recorder)
+    job = collector.run(JobRequest(START, END, universe="codes", codes=codes), listener=recorder)
     assert job.success_count == 2
     assert recorder.items[0].attempts == 2
 
 
 def test_a_server_error_code_is_not_retried_in_vain(collector, simulator, database):
     codes = codes_of(simulator.market, 1)
-    simulator.faults.add(FaultKind.ERROR, method="query_history_k_data_plus", code=codes[0],
-                         error_code="10004011", times=None)
+    simulator.faults.add(
+        FaultKind.ERROR,
+        method="query_history_k_data_plus",
+        code=codes[0],
+        error_code="10004011",
+        times=None,
+    )
     job = collector.run(JobRequest(START, END, universe="codes", codes=codes))
     item = JobLog(database).items(job.id, ItemStatus.FAILED)[0]
     assert (item.attempts, item.error_code) == (1, "10004011")
@@ -149,7 +152,8 @@ def test_unknown_codes_are_bad_input_and_the_job_is_logged_failed(collector, dat
 def test_an_unreachable_server_fails_the_job_naming_the_address(database):
     address = "127.0.0.1:9"
     job = Collector(database, CollectOptions(server=address, timeout=0.5)).run(
-        JobRequest(START, END))
+        JobRequest(START, END)
+    )
     assert job.status is JobStatus.FAILED and address in job.error_message
     assert JobLog(database).get_job(job.id).status is JobStatus.FAILED
 
@@ -164,8 +168,11 @@ def test_cancel_keeps_what_was_committed(collector, database, simulator):
             if len(self.items) == 2:
                 cancel.set()
 
-    job = collector.run(JobRequest(START, END, universe="codes", codes=codes),
-                        listener=CancelAfterTwo(), cancel=cancel)
+    job = collector.run(
+        JobRequest(START, END, universe="codes", codes=codes),
+        listener=CancelAfterTwo(),
+        cancel=cancel,
+    )
     assert job.status is JobStatus.CANCELLED and job.success_count == 2
     assert {row[0] for row in stored_rows(database)} == set(codes[:2])
 
@@ -181,8 +188,7 @@ def test_a_second_job_on_the_same_database_is_refused(collector, simulator, data
             release.wait(10)
 
     request = JobRequest(START, END, universe="codes", codes=codes_of(simulator.market, 1))
-    runner = threading.Thread(target=collector.run, args=(request,),
-                              kwargs={"listener": Holder()})
+    runner = threading.Thread(target=collector.run, args=(request,), kwargs={"listener": Holder()})
     runner.start()
     try:
         assert started.wait(10)
@@ -206,18 +212,22 @@ def test_resume_collects_only_the_stocks_not_done(collector, simulator):
             if self.count == 3:
                 cancel.set()
 
-    first = collector.run(JobRequest(START, END, universe="codes", codes=codes),
-                          listener=CancelAfterThree(), cancel=cancel)
+    first = collector.run(
+        JobRequest(START, END, universe="codes", codes=codes),
+        listener=CancelAfterThree(),
+        cancel=cancel,
+    )
     recorder = Recorder()
     resumed = collector.run(
-        JobRequest(START, END, universe="codes", codes=codes, resumes=first.id),
-        listener=recorder)
+        JobRequest(START, END, universe="codes", codes=codes, resumes=first.id), listener=recorder
+    )
     assert [item.code for item in recorder.items] == list(codes[3:])
     assert resumed.status is JobStatus.COMPLETED and resumed.resumes == first.id
 
 
 def test_a_job_whose_first_stocks_all_fail_the_same_way_stops_and_resumes(
-        collector, database, simulator):
+    collector, database, simulator
+):
     # A server that answers every K-line request successfully but with no rows.
     simulator.faults.add(FaultKind.EMPTY, method="query_history_k_data_plus", times=None)
     codes = codes_of(simulator.market, 30)
@@ -243,8 +253,9 @@ def test_a_job_whose_first_stocks_all_fail_the_same_way_stops_and_resumes(
 def test_failures_after_a_success_never_stop_the_job(collector, simulator):
     codes = codes_of(simulator.market, IDENTICAL_FAILURES + 3)
     for code in codes[1:]:
-        simulator.faults.add(FaultKind.EMPTY, method="query_history_k_data_plus", code=code,
-                             times=None)
+        simulator.faults.add(
+            FaultKind.EMPTY, method="query_history_k_data_plus", code=code, times=None
+        )
     job = collector.run(JobRequest(START, END, universe="codes", codes=codes))
     assert job.status is JobStatus.COMPLETED
     assert (job.success_count, job.failed_count) == (1, len(codes) - 1)

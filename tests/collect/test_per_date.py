@@ -50,27 +50,34 @@ def market_rows(market, start=START, end=END):
     last = market.trading_days(start, end)[-1]
     return {
         (security.code, bar[0], float(bar[5]), int(bar[7]))
-        for security in market.stocks() if security.listed_between(last, last)
+        for security in market.stocks()
+        if security.listed_between(last, last)
         for bar in market.bars(security.code, start, end)
     }
 
 
 def key_rows(database):
-    return {(code, date, close, volume) for code, date, _a, _o, _h, _l, close, _p, volume,
-            *_rest in all_rows(database)}
+    return {
+        (code, date, close, volume)
+        for code, date, _a, _o, _h, _l, close, _p, volume, *_rest in all_rows(database)
+    }
 
 
 def assert_exact_counts(job, database):
     stored = len(all_rows(database))
     assert job.status is JobStatus.COMPLETED
     assert (job.success_count, job.failed_count, job.processed_stocks) == (
-        job.total_stocks, 0, job.total_stocks)
+        job.total_stocks,
+        0,
+        job.total_stocks,
+    )
     assert job.collected_count == stored
     assert sum(item.rows for item in JobLog(database).items(job.id)) == stored
 
 
 def test_a_big_unadjusted_universe_is_fetched_by_date_with_the_same_rows_as_per_stock(
-        server, open_db):
+    server, open_db
+):
     by_date, by_stock = open_db("by-date.db"), open_db("by-stock.db")
     messages = []
 
@@ -85,7 +92,8 @@ def test_a_big_unadjusted_universe_is_fetched_by_date_with_the_same_rows_as_per_
     assert any(PER_DATE in text for text in messages)
 
     reference = Collector(by_stock, options(server, per_date_min_stocks=10**6)).run(
-        JobRequest(START, END))
+        JobRequest(START, END)
+    )
     assert reference.strategy == PER_STOCK
     assert server.requests[STOCK_QUERY] == reference.total_stocks == job.total_stocks
     assert all_rows(by_date) == all_rows(by_stock)
@@ -100,15 +108,19 @@ def test_a_failing_day_sends_the_stocks_it_covers_to_the_per_stock_path(server, 
 
     job = Collector(database, options(server)).run(JobRequest(START, END))
 
-    covering = [s for s in server.market.listed(dt.date(2024, 3, 5)) if s.type == "1"
-                and s.listed_between(END, END)]
+    covering = [
+        s
+        for s in server.market.listed(dt.date(2024, 3, 5))
+        if s.type == "1" and s.listed_between(END, END)
+    ]
     assert server.requests[STOCK_QUERY] == len(covering) > 0
     assert key_rows(database) == market_rows(server.market)
     assert_exact_counts(job, database)
 
 
 def test_a_server_that_never_answers_by_date_gives_up_soon_and_every_stock_still_completes(
-        server, open_db):
+    server, open_db
+):
     database = open_db("stockdesk.db")
     server.faults.add(FaultKind.ERROR, method=DAY_QUERY, times=None)
 
@@ -129,8 +141,7 @@ def test_a_cancelled_per_date_job_counts_nothing_twice_when_run_again(server, op
                 cancel.set()
 
     collector = Collector(database, options(server))
-    first = collector.run(JobRequest(START, END), listener=CancelAfterSomeDays(),
-                          cancel=cancel)
+    first = collector.run(JobRequest(START, END), listener=CancelAfterSomeDays(), cancel=cancel)
     assert first.status is JobStatus.CANCELLED and first.collected_count == 0
     assert len(all_rows(database)) > 0
 
@@ -146,8 +157,7 @@ def test_a_cancelled_per_date_job_counts_nothing_twice_when_run_again(server, op
     assert third.skipped_count == third.total_stocks and third.collected_count == 0
 
 
-def test_progress_moves_day_by_day_though_stocks_finish_together_on_the_last_day(
-        server, open_db):
+def test_progress_moves_day_by_day_though_stocks_finish_together_on_the_last_day(server, open_db):
     server.faults.latency = 0.03  # days take long enough for several progress reports
     snapshots = []
 
@@ -156,7 +166,8 @@ def test_progress_moves_day_by_day_though_stocks_finish_together_on_the_last_day
             snapshots.append(progress)
 
     job = Collector(open_db("stockdesk.db"), options(server)).run(
-        JobRequest(START, END), listener=Snapshots())
+        JobRequest(START, END), listener=Snapshots()
+    )
 
     assert job.strategy == PER_DATE
     ahead = [p for p in snapshots if p.percent > p.processed * 100 // p.total]
@@ -165,8 +176,7 @@ def test_progress_moves_day_by_day_though_stocks_finish_together_on_the_last_day
     assert percents == sorted(percents) and percents[-1] == 100
 
 
-def test_the_job_log_shows_days_and_rows_while_stocks_are_still_unfinished(
-        server, open_db):
+def test_the_job_log_shows_days_and_rows_while_stocks_are_still_unfinished(server, open_db):
     """What ``jobs show``, the HTTP API or a second window read: the job row itself, not
     the listener's progress, moves day by day."""
     server.faults.latency = 0.15  # ~39 days over 2 sessions: a few seconds, several commits
@@ -190,8 +200,11 @@ def test_the_job_log_shows_days_and_rows_while_stocks_are_still_unfinished(
         watcher.join(10)
 
     assert job.strategy == PER_DATE and job.status is JobStatus.COMPLETED
-    moving = [j for j in seen if j.status == "running" and j.processed_stocks < j.total_stocks
-              and j.progress > 0]
+    moving = [
+        j
+        for j in seen
+        if j.status == "running" and j.processed_stocks < j.total_stocks and j.progress > 0
+    ]
     assert moving, "the job row stayed at 0 until stocks finished"
     assert all(j.collected_count > 0 for j in moving)
     assert len({j.progress for j in moving}) >= 2
@@ -219,8 +232,7 @@ class GappyMarket(Market):
         return [row for row in rows if row[1] != self.left_out] + [repeat]
 
 
-def test_a_stock_missing_from_a_day_reply_is_fetched_per_stock_and_no_row_is_doubled(
-        open_db):
+def test_a_stock_missing_from_a_day_reply_is_fetched_per_stock_and_no_row_is_doubled(open_db):
     market = GappyMarket()
     database = open_db("stockdesk.db")
     with SimulatorServer(market) as gappy:
@@ -240,8 +252,11 @@ def test_an_analyst_reading_during_a_job_gets_answers_at_once(server, open_db):
     holds a write transaction open: it answers at once, never more than what the job
     ends with, and every stock it sees as done has all its rows."""
     database = open_db("stockdesk.db")
-    reader = open_database(str(database.path) if database.path else
-                           database.engine.url.render_as_string(hide_password=False))
+    reader = open_database(
+        str(database.path)
+        if database.path
+        else database.engine.url.render_as_string(hide_password=False)
+    )
     seen = []
 
     class Analyst(JobListener):
@@ -256,8 +271,7 @@ def test_an_analyst_reading_during_a_job_gets_answers_at_once(server, open_db):
             seen.append((time.monotonic() - started, store.count_bars(), done, counts))
 
     try:
-        job = Collector(database, options(server)).run(JobRequest(START, END),
-                                                        listener=Analyst())
+        job = Collector(database, options(server)).run(JobRequest(START, END), listener=Analyst())
     finally:
         reader.close()
     assert job.status is JobStatus.COMPLETED and job.strategy == PER_DATE

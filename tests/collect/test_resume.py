@@ -13,8 +13,13 @@ from stockdesk.db.joblog import JobLog
 from stockdesk.domain.errors import InputError
 from stockdesk.domain.values import AdjustFlag, ItemResult, ItemStatus, JobRequest, JobStatus
 
-REQUEST = JobRequest(dt.date(2024, 1, 2), dt.date(2024, 3, 29), AdjustFlag.FORWARD, "codes",
-                     ("sh.600000", "sz.000001"))
+REQUEST = JobRequest(
+    dt.date(2024, 1, 2),
+    dt.date(2024, 3, 29),
+    AdjustFlag.FORWARD,
+    "codes",
+    ("sh.600000", "sz.000001"),
+)
 
 
 @pytest.fixture
@@ -51,8 +56,14 @@ def test_jobs_that_stopped_early_or_left_failures_are_resumable(log, status, fai
 def test_the_request_is_the_old_one_marked_as_resuming_it(log):
     job_id = ended(log, JobStatus.CANCELLED)
     request = resume_request(log, job_id)
-    assert request == JobRequest(REQUEST.start_date, REQUEST.end_date, REQUEST.adjustflag,
-                                 REQUEST.universe, REQUEST.codes, resumes=job_id)
+    assert request == JobRequest(
+        REQUEST.start_date,
+        REQUEST.end_date,
+        REQUEST.adjustflag,
+        REQUEST.universe,
+        REQUEST.codes,
+        resumes=job_id,
+    )
 
 
 def test_a_running_job_is_refused(log):

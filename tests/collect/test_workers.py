@@ -33,14 +33,18 @@ def all_rows(database):
 def test_three_sessions_store_the_same_rows_as_one(simulator, open_db):
     request = JobRequest(START, END, adjustflag=AdjustFlag.FORWARD)
     one, three = open_db("one.db"), open_db("three.db")
-    options = CollectOptions(server=simulator.address, timeout=2.0, backoff=0.01,
-                             requests_per_second=0)
+    options = CollectOptions(
+        server=simulator.address, timeout=2.0, backoff=0.01, requests_per_second=0
+    )
 
     single = Collector(one, options).run(request)
     logins = simulator.requests["login"]
-    parallel = Collector(three, CollectOptions(
-        server=simulator.address, timeout=2.0, backoff=0.01, sessions=3,
-        requests_per_second=0)).run(request)
+    parallel = Collector(
+        three,
+        CollectOptions(
+            server=simulator.address, timeout=2.0, backoff=0.01, sessions=3, requests_per_second=0
+        ),
+    ).run(request)
 
     assert parallel.strategy == PER_STOCK and parallel.status is JobStatus.COMPLETED
     # Planning logs in once; each worker that got work logs in once: never more than 3.
@@ -50,7 +54,8 @@ def test_three_sessions_store_the_same_rows_as_one(simulator, open_db):
     assert parallel.collected_count == single.collected_count == len(all_rows(three))
     items = JobLog(three).items(parallel.id)
     assert sorted(item.code for item in items) == sorted(
-        item.code for item in JobLog(one).items(single.id))
+        item.code for item in JobLog(one).items(single.id)
+    )
 
 
 def test_cancel_reaches_the_workers_promptly_and_keeps_what_was_committed(simulator, open_db):
@@ -68,10 +73,19 @@ def test_cancel_reaches_the_workers_promptly_and_keeps_what_was_committed(simula
                 cancel.set()
                 cancelled_at.append(simulator.requests["query_history_k_data_plus"])
 
-    job = Collector(database, CollectOptions(
-        server=simulator.address, timeout=2.0, sessions=2, requests_per_second=0,
-    )).run(JobRequest(START, END, adjustflag=AdjustFlag.FORWARD),
-           listener=CancelAfterFive(), cancel=cancel)
+    job = Collector(
+        database,
+        CollectOptions(
+            server=simulator.address,
+            timeout=2.0,
+            sessions=2,
+            requests_per_second=0,
+        ),
+    ).run(
+        JobRequest(START, END, adjustflag=AdjustFlag.FORWARD),
+        listener=CancelAfterFive(),
+        cancel=cancel,
+    )
 
     assert job.status is JobStatus.CANCELLED
     assert 5 <= job.success_count < job.total_stocks
@@ -92,8 +106,9 @@ def test_a_worker_gets_every_option_without_importing_the_collector_or_sqlalchem
         "      [m for m in ('stockdesk.collect.collector', 'stockdesk.db', 'sqlalchemy')\n"
         "       if m in sys.modules])\n"
     )
-    shown = subprocess.run([sys.executable, "-c", worker], check=True, capture_output=True,
-                           input=pickle.dumps(options)).stdout.decode()
+    shown = subprocess.run(
+        [sys.executable, "-c", worker], check=True, capture_output=True, input=pickle.dumps(options)
+    ).stdout.decode()
     assert shown.split() == ["127.0.0.1:1", "3.5", "7", "600.0", "[]"]
 
 
@@ -111,8 +126,7 @@ def test_the_pace_keeps_requests_under_the_ceiling_with_one_catch_up_at_most(spa
 
     assert starts[1] - starts[0] < 0.05  # the first two may go at once, never a third
     assert starts[-1] - starts[0] >= (len(starts) - 2) / 10 - 0.002
-    assert all(later - earlier >= 0.1 - 0.002
-               for earlier, later in itertools.pairwise(starts[1:]))
+    assert all(later - earlier >= 0.1 - 0.002 for earlier, later in itertools.pairwise(starts[1:]))
 
 
 def test_a_session_late_for_its_turn_does_not_lose_it(spawn):

@@ -32,9 +32,7 @@ def test_upsert_twice_stores_no_duplicates_and_the_new_values_win(
 def test_adjust_types_are_stored_side_by_side(log: JobLog, store: BarStore) -> None:
     job = log.start_job(make_request())
     store.commit_stocks(job.id, [(success("sh.600000"), make_bars("sh.600000", 3))])
-    store.commit_stocks(
-        job.id, [(success("sh.600000"), make_bars("sh.600000", 3, adjustflag="1"))]
-    )
+    store.commit_stocks(job.id, [(success("sh.600000"), make_bars("sh.600000", 3, adjustflag="1"))])
     assert store.count_bars() == 6
     assert store.row_counts(*YEAR, "1") == {"sh.600000": 3}
 
@@ -54,10 +52,13 @@ def test_commit_updates_items_and_counters(log: JobLog, store: BarStore) -> None
     job = log.start_job(make_request())
     log.set_plan(job.id, total=4, strategy="per-stock")
 
-    store.commit_stocks(job.id, [
-        (success("sh.600000"), make_bars("sh.600000", 5)),
-        (success("sh.600004"), make_bars("sh.600004", 3)),
-    ])
+    store.commit_stocks(
+        job.id,
+        [
+            (success("sh.600000"), make_bars("sh.600000", 5)),
+            (success("sh.600004"), make_bars("sh.600004", 3)),
+        ],
+    )
     log.record_items(job.id, [failure("sh.600006"), skipped("sh.600007")])
 
     record = log.get_job(job.id)
@@ -67,13 +68,12 @@ def test_commit_updates_items_and_counters(log: JobLog, store: BarStore) -> None
     assert record.collected_count == 8
     assert record.progress == 100
     assert [(i.code, i.rows) for i in log.items(job.id, ItemStatus.SUCCESS)] == [
-        ("sh.600000", 5), ("sh.600004", 3),
+        ("sh.600000", 5),
+        ("sh.600004", 3),
     ]
 
 
-def test_a_stock_failed_earlier_and_stored_later_counts_once(
-    log: JobLog, store: BarStore
-) -> None:
+def test_a_stock_failed_earlier_and_stored_later_counts_once(log: JobLog, store: BarStore) -> None:
     job = log.start_job(make_request())
     log.set_plan(job.id, total=2, strategy="per-stock")
     log.record_items(job.id, [failure("sh.600000")])
@@ -96,10 +96,13 @@ def test_commit_is_all_or_nothing(log: JobLog, store: BarStore) -> None:
 
     # SQLite's driver and PostgreSQL's COPY each refuse the short row in their words.
     with pytest.raises(Exception, match=r"binding|expected 18 values"):
-        store.commit_stocks(job.id, [
-            (success("sh.600004"), broken),
-            (success("sh.600006"), make_bars("sh.600006", 2)),
-        ])
+        store.commit_stocks(
+            job.id,
+            [
+                (success("sh.600004"), broken),
+                (success("sh.600006"), make_bars("sh.600006", 2)),
+            ],
+        )
 
     assert store.count_bars() == 5
     assert [item.code for item in log.items(job.id)] == ["sh.600000"]
@@ -110,10 +113,13 @@ def test_commit_is_all_or_nothing(log: JobLog, store: BarStore) -> None:
 
 def test_row_counts_per_code_within_the_range(log: JobLog, store: BarStore) -> None:
     job = log.start_job(make_request())
-    store.commit_stocks(job.id, [
-        (success("sh.600000"), make_bars("sh.600000", 10)),
-        (success("sz.000001"), make_bars("sz.000001", 4)),
-    ])
+    store.commit_stocks(
+        job.id,
+        [
+            (success("sh.600000"), make_bars("sh.600000", 10)),
+            (success("sz.000001"), make_bars("sz.000001", 4)),
+        ],
+    )
     first_five = (FIRST_DAY, FIRST_DAY + dt.timedelta(days=4))
 
     assert store.row_counts(*first_five, "3") == {"sh.600000": 5, "sz.000001": 4}
@@ -141,8 +147,7 @@ def test_row_counts_are_answered_from_the_primary_key_index(db: Database) -> Non
     )
     with db.engine.connect() as connection:
         plan = " ".join(
-            row[-1]
-            for row in connection.exec_driver_sql(query, ("3", "2024-01-01", "2024-12-31"))
+            row[-1] for row in connection.exec_driver_sql(query, ("3", "2024-01-01", "2024-12-31"))
         )
     assert "USING COVERING INDEX sqlite_autoindex_daily_bar_1" in plan
     assert "TEMP B-TREE" not in plan
@@ -167,20 +172,32 @@ def test_on_postgresql_the_reads_use_the_primary_key_index(
     with db.engine.connect() as connection:
         connection.exec_driver_sql("SET enable_seqscan = off")
         connection.exec_driver_sql("SET enable_bitmapscan = off")
-        plans = [" ".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {read}"))
-                 for read in reads]
+        plans = [
+            " ".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {read}"))
+            for read in reads
+        ]
     assert all("pk_daily_bar" in plan for plan in plans), plans
     assert "Sort" not in plans[1], "a stock's range comes in date order from the index"
 
 
 def test_securities_upsert_and_filter(store: BarStore) -> None:
-    store.save_securities([
-        Security("sh.600000", "浦发银行", ipo_date=dt.date(1999, 11, 10)),
-        Security("sh.000001", "上证指数", type="2"),
-    ])
-    store.save_securities([Security("sh.600000", "浦发银行", status="0",
-                                    ipo_date=dt.date(1999, 11, 10),
-                                    out_date=dt.date(2030, 1, 1))])
+    store.save_securities(
+        [
+            Security("sh.600000", "浦发银行", ipo_date=dt.date(1999, 11, 10)),
+            Security("sh.000001", "上证指数", type="2"),
+        ]
+    )
+    store.save_securities(
+        [
+            Security(
+                "sh.600000",
+                "浦发银行",
+                status="0",
+                ipo_date=dt.date(1999, 11, 10),
+                out_date=dt.date(2030, 1, 1),
+            )
+        ]
+    )
 
     assert [s.code for s in store.securities()] == ["sh.000001", "sh.600000"]
     (pufa,) = store.securities(["sh.600000", "sh.999999"])

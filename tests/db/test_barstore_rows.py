@@ -77,7 +77,8 @@ def test_a_reader_sees_committed_stocks_only_and_never_waits_for_the_writer(
                 started = time.monotonic()
                 seen["bars"] = reader_store.count_bars()
                 seen["counts"] = reader_store.row_counts(
-                    dt.date(2024, 1, 1), dt.date(2024, 12, 31), "3")
+                    dt.date(2024, 1, 1), dt.date(2024, 12, 31), "3"
+                )
                 seen["job"] = reader_log.get_job(job.id)
                 seen["seconds"] = time.monotonic() - started
 
@@ -120,13 +121,20 @@ def test_stocks_per_day_counts_each_stock_only_within_its_own_span(
         batch.commit()
     first = dt.date.fromisoformat(make_bars("sh.600000", 1)[0][1])
 
-    counts = store.stocks_per_day([
-        ("sh.600000", first, first + dt.timedelta(days=3)),
-        ("sz.000001", first + dt.timedelta(days=1), first + dt.timedelta(days=9)),
-    ], "3")
+    counts = store.stocks_per_day(
+        [
+            ("sh.600000", first, first + dt.timedelta(days=3)),
+            ("sz.000001", first + dt.timedelta(days=1), first + dt.timedelta(days=9)),
+        ],
+        "3",
+    )
 
-    assert counts == {first: 1, first + dt.timedelta(days=1): 2,
-                      first + dt.timedelta(days=2): 2, first + dt.timedelta(days=3): 1}
+    assert counts == {
+        first: 1,
+        first + dt.timedelta(days=1): 2,
+        first + dt.timedelta(days=2): 2,
+        first + dt.timedelta(days=3): 1,
+    }
     assert store.stocks_per_day([("sh.600000", first, first)], "1") == {}
 
 
@@ -167,8 +175,11 @@ def test_a_job_that_ends_counts_only_its_items_again(
         log.finish_job(job_id, JobStatus.CANCELLED)
     else:
         with db.writing() as session:  # its process is gone (a pid reused since)
-            session.execute(update(CollectionJobRow).where(CollectionJobRow.id == job_id)
-                            .values(owner_started=0.0))
+            session.execute(
+                update(CollectionJobRow)
+                .where(CollectionJobRow.id == job_id)
+                .values(owner_started=0.0)
+            )
         gate.release(db, job_id)  # on PostgreSQL a dead process's session ends its lock
         assert log.recover_interrupted() == [job_id]
 

@@ -76,9 +76,7 @@ def test_read_only_as_the_permissions_say(
     """Root ignores permissions, so ask os.access what it would say to a normal user."""
     open_database(db_path).close()
     denied = db_path.parent if read_only == "folder" else db_path
-    monkeypatch.setattr(
-        "stockdesk.db.database.os.access", lambda path, _mode: Path(path) != denied
-    )
+    monkeypatch.setattr("stockdesk.db.database.os.access", lambda path, _mode: Path(path) != denied)
 
     with pytest.raises(DatabaseError, match="只读") as raised:
         open_database(db_path)
@@ -136,9 +134,7 @@ def test_open_while_another_program_holds_the_lock(tmp_path: Path) -> None:
             open_database(path, busy_timeout=0.1)
 
 
-def test_disk_full_keeps_what_was_committed(
-    db: Database, log: JobLog, store: BarStore
-) -> None:
+def test_disk_full_keeps_what_was_committed(db: Database, log: JobLog, store: BarStore) -> None:
     job = log.start_job(make_request())
     store.commit_stocks(job.id, [(success("sh.600000"), make_bars("sh.600000", 20))])
     before = log.get_job(job.id)

@@ -127,13 +127,27 @@ def test_refusal_still_records_the_interrupted_jobs(db: Database, log: JobLog) -
     orphan = log.start_job(make_request(), thread_id=1)
     set_owner(db, orphan.id, owner_started=0.0)
     with db.writing() as session:  # a second running job, as an older version could leave
-        session.add(CollectionJobRow(
-            id="historical_collection_20240101_000000_2", status="running", progress=0,
-            total_stocks=0, processed_stocks=0, success_count=0, failed_count=0,
-            collected_count=0, skipped_count=0, start_time=NOON, start_date=NOON.date(),
-            end_date=NOON.date(), adjustflag="3", universe="all", owner_pid=os.getpid(),
-            owner_host=socket.gethostname(), owner_started=psutil.Process().create_time(),
-        ))
+        session.add(
+            CollectionJobRow(
+                id="historical_collection_20240101_000000_2",
+                status="running",
+                progress=0,
+                total_stocks=0,
+                processed_stocks=0,
+                success_count=0,
+                failed_count=0,
+                collected_count=0,
+                skipped_count=0,
+                start_time=NOON,
+                start_date=NOON.date(),
+                end_date=NOON.date(),
+                adjustflag="3",
+                universe="all",
+                owner_pid=os.getpid(),
+                owner_host=socket.gethostname(),
+                owner_started=psutil.Process().create_time(),
+            )
+        )
 
     with pytest.raises(JobRunningError):
         log.start_job(make_request())
@@ -143,8 +157,9 @@ def test_refusal_still_records_the_interrupted_jobs(db: Database, log: JobLog) -
 
 
 @pytest.mark.sqlite_only
-@pytest.mark.parametrize(("age", "blocks"), [(dt.timedelta(minutes=1), True),
-                                             (dt.timedelta(minutes=11), False)])
+@pytest.mark.parametrize(
+    ("age", "blocks"), [(dt.timedelta(minutes=1), True), (dt.timedelta(minutes=11), False)]
+)
 def test_job_on_another_host_lives_by_its_heartbeat(
     db: Database, log: JobLog, age: dt.timedelta, blocks: bool
 ) -> None:
@@ -168,8 +183,13 @@ def test_a_job_on_another_machine_holds_the_gate_until_its_session_ends(
     old its heartbeat; once the server ends that session (its machine gone), the next
     start marks the job interrupted and runs."""
     remote = log.start_job(make_request(), now=NOON)
-    set_owner(db, remote.id, owner_host="analyst-pc-2", owner_pid=1,
-              heartbeat_at=NOON - dt.timedelta(days=1))
+    set_owner(
+        db,
+        remote.id,
+        owner_host="analyst-pc-2",
+        owner_pid=1,
+        heartbeat_at=NOON - dt.timedelta(days=1),
+    )
     held = db.release(remote.id)  # the lock's session, as if on the other machine
     assert held is not None
 
@@ -206,7 +226,8 @@ def test_a_job_that_lost_the_gate_stops_at_its_next_commit(
     assert held is not None
     with db.engine.connect() as admin:
         admin.exec_driver_sql(
-            f"SELECT pg_terminate_backend({held.info['stockdesk_gate_pid']}, 5000)")
+            f"SELECT pg_terminate_backend({held.info['stockdesk_gate_pid']}, 5000)"
+        )
         admin.commit()
 
     with pytest.raises(DatabaseError, match="任务锁连接已断开"):
@@ -243,10 +264,14 @@ def test_finish_job(log: JobLog) -> None:
     record = log.finish_job(job.id, JobStatus.CANCELLED, error_message="用户取消", now=end)
 
     assert (record.status, record.end_time, record.error_message) == (
-        JobStatus.CANCELLED, end, "用户取消",
+        JobStatus.CANCELLED,
+        end,
+        "用户取消",
     )
     assert (record.progress, record.duration, record.strategy) == (
-        50, dt.timedelta(minutes=5), "per-date",
+        50,
+        dt.timedelta(minutes=5),
+        "per-date",
     )
     assert log.get_job(job.id) == record
 
@@ -283,7 +308,10 @@ def test_failed_details_and_done_codes(log: JobLog, store: BarStore) -> None:
     assert record is not None
     (failed,) = record.failed_details
     assert (failed.code, failed.error_code, failed.error_message, failed.attempts) == (
-        "sz.000001", "10002007", "超时", 3,
+        "sz.000001",
+        "10002007",
+        "超时",
+        3,
     )
     assert failed.finished_at is not None
     assert log.get_job(job.id) is not None and log.get_job(job.id).failed_details == []

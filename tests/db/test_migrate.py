@@ -27,14 +27,41 @@ COLUMNS = {
     "security": ["code", "name", "type", "status", "ipo_date", "out_date"],
     "daily_bar": list(BAR_COLUMNS),
     "collection_job": [
-        "id", "status", "progress", "total_stocks", "processed_stocks", "success_count",
-        "failed_count", "collected_count", "skipped_count", "start_time", "end_time",
-        "error_message", "start_date", "end_date", "adjustflag", "universe", "codes",
-        "resumes", "strategy", "owner_pid", "owner_host", "owner_started", "heartbeat_at",
+        "id",
+        "status",
+        "progress",
+        "total_stocks",
+        "processed_stocks",
+        "success_count",
+        "failed_count",
+        "collected_count",
+        "skipped_count",
+        "start_time",
+        "end_time",
+        "error_message",
+        "start_date",
+        "end_date",
+        "adjustflag",
+        "universe",
+        "codes",
+        "resumes",
+        "strategy",
+        "owner_pid",
+        "owner_host",
+        "owner_started",
+        "heartbeat_at",
     ],
     "job_item": [
-        "id", "job_id", "code", "name", "status", "rows", "attempts", "error_code",
-        "error_message", "finished_at",
+        "id",
+        "job_id",
+        "code",
+        "name",
+        "status",
+        "rows",
+        "attempts",
+        "error_code",
+        "error_message",
+        "finished_at",
     ],
 }
 
@@ -50,7 +77,9 @@ def test_tables_and_columns(db: Database) -> None:
     for table, columns in COLUMNS.items():
         assert [column["name"] for column in inspector.get_columns(table)] == columns
     assert inspector.get_pk_constraint("daily_bar")["constrained_columns"] == [
-        "code", "date", "adjustflag",
+        "code",
+        "date",
+        "adjustflag",
     ]
     assert [u["column_names"] for u in inspector.get_unique_constraints("job_item")] == [
         ["job_id", "code"],
@@ -78,12 +107,16 @@ def test_postgresql_types(db: Database) -> None:
     bar = {c["name"]: str(c["type"]) for c in inspector.get_columns("daily_bar")}
     assert bar["date"] == "DATE"
     assert {bar[name] for name in ("open", "close", "amount", "turn", "pe_ttm")} == {
-        "DOUBLE PRECISION"}
+        "DOUBLE PRECISION"
+    }
     assert bar["volume"] == "BIGINT"
     assert {bar[name] for name in ("tradestatus", "is_st")} == {"INTEGER"}
     job = {c["name"]: str(c["type"]) for c in inspector.get_columns("collection_job")}
     assert (job["start_time"], job["collected_count"], job["owner_started"]) == (
-        "TIMESTAMP", "BIGINT", "DOUBLE PRECISION")
+        "TIMESTAMP",
+        "BIGINT",
+        "DOUBLE PRECISION",
+    )
 
 
 @pytest.mark.postgresql_only
@@ -95,13 +128,12 @@ def test_pandas_reads_a_server_database(db: Database, log: JobLog, store: BarSto
     for name in BAR_COLUMNS[3:]:
         assert pd.api.types.is_numeric_dtype(frame[name]), name
     assert frame["ps_ttm"].isna().tolist() == [True, False, False]
-    assert frame["date"].tolist() == [dt.date(2024, 1, 2), dt.date(2024, 1, 3),
-                                      dt.date(2024, 1, 4)]
+    assert frame["date"].tolist() == [dt.date(2024, 1, 2), dt.date(2024, 1, 3), dt.date(2024, 1, 4)]
 
 
 @pytest.mark.postgresql_only
 def test_connections_opening_a_new_server_database_together_migrate_it_once(
-    database_targets
+    database_targets,
 ) -> None:
     target = database_targets(empty=True)
     errors: list[BaseException] = []

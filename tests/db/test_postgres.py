@@ -90,7 +90,8 @@ def test_a_missing_database_is_named(server: PostgresServer) -> None:
     assert "没有数据库 no_such_db" in message and f"{server.host}:{server.port}" in message
     with server.admin() as connection:
         assert connection.execute(
-            "SELECT count(*) FROM pg_database WHERE datname = 'no_such_db'").fetchone() == (0,)
+            "SELECT count(*) FROM pg_database WHERE datname = 'no_such_db'"
+        ).fetchone() == (0,)
 
 
 def test_a_database_of_a_newer_version_is_refused_unchanged(
@@ -104,7 +105,8 @@ def test_a_database_of_a_newer_version_is_refused_unchanged(
     assert name in str(raised.value) and f"{server.host}:{server.port}" in str(raised.value)
     with server.admin(name) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
-            ("9999",)]
+            ("9999",)
+        ]
 
 
 def test_a_read_only_role_reads_but_is_told_it_cannot_collect(
@@ -117,8 +119,10 @@ def test_a_read_only_role_reads_but_is_told_it_cannot_collect(
     dead = JobLog(owner).start_job(make_request())
     owner.close()  # its session ends: the job is dead, its row still says running
     with server.admin(name) as connection:
-        connection.execute("DO $$ BEGIN CREATE ROLE stockdesk_reader LOGIN; "
-                           "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        connection.execute(
+            "DO $$ BEGIN CREATE ROLE stockdesk_reader LOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
         connection.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO stockdesk_reader")
     db = open_database(server.url(name, user="stockdesk_reader"))
     try:
@@ -138,6 +142,8 @@ def test_a_plain_postgresql_url_uses_psycopg_3(server: PostgresServer, database_
         assert db.engine.dialect.driver == "psycopg" and db.postgresql and db.path is None
     finally:
         db.close()
-    assert str(normalise_url(__import__("sqlalchemy").make_url("postgres://u@h/d"))) == \
-        "postgresql+psycopg://u@h/d"
+    assert (
+        str(normalise_url(__import__("sqlalchemy").make_url("postgres://u@h/d")))
+        == "postgresql+psycopg://u@h/d"
+    )
     assert psycopg.__version__ >= "3.1"

@@ -32,7 +32,10 @@ def test_a_future_end_becomes_today_with_a_note():
 
 def test_codes_are_normalised_and_bad_ones_named():
     assert parse_codes("600000, 000001.SZ；SH600036 sh.600000") == (
-        "sh.600000", "sz.000001", "sh.600036")
+        "sh.600000",
+        "sz.000001",
+        "sh.600036",
+    )
     with pytest.raises(InputError, match="abc、12345"):
         parse_codes("600000 abc 12345")
     assert normalize_code("830799") == "bj.830799"
@@ -40,13 +43,13 @@ def test_codes_are_normalised_and_bad_ones_named():
 
 def test_split_codes_hands_back_what_is_not_a_code_without_refusing():
     assert split_codes("600000 abc\n 600000.SH 12345、") == ParsedCodes(
-        ("sh.600000",), ("abc", "12345"))
+        ("sh.600000",), ("abc", "12345")
+    )
     assert split_codes(["  ", "sz.000001"]) == ParsedCodes(("sz.000001",), ())
     assert split_codes(" \n ") == ParsedCodes((), ())
 
 
 def test_codes_make_a_codes_universe():
-    checked = build_request(dt.date(2024, 1, 1), dt.date(2024, 2, 1), codes="600000",
-                            today=TODAY)
+    checked = build_request(dt.date(2024, 1, 1), dt.date(2024, 2, 1), codes="600000", today=TODAY)
     assert checked.request.universe == "codes"
     assert checked.request.codes == ("sh.600000",)

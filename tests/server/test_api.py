@@ -69,8 +69,9 @@ class Client:
     def request(self, method: str, url: str, **options: object) -> httpx.Response:
         async def send() -> httpx.Response:
             transport = httpx.ASGITransport(app=self.app)
-            async with httpx.AsyncClient(transport=transport,
-                                         base_url="http://127.0.0.1:8765") as client:
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://127.0.0.1:8765"
+            ) as client:
                 return await client.request(method, url, **options)  # type: ignore[arg-type]
 
         return anyio.run(send)
@@ -82,8 +83,13 @@ class Client:
         return self.request("POST", url, **options)
 
 
-def client_for(runner: JobRunner, database: Database, *, token: str | None = None,
-               hosts: frozenset[str] | None = None) -> Client:
+def client_for(
+    runner: JobRunner,
+    database: Database,
+    *,
+    token: str | None = None,
+    hosts: frozenset[str] | None = None,
+) -> Client:
     return Client(create_app(runner, JobLog(database), token=token, hosts=hosts))
 
 
@@ -93,8 +99,11 @@ def client(runner: JobRunner, database: Database) -> Client:
 
 
 def first_codes(simulator: SimulatorServer, count: int) -> list[str]:
-    return [s.code for s in simulator.market.stocks()
-            if s.status == "1" and s.ipo_date < dt.date(2024, 1, 1)][:count]
+    return [
+        s.code
+        for s in simulator.market.stocks()
+        if s.status == "1" and s.ipo_date < dt.date(2024, 1, 1)
+    ][:count]
 
 
 def final(client: Client, task_id: str, timeout: float = 30.0) -> dict:
@@ -110,8 +119,11 @@ def final(client: Client, task_id: str, timeout: float = 30.0) -> dict:
 def cli_message(*argv: str) -> str:
     """What ``stockdesk collect`` says to the same request (it never reaches a server)."""
     err = io.StringIO()
-    code = cli.run(cli.build_parser().parse_args(
-        ["collect", *argv, "--server", "127.0.0.1:9"]), stdout=io.StringIO(), stderr=err)
+    code = cli.run(
+        cli.build_parser().parse_args(["collect", *argv, "--server", "127.0.0.1:9"]),
+        stdout=io.StringIO(),
+        stderr=err,
+    )
     assert code == 2
     return err.getvalue().strip()
 
@@ -120,11 +132,15 @@ def cli_message(*argv: str) -> str:
     ("body", "argv"),
     [
         ({"start_date": END, "end_date": START}, ["--start", END, "--end", START]),
-        ({"start_date": "2999-01-01", "end_date": "2999-02-01"},
-         ["--start", "2999-01-01", "--end", "2999-02-01"]),
+        (
+            {"start_date": "2999-01-01", "end_date": "2999-02-01"},
+            ["--start", "2999-01-01", "--end", "2999-02-01"],
+        ),
         ({"start_date": "1980-01-01", "end_date": END}, ["--start", "1980-01-01", "--end", END]),
-        ({"start_date": START, "end_date": END, "codes": ["60000x", "sh.600000"]},
-         ["--start", START, "--end", END, "--codes", "60000x,sh.600000"]),
+        (
+            {"start_date": START, "end_date": END, "codes": ["60000x", "sh.600000"]},
+            ["--start", START, "--end", END, "--codes", "60000x,sh.600000"],
+        ),
     ],
 )
 def test_a_bad_request_is_400_in_the_command_line_s_own_words(
@@ -136,11 +152,10 @@ def test_a_bad_request_is_400_in_the_command_line_s_own_words(
 
 
 @pytest.mark.parametrize("date", ["2024/01/01", "2024-1-5", "20240105", "", "2024-02-30"])
-def test_a_bad_date_is_400_with_the_original_service_s_message(
-    client: Client, date: str
-) -> None:
-    answer = client.post("/start_historical_collection",
-                         json={"start_date": START, "end_date": date})
+def test_a_bad_date_is_400_with_the_original_service_s_message(client: Client, date: str) -> None:
+    answer = client.post(
+        "/start_historical_collection", json={"start_date": START, "end_date": date}
+    )
     assert (answer.status_code, answer.json()) == (400, {"detail": DATE_FORMAT_MESSAGE})
     if date:  # the command line asks for a missing --end in words of its own
         assert cli_message("--start", START, "--end", date).startswith(DATE_FORMAT_MESSAGE)
@@ -156,11 +171,10 @@ def test_a_bad_date_is_400_with_the_original_service_s_message(
         ({"codes": ["sh.600000"], "universe": "hs300"}, BOTH_CHOSEN_MESSAGE),
     ],
 )
-def test_other_refusals_name_the_problem(
-    client: Client, changes: dict, message: str
-) -> None:
-    answer = client.post("/start_historical_collection",
-                         json={"start_date": START, "end_date": END, **changes})
+def test_other_refusals_name_the_problem(client: Client, changes: dict, message: str) -> None:
+    answer = client.post(
+        "/start_historical_collection", json={"start_date": START, "end_date": END, **changes}
+    )
     assert answer.status_code == 400 and message in answer.json()["detail"]
     assert client.get("/historical_collection_tasks").json() == []
 
@@ -183,16 +197,24 @@ def test_a_future_end_is_noted_and_codes_the_server_lacks_fail_the_job(
 ) -> None:
     code = first_codes(simulator, 1)[0]
     future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
-    answer = client.post("/start_historical_collection", json={
-        "start_date": "2024-03-01", "end_date": future, "codes": [code.upper()],
-        "adjustflag": 2})
+    answer = client.post(
+        "/start_historical_collection",
+        json={
+            "start_date": "2024-03-01",
+            "end_date": future,
+            "codes": [code.upper()],
+            "adjustflag": 2,
+        },
+    )
     assert answer.status_code == 200, answer.text
     assert "已改为今天" in answer.json()["notes"][0]
     done = final(client, answer.json()["task_id"])
     assert (done["status"], done["success_count"], done["adjustflag"]) == ("completed", 1, "2")
 
-    unknown = client.post("/start_historical_collection", json={
-        "start_date": START, "end_date": END, "codes": ["sh.699999"]})
+    unknown = client.post(
+        "/start_historical_collection",
+        json={"start_date": START, "end_date": END, "codes": ["sh.699999"]},
+    )
     assert unknown.status_code == 200
     failed = final(client, unknown.json()["task_id"])
     assert failed["status"] == "failed" and "sh.699999" in failed["error_message"]
@@ -204,15 +226,24 @@ def test_failed_details_carry_the_original_fields(
     from stockdesk.simulator import FaultKind
 
     codes = first_codes(simulator, 2)
-    simulator.faults.add(FaultKind.ERROR, method="query_history_k_data_plus", code=codes[1],
-                         error_code="10004011", times=None)
-    task_id = client.post("/start_historical_collection", json={
-        "start_date": START, "end_date": END, "codes": codes}).json()["task_id"]
+    simulator.faults.add(
+        FaultKind.ERROR,
+        method="query_history_k_data_plus",
+        code=codes[1],
+        error_code="10004011",
+        times=None,
+    )
+    task_id = client.post(
+        "/start_historical_collection", json={"start_date": START, "end_date": END, "codes": codes}
+    ).json()["task_id"]
     record = final(client, task_id)
     [detail] = record["failed_details"]
     assert set(detail) == {"code", "name", "error_code", "error_message", "attempts"}
     assert (detail["code"], detail["error_code"], record["failed_count"]) == (
-        codes[1], "10004011", 1)
+        codes[1],
+        "10004011",
+        1,
+    )
 
 
 def test_a_job_another_process_runs_cannot_be_cancelled_here(
@@ -229,17 +260,27 @@ def test_a_job_another_process_runs_cannot_be_cancelled_here(
             release.wait(10)
 
     outcome: list = []
-    other = threading.Thread(target=lambda: outcome.append(Collector(
-        database, CollectOptions(server=simulator.address)).run(
-        JobRequest(dt.date(2024, 1, 1), dt.date(2024, 1, 31), universe="codes",
-                   codes=tuple(first_codes(simulator, 1))), listener=Hold())))
+    other = threading.Thread(
+        target=lambda: outcome.append(
+            Collector(database, CollectOptions(server=simulator.address)).run(
+                JobRequest(
+                    dt.date(2024, 1, 1),
+                    dt.date(2024, 1, 31),
+                    universe="codes",
+                    codes=tuple(first_codes(simulator, 1)),
+                ),
+                listener=Hold(),
+            )
+        )
+    )
     other.start()
     try:
         assert holding.wait(10)
         [running] = client.get("/historical_collection_tasks").json()
         refused = client.post(f"/historical_collection_tasks/{running['task_id']}/cancel")
-        busy = client.post("/start_historical_collection",
-                           json={"start_date": START, "end_date": END})
+        busy = client.post(
+            "/start_historical_collection", json={"start_date": START, "end_date": END}
+        )
     finally:
         release.set()
         other.join(10)
@@ -259,29 +300,49 @@ def test_every_request_needs_the_token_when_there_is_one(
         "none": client.get("/historical_collection_tasks"),
         "docs": client.get("/docs"),
         "schema": client.get("/openapi.json"),
-        "start": client.post("/start_historical_collection",
-                             json={"start_date": START, "end_date": END}),
-        "wrong": client.get("/historical_collection_tasks",
-                            headers={"Authorization": f"Bearer {TOKEN[:-1]}x"}),
-        "basic": client.get("/historical_collection_tasks",
-                            headers={"Authorization": f"Basic {TOKEN}"}),
-        "lower": client.get("/historical_collection_tasks",
-                            headers={"Authorization": f"bearer {TOKEN}"}),
-        "schema with token": client.get("/openapi.json",
-                                        headers={"Authorization": f"Bearer {TOKEN}"}),
+        "start": client.post(
+            "/start_historical_collection", json={"start_date": START, "end_date": END}
+        ),
+        "wrong": client.get(
+            "/historical_collection_tasks", headers={"Authorization": f"Bearer {TOKEN[:-1]}x"}
+        ),
+        "basic": client.get(
+            "/historical_collection_tasks", headers={"Authorization": f"Basic {TOKEN}"}
+        ),
+        "lower": client.get(
+            "/historical_collection_tasks", headers={"Authorization": f"bearer {TOKEN}"}
+        ),
+        "schema with token": client.get(
+            "/openapi.json", headers={"Authorization": f"Bearer {TOKEN}"}
+        ),
     }
     codes = {name: answer.status_code for name, answer in answers.items()}
-    assert codes == {"none": 401, "docs": 401, "schema": 401, "start": 401, "wrong": 401,
-                     "basic": 401, "lower": 200, "schema with token": 200}
+    assert codes == {
+        "none": 401,
+        "docs": 401,
+        "schema": 401,
+        "start": 401,
+        "wrong": 401,
+        "basic": 401,
+        "lower": 200,
+        "schema with token": 200,
+    }
     assert JobLog(database).list_jobs() == []
     assert "HTTPBearer" in answers["schema with token"].json()["components"]["securitySchemes"]
 
 
-@pytest.mark.parametrize(("host", "status"), [
-    ("127.0.0.1:8765", 200), ("localhost:8765", 200), ("[::1]:8765", 200),
-    ("LOCALHOST", 200), ("evil.example:8765", 400), ("evil.example", 400),
-    ("127.0.0.1.evil.example", 400),
-])
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("127.0.0.1:8765", 200),
+        ("localhost:8765", 200),
+        ("[::1]:8765", 200),
+        ("LOCALHOST", 200),
+        ("evil.example:8765", 400),
+        ("evil.example", 400),
+        ("127.0.0.1.evil.example", 400),
+    ],
+)
 def test_a_loopback_server_answers_only_requests_for_a_loopback_name(
     runner: JobRunner, database: Database, host: str, status: int
 ) -> None:
@@ -291,11 +352,20 @@ def test_a_loopback_server_answers_only_requests_for_a_loopback_name(
     assert answer.status_code == status
 
 
-@pytest.mark.parametrize(("host", "loopback"), [
-    ("127.0.0.1", True), ("127.1.2.3", True), ("::1", True), ("[::1]", True),
-    ("localhost", True), ("0.0.0.0", False), ("::", False), ("192.168.1.20", False),
-    ("example.com", False),
-])
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.20", False),
+        ("example.com", False),
+    ],
+)
 def test_which_addresses_are_loopback(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
     if loopback:
@@ -308,7 +378,11 @@ def test_which_addresses_are_loopback(host: str, loopback: bool) -> None:
 
 def test_host_names_lose_their_port() -> None:
     assert [host_name(h) for h in ("127.0.0.1:80", "[::1]:80", "[::1]", "Example.COM")] == [
-        "127.0.0.1", "::1", "::1", "example.com"]
+        "127.0.0.1",
+        "::1",
+        "::1",
+        "example.com",
+    ]
 
 
 def test_token_files(tmp_path: Path) -> None:

@@ -25,9 +25,20 @@ from stockdesk.domain.taskid import TASK_ID_PATTERN
 from stockdesk.simulator import Market, SimulatorServer
 
 START, END = "2024-01-01", "2024-03-31"
-RECORD_FIELDS = {"status", "progress", "total_stocks", "processed_stocks", "success_count",
-                 "failed_count", "collected_count", "skipped_count", "start_time", "end_time",
-                 "error_message", "failed_details"}
+RECORD_FIELDS = {
+    "status",
+    "progress",
+    "total_stocks",
+    "processed_stocks",
+    "success_count",
+    "failed_count",
+    "collected_count",
+    "skipped_count",
+    "start_time",
+    "end_time",
+    "error_message",
+    "failed_details",
+}
 """The original service's status record, by name (the issue's contract)."""
 JOB_TIMEOUT = 60.0
 
@@ -42,8 +53,9 @@ def serve_args(db_path: Path, server: SimulatorServer, *extra: str) -> list[str]
 
 
 def start(client, **body: object):
-    return client.post("/start_historical_collection",
-                       json={"start_date": START, "end_date": END, **body})
+    return client.post(
+        "/start_historical_collection", json={"start_date": START, "end_date": END, **body}
+    )
 
 
 def status(client, task_id: str) -> dict:
@@ -74,7 +86,8 @@ def test_start_refusals_and_a_job_polled_to_completed(
         bad_date = start(client, start_date="2024/01/01")
         malformed = client.post("/start_historical_collection", json={"start_date": START})
         unknown = client.get(
-            "/historical_collection_status/historical_collection_20240101_000000_1")
+            "/historical_collection_status/historical_collection_20240101_000000_1"
+        )
 
         assert first.status_code == 200, first.text
         task_id = first.json()["task_id"]
@@ -90,14 +103,20 @@ def test_start_refusals_and_a_job_polled_to_completed(
     assert set(record) >= RECORD_FIELDS
     assert record["status"] == "completed", record
     assert record["total_stocks"] > 40
-    assert (record["success_count"], record["processed_stocks"], record["failed_count"],
-            record["progress"], record["failed_details"]) == (
-            record["total_stocks"], record["total_stocks"], 0, 100, [])
+    assert (
+        record["success_count"],
+        record["processed_stocks"],
+        record["failed_count"],
+        record["progress"],
+        record["failed_details"],
+    ) == (record["total_stocks"], record["total_stocks"], 0, 100, [])
     assert {k: record[k] for k in item_counts(db_path, task_id)} == item_counts(db_path, task_id)
     assert record["collected_count"] == query(db_path, "SELECT count(*) FROM daily_bar")[0][0]
     codes = [c for (c,) in query(db_path, "SELECT code FROM job_item WHERE job_id = ?", task_id)]
-    assert mismatches(db_path, simulator.market, codes, dt.date(2024, 1, 1),
-                      dt.date(2024, 3, 31)) == {}
+    assert (
+        mismatches(db_path, simulator.market, codes, dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+        == {}
+    )
     assert [job["task_id"] for job in listing] == [task_id]
     [logged] = jobs(db_path)  # `stockdesk jobs list` agrees with the API
     assert job_counts(logged) == {k: record[k] for k in job_counts(logged)}
@@ -125,8 +144,12 @@ def test_a_whole_market_job_by_date_shows_progress_before_its_end(
                 moves = record["progress"] > 0 and record["collected_count"] > 0
                 return record if record["status"] == "running" and moves else None
 
-            moving = wait_until(running_and_moving, timeout=JOB_TIMEOUT,
-                                what="progress while running", alive=server.process)
+            moving = wait_until(
+                running_and_moving,
+                timeout=JOB_TIMEOUT,
+                what="progress while running",
+                alive=server.process,
+            )
             shown = run_stockdesk("jobs", "show", task_id, "--json", "--db", str(db_path))
             record = ended(client, task_id, server)
 
@@ -144,15 +167,23 @@ def test_cancel_by_request_and_by_sigterm_keep_the_committed_stocks(
     simulator.faults.latency = 0.1  # ~0.1 s a stock: the cancels land mid-job
     with served(*serve_args(db_path, simulator)) as server, server.client() as client:
         task_id = start(client).json()["task_id"]
-        wait_until(lambda: status(client, task_id)["processed_stocks"] >= 2,
-                   timeout=JOB_TIMEOUT, what="2 stocks", alive=server.process)
+        wait_until(
+            lambda: status(client, task_id)["processed_stocks"] >= 2,
+            timeout=JOB_TIMEOUT,
+            what="2 stocks",
+            alive=server.process,
+        )
         cancelled = client.post(f"/historical_collection_tasks/{task_id}/cancel")
         again = client.post(f"/historical_collection_tasks/{task_id}/cancel")
         unknown = client.post("/historical_collection_tasks/historical_collection_1/cancel")
 
         second = start(client).json()["task_id"]
-        wait_until(lambda: status(client, second)["processed_stocks"] >= 2,
-                   timeout=JOB_TIMEOUT, what="2 stocks of the second job", alive=server.process)
+        wait_until(
+            lambda: status(client, second)["processed_stocks"] >= 2,
+            timeout=JOB_TIMEOUT,
+            what="2 stocks of the second job",
+            alive=server.process,
+        )
         exit_code = server.stop(signal.SIGTERM)
 
     assert cancelled.status_code == 200, cancelled.text
@@ -166,23 +197,46 @@ def test_cancel_by_request_and_by_sigterm_keep_the_committed_stocks(
     for job_id in (task_id, second):
         assert job_counts(listing[job_id]) == item_counts(db_path, job_id)
     done = [c for (c,) in query(db_path, "SELECT code FROM job_item WHERE status = 'success'")]
-    assert done and mismatches(db_path, simulator.market, done, dt.date(2024, 1, 1),
-                               dt.date(2024, 3, 31)) == {}
+    assert (
+        done
+        and mismatches(db_path, simulator.market, done, dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+        == {}
+    )
     assert any("cancelled" in line for line in server.lines)
 
 
 def test_one_job_per_database_across_the_api_and_the_cli_and_a_killed_server_is_interrupted(
     simulator: SimulatorServer, db_path: Path
 ) -> None:
-    codes = [s.code for s in simulator.market.stocks()
-             if s.status == "1" and s.ipo_date < dt.date(2024, 1, 1)][:12]
+    codes = [
+        s.code
+        for s in simulator.market.stocks()
+        if s.status == "1" and s.ipo_date < dt.date(2024, 1, 1)
+    ][:12]
     simulator.faults.latency = 0.1
-    collect = ["collect", "--start", START, "--end", END, "--codes", ",".join(codes),
-               "--db", str(db_path), "--server", simulator.address, "--timeout", "2"]
+    collect = [
+        "collect",
+        "--start",
+        START,
+        "--end",
+        END,
+        "--codes",
+        ",".join(codes),
+        "--db",
+        str(db_path),
+        "--server",
+        simulator.address,
+        "--timeout",
+        "2",
+    ]
     with served(*serve_args(db_path, simulator)) as server, server.client() as client:
         with started(*collect) as cli:
-            wait_until(lambda: query(db_path, "SELECT count(*) FROM job_item")[0][0] >= 1,
-                       timeout=JOB_TIMEOUT, what="the CLI's first stock", alive=cli)
+            wait_until(
+                lambda: query(db_path, "SELECT count(*) FROM job_item")[0][0] >= 1,
+                timeout=JOB_TIMEOUT,
+                what="the CLI's first stock",
+                alive=cli,
+            )
             refused = start(client, codes=codes)
             cli.wait(timeout=JOB_TIMEOUT)
         assert (refused.status_code, refused.json()) == (400, {"detail": JOB_RUNNING_MESSAGE})
@@ -190,8 +244,12 @@ def test_one_job_per_database_across_the_api_and_the_cli_and_a_killed_server_is_
 
         simulator.faults.latency = 0.3  # the ~40 stocks left: long enough to be killed mid-job
         task_id = start(client).json()["task_id"]
-        wait_until(lambda: status(client, task_id)["processed_stocks"] >= 1,
-                   timeout=JOB_TIMEOUT, what="the API job's first stock", alive=server.process)
+        wait_until(
+            lambda: status(client, task_id)["processed_stocks"] >= 1,
+            timeout=JOB_TIMEOUT,
+            what="the API job's first stock",
+            alive=server.process,
+        )
         busy = run_stockdesk(*collect)
         kill_hard(server.process)
 
@@ -222,8 +280,10 @@ def test_with_a_token_a_request_without_it_is_refused_and_changes_nothing(
     assert run_stockdesk("serve", "--new-token", str(token_file)).returncode == 2  # kept
 
     state = tmp_path / "state"
-    with served(*serve_args(db_path, simulator, "--token-file", str(token_file)),
-                env={"XDG_STATE_HOME": str(state)}) as server:
+    with served(
+        *serve_args(db_path, simulator, "--token-file", str(token_file)),
+        env={"XDG_STATE_HOME": str(state)},
+    ) as server:
         with server.client() as anonymous:
             no_token = start(anonymous)
             listing = anonymous.get("/historical_collection_tasks")
@@ -239,5 +299,5 @@ def test_with_a_token_a_request_without_it_is_refused_and_changes_nothing(
     assert no_token.headers["www-authenticate"] == "Bearer"
     assert (allowed.status_code, allowed.json()) == (200, [])
     logged = "".join(p.read_text() for p in state.rglob("stockdesk.log*"))
-    assert "GET /historical_collection_tasks HTTP/1.1\" 401" in logged  # the access log
+    assert 'GET /historical_collection_tasks HTTP/1.1" 401' in logged  # the access log
     assert token not in logged and token not in "".join(server.lines)

@@ -22,10 +22,26 @@ def login_request(user: str = "anonymous") -> bytes:
     return request("00", "login", user, "123456", "0")
 
 
-def k_request(code: str = "sh.600000", fields: str = "date,code,close",
-              start: str = "2024-01-01", end: str = "2024-03-31", page: int = 1) -> bytes:
-    return request("95", "query_history_k_data_plus", "anonymous", str(page), "2000", code,
-                   fields, start, end, "d", "3")
+def k_request(
+    code: str = "sh.600000",
+    fields: str = "date,code,close",
+    start: str = "2024-01-01",
+    end: str = "2024-03-31",
+    page: int = 1,
+) -> bytes:
+    return request(
+        "95",
+        "query_history_k_data_plus",
+        "anonymous",
+        str(page),
+        "2000",
+        code,
+        fields,
+        start,
+        end,
+        "d",
+        "3",
+    )
 
 
 def connect(address: tuple[str, int]) -> socket.socket:
@@ -57,9 +73,9 @@ def fields_of(reply: bytes) -> list[str]:
     """Body fields of a reply, decompressing like the client does."""
     header = reply[:21].decode()
     kind, length = header.split("\x01")[1:]
-    body = reply[21:-len(TERMINATOR)]
+    body = reply[21 : -len(TERMINATOR)]
     if kind in ("96", "99", "9B", "9D"):
-        body = zlib.decompress(body[:int(length)])
+        body = zlib.decompress(body[: int(length)])
     return body.decode().rstrip("\n").split("\x01")[:-1]
 
 

@@ -79,10 +79,10 @@ def test_trade_dates_mark_holidays(baostock_session):
     assert {rows[f"2024-10-0{k}"] for k in range(1, 8)} == {"0"}
 
 
-def test_k_data_plus_pages_like_the_real_service(baostock_session, simulator,
-                                                  simulator_market):
+def test_k_data_plus_pages_like_the_real_service(baostock_session, simulator, simulator_market):
     result = baostock_session.query_history_k_data_plus(
-        "sh.600000", ",".join(K_FIELDS), "2018-01-01", "2026-12-31")
+        "sh.600000", ",".join(K_FIELDS), "2018-01-01", "2026-12-31"
+    )
     rows = rows_of(result)
     expected = simulator_market.bars("sh.600000", D(2018, 1, 1), D(2026, 12, 31))
     assert len(expected) > 2000
@@ -95,7 +95,8 @@ def test_k_data_plus_pages_like_the_real_service(baostock_session, simulator,
 def test_k_data_plus_adjustflag_and_field_order(baostock_session, simulator_market, flag):
     fields = "close,date,volume,adjustflag,code"
     result = baostock_session.query_history_k_data_plus(
-        "sz.000001", fields, "2023-06-01", "2023-08-31", adjustflag=flag)
+        "sz.000001", fields, "2023-06-01", "2023-08-31", adjustflag=flag
+    )
     assert result.fields == fields.split(",")
     rows = rows_of(result)
     full = simulator_market.bars("sz.000001", D(2023, 6, 1), D(2023, 8, 31), flag)
@@ -106,13 +107,16 @@ def test_k_data_plus_adjustflag_and_field_order(baostock_session, simulator_mark
 
 def test_k_data_plus_errors(baostock_session):
     unknown_field = baostock_session.query_history_k_data_plus(
-        "sh.600000", "date,bogus", "2024-01-01", "2024-02-01")
+        "sh.600000", "date,bogus", "2024-01-01", "2024-02-01"
+    )
     assert unknown_field.error_code == "10004012"
     unknown_code = baostock_session.query_history_k_data_plus(
-        "sh.699999", "date,code", "2024-01-01", "2024-02-01")
+        "sh.699999", "date,code", "2024-01-01", "2024-02-01"
+    )
     assert rows_of(unknown_code) == []
     bad_code = baostock_session.query_history_k_data_plus(
-        "xx.123456", "date", "2024-01-01", "2024-02-01")
+        "xx.123456", "date", "2024-01-01", "2024-02-01"
+    )
     assert bad_code.error_code == "10004011"
 
 
@@ -124,14 +128,20 @@ def test_per_date_equals_per_stock(baostock_session, simulator_market):
     assert {row[1] for row in rows} <= {s.code for s in simulator_market.stocks()}
     for row in rows[:5]:
         single = baostock_session.query_history_k_data_plus(
-            row[1], ",".join(K_FIELDS), row[0], row[0])
+            row[1], ",".join(K_FIELDS), row[0], row[0]
+        )
         assert rows_of(single) == [row]
     assert rows_of(baostock_session.query_daily_history_k_AStock("2024-05-01")) == []
 
 
-@pytest.mark.parametrize("method, index", [("query_hs300_stocks", "hs300"),
-                                           ("query_sz50_stocks", "sz50"),
-                                           ("query_zz500_stocks", "zz500")])
+@pytest.mark.parametrize(
+    "method, index",
+    [
+        ("query_hs300_stocks", "hs300"),
+        ("query_sz50_stocks", "sz50"),
+        ("query_zz500_stocks", "zz500"),
+    ],
+)
 def test_index_members(baostock_session, simulator_market, method, index):
     result = getattr(baostock_session, method)("2024-06-05")
     assert result.fields == ["updateDate", "code", "code_name"]

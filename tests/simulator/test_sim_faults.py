@@ -68,9 +68,12 @@ def test_undecodable_is_framed_but_not_zlib(simulator, sock):
     reply = wire.read_reply(sock)
     length = int(reply[:21].decode().split("\x01")[2])
     with pytest.raises(zlib.error):
-        zlib.decompress(reply[21:21 + length])
-    sock.sendall(wire.request("33", "query_trade_dates", "anonymous", "1", "2000",
-                              "2024-01-01", "2024-01-05"))
+        zlib.decompress(reply[21 : 21 + length])
+    sock.sendall(
+        wire.request(
+            "33", "query_trade_dates", "anonymous", "1", "2000", "2024-01-01", "2024-01-05"
+        )
+    )
     assert wire.fields_of(wire.read_reply(sock))[0] == "0", "the connection stays usable"
 
 
@@ -89,14 +92,17 @@ def test_client_sees_error_malformed_and_undecodable(simulator, baostock_session
 
 def test_rules_match_method_code_page_and_date(simulator, baostock_session):
     bs = baostock_session
-    simulator.faults.add(FaultKind.ERROR, method="query_daily_history_k_AStock",
-                         date="2024-01-04", times=None)
+    simulator.faults.add(
+        FaultKind.ERROR, method="query_daily_history_k_AStock", date="2024-01-04", times=None
+    )
     simulator.faults.add(FaultKind.ERROR, code="sz.000001", page=2, times=2)
     assert bs.query_daily_history_k_AStock("2024-01-03").error_code == "0"
     for _ in range(2):
         assert bs.query_daily_history_k_AStock("2024-01-04").error_code == "10004011"
-    assert bs.query_history_k_data_plus("sz.000001", "date", "2024-01-01",
-                                        "2024-01-31").error_code == "0"
+    assert (
+        bs.query_history_k_data_plus("sz.000001", "date", "2024-01-01", "2024-01-31").error_code
+        == "0"
+    )
     result = bs.query_history_k_data_plus("sz.000001", "date", "2018-01-01", "2026-12-31")
     assert result.error_code == "0"
     rows = 0
@@ -137,4 +143,3 @@ def test_plan_times_none_clear_and_randomize():
     again = FaultPlan()
     again.randomize(0.3, seed=1, kinds=[FaultKind.ERROR, FaultKind.HANG])
     assert [again.take(Probe("q")) for _ in range(1000)] == outcomes
-

@@ -52,8 +52,9 @@ def test_the_demo_s_oldest_stock_trades_from_1990_on(demo_market):
     assert stock.ipo_date < D(1991, 1, 1)
     for year in (1991, 2015):
         rows = demo_market.bars("sh.600000", D(year, 1, 1), D(year, 12, 31))
-        assert dates(rows) == [day.isoformat() for day in
-                               demo_market.trading_days(D(year, 1, 1), D(year, 12, 31))]
+        assert dates(rows) == [
+            day.isoformat() for day in demo_market.trading_days(D(year, 1, 1), D(year, 12, 31))
+        ]
     whole = demo_market.bars("sh.600000", *EVER)
     assert whole[0][COL["date"]] == stock.ipo_date.isoformat()
     assert all(float(row[COL["close"]]) > 0 for row in whole)

@@ -21,7 +21,8 @@ def test_same_seed_same_market_different_seed_different_market(simulator_market)
     assert twin.securities == simulator_market.securities
     code = twin.stocks()[5].code
     assert twin.bars(code, D(2020, 1, 1), D(2020, 6, 30)) == simulator_market.bars(
-        code, D(2020, 1, 1), D(2020, 6, 30))
+        code, D(2020, 1, 1), D(2020, 6, 30)
+    )
     assert twin.day_bars(D(2023, 5, 10)) == simulator_market.day_bars(D(2023, 5, 10))
     other = Market(seed=8, stocks=60, indices=4)
     assert other.securities != twin.securities
@@ -63,16 +64,26 @@ def test_calendar_skips_weekends_and_holidays(simulator_market):
 def test_calendar_knows_the_spring_festival_of_the_1990s(simulator_market):
     # 1992: Lunar New Year on Tuesday 4 February, closed from its eve for a week.
     days = simulator_market.trading_days(D(1992, 1, 31), D(1992, 2, 14))
-    assert days == [D(1992, 1, 31), D(1992, 2, 10), D(1992, 2, 11), D(1992, 2, 12),
-                    D(1992, 2, 13), D(1992, 2, 14)]
+    assert days == [
+        D(1992, 1, 31),
+        D(1992, 2, 10),
+        D(1992, 2, 11),
+        D(1992, 2, 12),
+        D(1992, 2, 13),
+        D(1992, 2, 14),
+    ]
     assert not simulator_market.is_trading_day(D(1996, 2, 19))
     assert simulator_market.is_trading_day(D(1996, 2, 26))
 
 
-@pytest.mark.parametrize("first, last", [
-    (D(1990, 12, 19), D(2026, 12, 31)), (D(2024, 2, 10), D(2024, 2, 10)),
-    (D(2024, 2, 18), D(2025, 1, 3)),
-])
+@pytest.mark.parametrize(
+    "first, last",
+    [
+        (D(1990, 12, 19), D(2026, 12, 31)),
+        (D(2024, 2, 10), D(2024, 2, 10)),
+        (D(2024, 2, 18), D(2025, 1, 3)),
+    ],
+)
 def test_timeline_numbers_the_calendar_s_trading_days(first, last):
     timeline, days = Timeline(first, last), trading_days(first, last)
     assert len(timeline) == len(days)
@@ -92,13 +103,15 @@ def test_timeline_numbers_the_calendar_s_trading_days(first, last):
 def test_bars_cover_listed_trading_days_only(simulator_market):
     code = "sh.600000"
     rows = simulator_market.bars(code, D(2024, 1, 1), D(2024, 12, 31))
-    expected = [day.isoformat() for day in
-                simulator_market.trading_days(D(2024, 1, 1), D(2024, 12, 31))]
+    expected = [
+        day.isoformat() for day in simulator_market.trading_days(D(2024, 1, 1), D(2024, 12, 31))
+    ]
     assert [row[COL["date"]] for row in rows] == expected
     assert all(len(row) == len(K_FIELDS) and row[COL["code"]] == code for row in rows)
     late = next(s for s in simulator_market.stocks() if s.ipo_date > D(2019, 1, 1))
     assert simulator_market.bars(late.code, D(2018, 1, 1), D(2026, 12, 31))[0][0] == (
-        late.ipo_date.isoformat())
+        late.ipo_date.isoformat()
+    )
     assert simulator_market.bars("sh.699999", D(2024, 1, 1), D(2024, 2, 1)) == []
 
 
@@ -107,8 +120,12 @@ def test_delisted_stock_has_no_bars_after_out_date():
     gone = next(s for s in market.stocks() if s.out_date and s.out_date < D(2026, 1, 1))
     rows = market.bars(gone.code, D(2018, 1, 1), D(2026, 12, 31))
     assert rows[-1][COL["date"]] == gone.out_date.isoformat()
-    assert all(row[COL["code"]] != gone.code for row in market.day_bars(
-        market.trading_days(gone.out_date + dt.timedelta(days=1), D(2026, 12, 31))[0]))
+    assert all(
+        row[COL["code"]] != gone.code
+        for row in market.day_bars(
+            market.trading_days(gone.out_date + dt.timedelta(days=1), D(2026, 12, 31))[0]
+        )
+    )
 
 
 def test_a_bar_does_not_depend_on_the_range_asked(simulator_market):
@@ -116,7 +133,7 @@ def test_a_bar_does_not_depend_on_the_range_asked(simulator_market):
     whole = simulator_market.bars(code, D(2018, 1, 1), D(2026, 12, 31))
     part = simulator_market.bars(code, D(2021, 12, 15), D(2022, 1, 20))
     start = [row[0] for row in whole].index(part[0][0])
-    assert whole[start:start + len(part)] == part
+    assert whole[start : start + len(part)] == part
 
 
 def test_per_date_equals_per_stock(simulator_market):
@@ -147,9 +164,12 @@ def test_wire_strings_look_like_baostock(simulator_market):
 
 def test_suspended_days_and_empty_fields():
     market = Market(stocks=200)
-    suspended = [row for s in market.stocks()[:80]
-                 for row in market.bars(s.code, D(2023, 1, 1), D(2023, 12, 31))
-                 if row[COL["tradestatus"]] == "0"]
+    suspended = [
+        row
+        for s in market.stocks()[:80]
+        for row in market.bars(s.code, D(2023, 1, 1), D(2023, 12, 31))
+        if row[COL["tradestatus"]] == "0"
+    ]
     assert suspended
     for row in suspended:
         assert row[COL["volume"]] == "0" and row[COL["amount"]] == "0.0000"
@@ -169,8 +189,9 @@ def test_adjusted_prices_scale_raw_prices(simulator_market, flag):
     code = "sh.600000"  # backward factors start at 1 on the listing day: ask from before it
     raw = simulator_market.bars(code, D(1990, 1, 1), D(2026, 12, 31), "3")
     adjusted = simulator_market.bars(code, D(1990, 1, 1), D(2026, 12, 31), flag)
-    ratios = [float(a[COL["close"]]) / float(r[COL["close"]]) for a, r in zip(
-        adjusted, raw, strict=True)]
+    ratios = [
+        float(a[COL["close"]]) / float(r[COL["close"]]) for a, r in zip(adjusted, raw, strict=True)
+    ]
     assert all(a[COL["adjustflag"]] == flag for a in adjusted)
     assert len({round(ratio, 3) for ratio in ratios}) > 1, "factors step at ex-dividend days"
     assert [a[COL["volume"]] for a in adjusted] == [r[COL["volume"]] for r in raw]
@@ -211,7 +232,10 @@ def test_prices_stay_plausible_over_the_whole_history():
         rows = market.bars(stock.code, FIRST_TRADING_DAY, D(2026, 12, 31))
         lows.append(min(float(row[COL["low"]]) for row in rows))
         highs.append(max(float(row[COL["high"]]) for row in rows))
-        year_ends += [row[COL["close"]] for row, after in itertools.pairwise(rows)
-                      if row[COL["date"]][:4] != after[COL["date"]][:4]]
+        year_ends += [
+            row[COL["close"]]
+            for row, after in itertools.pairwise(rows)
+            if row[COL["date"]][:4] != after[COL["date"]][:4]
+        ]
     assert min(lows) >= 0.5 and max(highs) <= 1000
     assert year_ends.count("1.5000") < len(year_ends) / 100, "not stuck at the floor"

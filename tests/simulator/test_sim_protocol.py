@@ -23,7 +23,7 @@ def client_view(data: bytes) -> str:
     header = data[:21].decode()
     kind, length = header.split("\x01")[1:]
     if kind in ("96", "99", "9B", "9D"):
-        return header + zlib.decompress(data[21:21 + int(length)]).decode()
+        return header + zlib.decompress(data[21 : 21 + int(length)]).decode()
     return data.decode()
 
 
@@ -31,8 +31,8 @@ def client_view(data: bytes) -> str:
 def test_every_client_parser_gets_clean_fields(kind):
     fields = ["0", "success", "m", "user", "1", "2000", '{"record":[]}', "a,b"]
     text = client_view(reply(kind, fields))
-    assert text[21:-1].split("\x01")[:len(fields)] == fields  # most parsers
-    assert text[21:].split("\x01")[:len(fields)] == fields  # query_daily_history_k_AStock
+    assert text[21:-1].split("\x01")[: len(fields)] == fields  # most parsers
+    assert text[21:].split("\x01")[: len(fields)] == fields  # query_daily_history_k_AStock
     assert reply(kind, fields).endswith(TERMINATOR)
 
 
@@ -46,7 +46,12 @@ def test_parse_request_checks_crc():
 
 def test_response_types():
     assert [response_type(t) for t in ("00", "33", "95", "98", "47")] == [
-        "01", "34", "96", "99", "04"]
+        "01",
+        "34",
+        "96",
+        "99",
+        "04",
+    ]
 
 
 def test_records_are_valid_json(simulator_market):

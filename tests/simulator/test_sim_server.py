@@ -65,7 +65,9 @@ def test_several_connections_at_once(simulator):
 def test_command_line_prints_the_address_and_serves():
     process = subprocess.Popen(
         [sys.executable, "-m", "stockdesk.simulator", "--port", "0", "--stocks", "20"],
-        stdout=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         host, port = process.stdout.readline().strip().split(":")
         with wire.logged_in((host, int(port))) as sock:
@@ -97,8 +99,10 @@ def test_kept_replies_are_sent_again_without_asking_the_market(simulator_market,
 
 
 def test_a_fault_still_applies_to_a_request_whose_reply_is_kept(simulator_market):
-    with (SimulatorServer(simulator_market, keep_replies=True) as server,
-          wire.logged_in((server.host, server.port)) as sock):
+    with (
+        SimulatorServer(simulator_market, keep_replies=True) as server,
+        wire.logged_in((server.host, server.port)) as sock,
+    ):
         sock.sendall(wire.k_request())
         kept = wire.read_reply(sock)
         server.faults.add(FaultKind.ERROR, method="query_history_k_data_plus", times=1)

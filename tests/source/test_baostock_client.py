@@ -21,8 +21,9 @@ except AttributeError as error:
 
 def test_the_source_loads_without_pandas_and_pandas_stays_importable() -> None:
     """A fresh interpreter: in this test process pandas may already be loaded."""
-    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
-                          timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60, check=True
+    )
     loaded_with_source, total, stand_in = done.stdout.splitlines()
     assert loaded_with_source == "False"
     assert total == "3"

@@ -7,9 +7,26 @@ import pytest
 from stockdesk.domain.values import BAR_COLUMNS
 from stockdesk.source.bars import K_FIELDS, BarParser, MalformedRowError
 
-ROW = ["2024-03-05", "sh.600000", "10.0100", "10.5000", "9.9000", "10.2000", "10.0000",
-       "1234500", "12598765.4300", "3", "0.812345", "1", "2.000000", "", "1.234567",
-       "0.500000", "-3.210000", "0"]
+ROW = [
+    "2024-03-05",
+    "sh.600000",
+    "10.0100",
+    "10.5000",
+    "9.9000",
+    "10.2000",
+    "10.0000",
+    "1234500",
+    "12598765.4300",
+    "3",
+    "0.812345",
+    "1",
+    "2.000000",
+    "",
+    "1.234567",
+    "0.500000",
+    "-3.210000",
+    "0",
+]
 
 
 def as_dict(bar):
@@ -27,8 +44,11 @@ def test_numbers_become_numbers_and_blanks_become_none():
 
 def test_the_field_order_comes_from_the_reply_and_a_missing_adjustflag_is_supplied():
     fields = [name for name in reversed(K_FIELDS) if name != "adjustflag"]
-    row = [value for name, value in zip(reversed(K_FIELDS), reversed(ROW), strict=True)
-           if name != "adjustflag"]
+    row = [
+        value
+        for name, value in zip(reversed(K_FIELDS), reversed(ROW), strict=True)
+        if name != "adjustflag"
+    ]
 
     bar = BarParser(fields, adjustflag="2").parse(row)
 

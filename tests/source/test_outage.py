@@ -51,8 +51,7 @@ def test_a_refused_login_mid_job_is_waited_out_and_the_cut_request_sent_again(si
             simulator.faults.login_error = None
 
     lines = Lines(accept_again)
-    with BaostockSource(simulator.address, timeout=TIMEOUT, outage=QUICK,
-                        say=lines) as source:
+    with BaostockSource(simulator.address, timeout=TIMEOUT, outage=QUICK, say=lines) as source:
         simulator.faults.login_error = "10001011"
         simulator.faults.add(FaultKind.RESET, method=STOCK_QUERY, code=code)
         bars = source.daily_bars(code, START, END, "3")
@@ -68,8 +67,7 @@ def test_a_server_that_stays_away_ends_in_server_gone_naming_it(simulator):
     code = first_stock(simulator.market)
     lines = Lines()
     policy = OutagePolicy(timeout=0.6, first_wait=0.1, max_wait=0.2)
-    with BaostockSource(simulator.address, timeout=TIMEOUT, outage=policy,
-                        say=lines) as source:
+    with BaostockSource(simulator.address, timeout=TIMEOUT, outage=policy, say=lines) as source:
         simulator.pause()
         began = time.monotonic()
         with pytest.raises(ServerGoneError) as gone:
@@ -85,8 +83,9 @@ def test_cancel_ends_the_wait_at_once(simulator):
     cancel = threading.Event()
     lines = Lines(lambda _waits: threading.Timer(0.2, cancel.set).start())
     policy = OutagePolicy(timeout=60.0, first_wait=30.0, max_wait=30.0)
-    with BaostockSource(simulator.address, timeout=TIMEOUT, cancel=cancel, outage=policy,
-                        say=lines) as source:
+    with BaostockSource(
+        simulator.address, timeout=TIMEOUT, cancel=cancel, outage=policy, say=lines
+    ) as source:
         simulator.pause()
         began = time.monotonic()
         with pytest.raises(SourceError) as failure:
@@ -97,14 +96,14 @@ def test_cancel_ends_the_wait_at_once(simulator):
     assert lines.waits == 1
 
 
-@pytest.mark.parametrize("kind", [FaultKind.HANG, FaultKind.RESET, FaultKind.ERROR,
-                                  FaultKind.MALFORMED])
+@pytest.mark.parametrize(
+    "kind", [FaultKind.HANG, FaultKind.RESET, FaultKind.ERROR, FaultKind.MALFORMED]
+)
 def test_a_bad_reply_from_a_server_that_still_answers_is_no_outage(simulator, kind):
     """The request failed, not the server: the stock's retry loop decides, nobody waits."""
     code = first_stock(simulator.market)
     lines = Lines()
-    with BaostockSource(simulator.address, timeout=TIMEOUT, outage=QUICK,
-                        say=lines) as source:
+    with BaostockSource(simulator.address, timeout=TIMEOUT, outage=QUICK, say=lines) as source:
         simulator.faults.add(kind, method=STOCK_QUERY, code=code)
         with pytest.raises(SourceError):
             source.daily_bars(code, START, END, "3")
@@ -113,9 +112,17 @@ def test_a_bad_reply_from_a_server_that_still_answers_is_no_outage(simulator, ki
     assert simulator.requests[STOCK_QUERY] == 2
 
 
-@pytest.mark.parametrize(("seconds", "text"), [
-    (0.25, "0.2 秒"), (1.0, "1 秒"), (9.94, "9.9 秒"), (12.4, "12 秒"), (60, "1 分钟"),
-    (90.2, "1 分 30 秒"), (600, "10 分钟"),
-])
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0.25, "0.2 秒"),
+        (1.0, "1 秒"),
+        (9.94, "9.9 秒"),
+        (12.4, "12 秒"),
+        (60, "1 分钟"),
+        (90.2, "1 分 30 秒"),
+        (600, "10 分钟"),
+    ],
+)
 def test_durations_read_as_a_person_says_them(seconds, text):
     assert duration(seconds) == text

@@ -72,8 +72,14 @@ def test_calendar_and_securities(source, simulator):
 
 
 @pytest.mark.parametrize(
-    "kind", [FaultKind.HANG, FaultKind.CLOSE_MID_REPLY, FaultKind.RESET,
-             FaultKind.MALFORMED, FaultKind.UNDECODABLE],
+    "kind",
+    [
+        FaultKind.HANG,
+        FaultKind.CLOSE_MID_REPLY,
+        FaultKind.RESET,
+        FaultKind.MALFORMED,
+        FaultKind.UNDECODABLE,
+    ],
 )
 def test_a_bad_reply_fails_in_bounded_time_and_the_next_request_works(source, simulator, kind):
     code = first_stock(simulator.market)
@@ -89,16 +95,22 @@ def test_a_bad_reply_fails_in_bounded_time_and_the_next_request_works(source, si
 
 def test_a_history_cut_short_on_page_two_is_never_returned_as_complete(source, simulator):
     code = first_stock(simulator.market)
-    simulator.faults.add(FaultKind.CLOSE_MID_REPLY, method="query_history_k_data_plus",
-                         code=code, page=2)
+    simulator.faults.add(
+        FaultKind.CLOSE_MID_REPLY, method="query_history_k_data_plus", code=code, page=2
+    )
     with pytest.raises(SourceError, match=r"分页|关闭"):
         source.daily_bars(code, simulator.market.first_day, simulator.market.last_day, "3")
 
 
 def test_an_error_code_becomes_a_user_message(source, simulator):
     code = first_stock(simulator.market)
-    simulator.faults.add(FaultKind.ERROR, method="query_history_k_data_plus", code=code,
-                         error_code="10004011", error_msg="bad code")
+    simulator.faults.add(
+        FaultKind.ERROR,
+        method="query_history_k_data_plus",
+        code=code,
+        error_code="10004011",
+        error_msg="bad code",
+    )
     with pytest.raises(SourceError) as failure:
         source.daily_bars(code, START, END, "3")
     assert failure.value.code == "10004011"
@@ -141,8 +153,10 @@ def unanswered_address():
 
 def test_a_connect_that_hangs_gives_up_at_the_timeout(unanswered_address):
     began = time.monotonic()
-    with pytest.raises(LoginError, match="连不上"), \
-            BaostockSource(unanswered_address, timeout=TIMEOUT):
+    with (
+        pytest.raises(LoginError, match="连不上"),
+        BaostockSource(unanswered_address, timeout=TIMEOUT),
+    ):
         pass
     assert TIMEOUT <= time.monotonic() - began < TIMEOUT + 1.0
 
@@ -151,8 +165,10 @@ def test_cancel_ends_a_connect_that_hangs_quickly(unanswered_address):
     cancel = threading.Event()
     threading.Timer(0.2, cancel.set).start()
     began = time.monotonic()
-    with pytest.raises(LoginError) as failure, \
-            BaostockSource(unanswered_address, timeout=30, cancel=cancel):
+    with (
+        pytest.raises(LoginError) as failure,
+        BaostockSource(unanswered_address, timeout=30, cancel=cancel),
+    ):
         pass
     assert failure.value.code == "cancelled"
     assert time.monotonic() - began < 1.0

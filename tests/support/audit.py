@@ -20,19 +20,43 @@ from stockdesk.simulator.bars import K_FIELDS
 from stockdesk.simulator.market import Market
 
 DB_COLUMNS = (
-    "code", "date", "adjustflag", "open", "high", "low", "close", "preclose", "volume",
-    "amount", "turn", "tradestatus", "pct_chg", "pe_ttm", "pb_mrq", "ps_ttm", "pcf_ncf_ttm",
+    "code",
+    "date",
+    "adjustflag",
+    "open",
+    "high",
+    "low",
+    "close",
+    "preclose",
+    "volume",
+    "amount",
+    "turn",
+    "tradestatus",
+    "pct_chg",
+    "pe_ttm",
+    "pb_mrq",
+    "ps_ttm",
+    "pcf_ncf_ttm",
     "is_st",
 )
 """``daily_bar`` columns as docs/contracts.md names them."""
 
-JOB_COUNTERS = ("processed_stocks", "success_count", "failed_count", "skipped_count",
-                "collected_count")
+JOB_COUNTERS = (
+    "processed_stocks",
+    "success_count",
+    "failed_count",
+    "skipped_count",
+    "collected_count",
+)
 """``collection_job`` counters as docs/contracts.md names them."""
 
 _FIELD_OF_COLUMN = {
-    "pct_chg": "pctChg", "pe_ttm": "peTTM", "pb_mrq": "pbMRQ", "ps_ttm": "psTTM",
-    "pcf_ncf_ttm": "pcfNcfTTM", "is_st": "isST",
+    "pct_chg": "pctChg",
+    "pe_ttm": "peTTM",
+    "pb_mrq": "pbMRQ",
+    "ps_ttm": "psTTM",
+    "pcf_ncf_ttm": "pcfNcfTTM",
+    "is_st": "isST",
 }
 _TEXT = frozenset({"code", "date", "adjustflag"})
 _INTEGER = frozenset({"volume", "tradestatus", "is_st"})
@@ -50,12 +74,15 @@ def _value(column: str, text: str) -> object:
     return float(text)
 
 
-def expected_rows(market: Market, code: str, start: dt.date, end: dt.date,
-                  adjustflag: str = "3") -> list[tuple[object, ...]]:
+def expected_rows(
+    market: Market, code: str, start: dt.date, end: dt.date, adjustflag: str = "3"
+) -> list[tuple[object, ...]]:
     """The market's rows of ``code`` as ``daily_bar`` should hold them, by date."""
     return [
-        tuple(_value(column, wire[position])
-              for column, position in zip(DB_COLUMNS, _WIRE_POSITION, strict=True))
+        tuple(
+            _value(column, wire[position])
+            for column, position in zip(DB_COLUMNS, _WIRE_POSITION, strict=True)
+        )
         for wire in market.bars(code, start, end, adjustflag)
     ]
 
@@ -69,27 +96,34 @@ def query(db_path: Path | str, sql: str, *args: object) -> list[tuple[Any, ...]]
         conninfo = db_path.replace("postgresql+psycopg://", "postgresql://", 1)
         with psycopg.connect(conninfo, autocommit=True) as connection:
             rows = connection.execute(sql.replace("?", "%s"), args).fetchall()
-        return [tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row)
-                for row in rows]
+        return [tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row) for row in rows]
     with contextlib.closing(sqlite3.connect(db_path, timeout=10)) as connection:
         return connection.execute(sql, args).fetchall()
 
 
-def stored_rows(db_path: Path | str, code: str, start: dt.date, end: dt.date,
-                adjustflag: str = "3") -> list[tuple[object, ...]]:
+def stored_rows(
+    db_path: Path | str, code: str, start: dt.date, end: dt.date, adjustflag: str = "3"
+) -> list[tuple[object, ...]]:
     """The rows of ``code`` in the file, by date."""
     return query(
         db_path,
         f"SELECT {', '.join(DB_COLUMNS)} FROM daily_bar WHERE code = ? AND adjustflag = ?"
         " AND date BETWEEN ? AND ? ORDER BY date",
-        code, adjustflag, start.isoformat(), end.isoformat(),
+        code,
+        adjustflag,
+        start.isoformat(),
+        end.isoformat(),
     )
 
 
 def item_counts(db_path: Path | str, job_id: str) -> dict[str, int]:
     """The job's counters recomputed from its ``job_item`` rows."""
-    rows = query(db_path, "SELECT status, count(*), coalesce(sum(rows), 0) FROM job_item "
-                          "WHERE job_id = ? GROUP BY status", job_id)
+    rows = query(
+        db_path,
+        "SELECT status, count(*), coalesce(sum(rows), 0) FROM job_item "
+        "WHERE job_id = ? GROUP BY status",
+        job_id,
+    )
     by_status = {status: (count, stored) for status, count, stored in rows}
     return {
         "processed_stocks": sum(count for count, _ in by_status.values()),

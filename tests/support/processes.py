@@ -38,9 +38,13 @@ def child_environment() -> dict[str, str]:
 def list_jobs(db_path: Path, *, timeout: float) -> list[dict[str, Any]]:
     """``stockdesk jobs list --json`` in a new process: also the "next start" that finds
     killed jobs and marks them interrupted."""
-    done = subprocess.run(stockdesk_command("jobs", "list", "--json", "--db", str(db_path)),
-                          capture_output=True, text=True, timeout=timeout,
-                          env=child_environment())
+    done = subprocess.run(
+        stockdesk_command("jobs", "list", "--json", "--db", str(db_path)),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=child_environment(),
+    )
     if done.returncode != 0:
         raise RuntimeError(f"jobs list failed ({done.returncode}): {done.stderr}")
     return json.loads(done.stdout)

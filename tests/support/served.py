@@ -62,8 +62,10 @@ class Served:
                 break
             if found := wanted.search(line):
                 return found
-        raise AssertionError(f"no line matching {pattern!r} within {timeout} s "
-                             f"(exit {self.process.poll()}):\n{''.join(self.lines)}")
+        raise AssertionError(
+            f"no line matching {pattern!r} within {timeout} s "
+            f"(exit {self.process.poll()}):\n{''.join(self.lines)}"
+        )
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         """Send ``sig`` and wait for the process to exit; its exit code."""
@@ -73,13 +75,16 @@ class Served:
 
 
 @contextlib.contextmanager
-def served(*argv: str, env: dict[str, str] | None = None,
-           wait: bool = True) -> Iterator[Served]:
+def served(*argv: str, env: dict[str, str] | None = None, wait: bool = True) -> Iterator[Served]:
     """``stockdesk serve --port 0 argv`` in the background; with ``wait``, once it
     listens. Killed at the end if it is still running."""
-    process = subprocess.Popen(stockdesk_command("serve", "--port", "0", *argv),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               env={**child_environment(), **(env or {})})
+    process = subprocess.Popen(
+        stockdesk_command("serve", "--port", "0", *argv),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**child_environment(), **(env or {})},
+    )
     server = Served(process)
 
     def read() -> None:
@@ -104,8 +109,14 @@ def served(*argv: str, env: dict[str, str] | None = None,
             process.stderr.close()
 
 
-def wait_until(condition: Callable[[], object], *, timeout: float, what: str,
-               alive: subprocess.Popen | None = None, every: float = 0.05) -> object:
+def wait_until(
+    condition: Callable[[], object],
+    *,
+    timeout: float,
+    what: str,
+    alive: subprocess.Popen | None = None,
+    every: float = 0.05,
+) -> object:
     """Poll ``condition()`` until it returns something truthy; fail after ``timeout``
     seconds, or at once if ``alive`` ends first."""
     deadline = time.monotonic() + timeout

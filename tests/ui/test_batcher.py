@@ -57,8 +57,10 @@ def test_applier_streams_5000_results_in_short_slices(qtbot):
     qtbot.addWidget(view)
     view.show()
     applier = BatchApplier(model.add_items)
-    items = [make_item(index, ItemStatus.FAILED if index % 50 == 0 else ItemStatus.SUCCESS)
-             for index in range(5000)]
+    items = [
+        make_item(index, ItemStatus.FAILED if index % 50 == 0 else ItemStatus.SUCCESS)
+        for index in range(5000)
+    ]
     random.Random(7).shuffle(items)
     gc.collect()
     gc.disable()
@@ -66,7 +68,7 @@ def test_applier_streams_5000_results_in_short_slices(qtbot):
         started = time.perf_counter()
         with qtbot.waitSignal(applier.drained, timeout=20_000):
             for offset in range(0, len(items), 200):
-                applier.enqueue(items[offset:offset + 200])
+                applier.enqueue(items[offset : offset + 200])
         elapsed = time.perf_counter() - started
     finally:
         gc.enable()

@@ -129,7 +129,8 @@ def test_fail_ends_the_job_as_failed_with_the_reason(qtbot, make_controller):
     record = finished.args[0]
     assert record.status == JobStatus.FAILED
     assert record.error_message == (
-        "程序出现意外错误，任务已停止：ZeroDivisionError: division by zero")
+        "程序出现意外错误，任务已停止：ZeroDivisionError: division by zero"
+    )
     assert log.get_job(record.id).status == JobStatus.FAILED
 
 
@@ -168,8 +169,14 @@ def test_start_right_after_a_job_ends_does_not_deadlock():
     break, so it runs in a child process."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     script = RESTARTS.format(fakes=str(Path(__file__).parent))
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=60, env=env, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
     assert "restarted 2000 times" in done.stdout, done.stderr[-2000:]
 
 
@@ -202,8 +209,9 @@ def test_windows_sharing_a_gate_run_one_job_between_them(qtbot, make_controller)
     hold = threading.Event()
     first, _sink = make_controller(FakeCollector(FakeJobLog(), items=2, hold=hold))
     log = FakeJobLog()
-    second = JobController(lambda: FakeCollector(log), Sink(), job_log=lambda: log,
-                           gate=first._gate)
+    second = JobController(
+        lambda: FakeCollector(log), Sink(), job_log=lambda: log, gate=first._gate
+    )
     with qtbot.waitSignal(first.jobStarted, timeout=5000):
         first.start(REQUEST)
     with qtbot.waitSignal(second.refused, timeout=1000):
@@ -213,7 +221,8 @@ def test_windows_sharing_a_gate_run_one_job_between_them(qtbot, make_controller)
 
 
 def test_a_job_runs_with_the_objects_alive_frozen_out_of_the_collections_it_triggers(
-        qtbot, make_controller):
+    qtbot, make_controller
+):
     hold = threading.Event()
     controller, _sink = make_controller(FakeCollector(FakeJobLog(), items=10, hold=hold))
     gc.unfreeze()

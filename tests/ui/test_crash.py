@@ -46,8 +46,11 @@ def test_a_crash_in_a_slot_during_a_job_logs_the_job_failed(
     state = AppState(settings, Translations(), crashes=reporter)
     window = open_window(state, database=target, server=simulator.address, demo=False)
     qtbot.addWidget(window)
-    monkeypatch.setattr(reporter, "show_dialog", lambda details: dialogs.append(
-        (details, window.controller.is_busy())))
+    monkeypatch.setattr(
+        reporter,
+        "show_dialog",
+        lambda details: dialogs.append((details, window.controller.is_busy())),
+    )
     broken = BrokenSlot()
     window.controller.jobStarted.connect(broken.on_job_started)
     form = window.form
@@ -61,7 +64,8 @@ def test_a_crash_in_a_slot_during_a_job_logs_the_job_failed(
         record = finished.args[0]
         assert record.status == JobStatus.FAILED
         assert record.error_message == (
-            "程序出现意外错误，任务已停止：ZeroDivisionError: division by zero")
+            "程序出现意外错误，任务已停止：ZeroDivisionError: division by zero"
+        )
         # The dialog came up while the job was still stopping: the GUI did not wait for it.
         assert len(dialogs) == 1
         details, busy_when_shown = dialogs[0]

@@ -24,8 +24,7 @@ def test_export_writes_utf8_with_bom_for_excel(qapp, tmp_path):
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["Code", "Name", "Error code", "Message", "Attempts", "Time"]
-    assert rows[1] == ["sh.600001", "股票1", "10002007", "网络接收错误", "3",
-                       "2024-06-12 10:30:00"]
+    assert rows[1] == ["sh.600001", "股票1", "10002007", "网络接收错误", "3", "2024-06-12 10:30:00"]
     assert len(rows) == 3
 
 
@@ -42,4 +41,3 @@ def test_ctrl_c_copies_the_selection_tab_separated(qtbot):
     lines = QGuiApplication.clipboard().text().splitlines()
     assert lines[0].split("\t")[:4] == ["sh.600001", "股票1", "10002007", "网络接收错误"]
     assert len(lines) == 2
-

@@ -49,12 +49,12 @@ def state(qapp, settings, monkeypatch):
 
 
 def test_a_choice_becomes_a_target_without_password_and_back():
-    server = DatabaseChoice(POSTGRESQL, host="db.desk", port=5433, database="a股",
-                            user="li lei")
+    server = DatabaseChoice(POSTGRESQL, host="db.desk", port=5433, database="a股", user="li lei")
     assert server.target() == "postgresql+psycopg://li%20lei@db.desk:5433/a%E8%82%A1"
     assert DatabaseChoice.from_target(server.target()) == server
     assert DatabaseChoice.from_target("postgresql://u:secret@h/d") == DatabaseChoice(
-        POSTGRESQL, host="h", port=5432, database="d", user="u")
+        POSTGRESQL, host="h", port=5432, database="d", user="u"
+    )
     assert DatabaseChoice.from_target("/data/s.db") == DatabaseChoice(SQLITE, path="/data/s.db")
 
 
@@ -125,8 +125,10 @@ def test_a_wrong_password_changes_nothing_and_says_why(
 
     switch(qtbot, window, server.url(name, user=PASSWORD_ROLE), "not-the-Pa55")
 
-    qtbot.waitUntil(lambda: "没有改变" in window.noticeBar.text()
-                    or "not changed" in window.noticeBar.text(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: "没有改变" in window.noticeBar.text() or "not changed" in window.noticeBar.text(),
+        timeout=10_000,
+    )
     text = window.noticeBar.text()
     assert "not-the-Pa55" not in text and name in text and f"{server.port}" in text
     assert len(state.windows) == 1 and window.isVisible()

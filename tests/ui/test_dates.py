@@ -21,7 +21,9 @@ def test_last_finished_trading_day(now, expected):
 
 def test_default_range_starts_on_the_first_of_the_year():
     assert default_range(dt.datetime(2024, 6, 12, 10, 0)) == (
-        dt.date(2024, 1, 1), dt.date(2024, 6, 11))
+        dt.date(2024, 1, 1),
+        dt.date(2024, 6, 11),
+    )
 
 
 def test_default_range_early_january_is_never_empty():

@@ -31,8 +31,9 @@ def make_window(qtbot, simulator, database, settings):
     windows = []
 
     def make():
-        window = build_main_window(database=database, server=simulator.address, demo=False,
-                                   settings=settings, options=FAST)
+        window = build_main_window(
+            database=database, server=simulator.address, demo=False, settings=settings, options=FAST
+        )
         qtbot.addWidget(window)
         # A test that fails while its job runs leaves the job running when qtbot closes
         # the window; the close question would then wait for a click for ever.
@@ -65,8 +66,7 @@ def run_job(qtbot, window):
     return record
 
 
-def test_job_streams_in_and_is_logged_under_its_id(qtbot, make_window, database,
-                                                   simulator_market):
+def test_job_streams_in_and_is_logged_under_its_id(qtbot, make_window, database, simulator_market):
     window = make_window()
     record = run_job(qtbot, window)
     assert record.status == JobStatus.COMPLETED
@@ -84,13 +84,19 @@ def test_job_streams_in_and_is_logged_under_its_id(qtbot, make_window, database,
     assert history.selected_job() is None or history.selected_job().id == record.id
 
 
-def test_failures_show_reasons_and_retry_runs_exactly_them(qtbot, make_window, simulator,
-                                                           simulator_market, database):
+def test_failures_show_reasons_and_retry_runs_exactly_them(
+    qtbot, make_window, simulator, simulator_market, database
+):
     codes = [stock.code for stock in simulator_market.stocks()[:5]]
     broken = codes[1:3]
     for code in broken:
-        simulator.faults.add(FaultKind.ERROR, method="query_history_k_data_plus", code=code,
-                             times=None, error_msg="模拟故障")
+        simulator.faults.add(
+            FaultKind.ERROR,
+            method="query_history_k_data_plus",
+            code=code,
+            times=None,
+            error_msg="模拟故障",
+        )
     window = make_window()
     choose_codes(window, codes)
     record = run_job(qtbot, window)
@@ -114,8 +120,9 @@ def test_failures_show_reasons_and_retry_runs_exactly_them(qtbot, make_window, s
     assert sorted(item.code for item in items) == sorted(broken)
 
 
-def test_second_start_is_refused_and_cancel_ends_the_job(qtbot, make_window, simulator,
-                                                          simulator_market, chinese):
+def test_second_start_is_refused_and_cancel_ends_the_job(
+    qtbot, make_window, simulator, simulator_market, chinese
+):
     # Every stock's request hangs until the collector's 1 s timeout: the job is slow.
     simulator.faults.add(FaultKind.HANG, method="query_history_k_data_plus", times=None)
     window = make_window()
@@ -149,9 +156,9 @@ def test_job_of_another_window_on_the_same_database_is_refused(
         first.form.cancelButton.click()
 
 
-def test_closing_during_a_job_cancels_it_when_confirmed(qtbot, make_window, simulator,
-                                                        simulator_market, database,
-                                                        monkeypatch):
+def test_closing_during_a_job_cancels_it_when_confirmed(
+    qtbot, make_window, simulator, simulator_market, database, monkeypatch
+):
     simulator.faults.add(FaultKind.HANG, method="query_history_k_data_plus", times=None)
     window = make_window()
     choose_codes(window, [stock.code for stock in simulator_market.stocks()[:5]])
@@ -195,14 +202,16 @@ def test_resume_of_a_cancelled_job_stores_only_the_missing_stocks(
     codes = [stock.code for stock in simulator_market.stocks()[:6]]
     done, missing = codes[:3], codes[3:]
     for code in missing:  # each of these hangs until the collector's 1 s timeout
-        simulator.faults.add(FaultKind.HANG, method="query_history_k_data_plus", code=code,
-                             times=None)
+        simulator.faults.add(
+            FaultKind.HANG, method="query_history_k_data_plus", code=code, times=None
+        )
     window = make_window()
     choose_codes(window, codes)
     with qtbot.waitSignal(window.controller.jobFinished, timeout=JOB_TIMEOUT_MS) as finished:
         window.form.startButton.click()
-        qtbot.waitUntil(lambda: window.resultsModel.total_count() == len(done),
-                        timeout=JOB_TIMEOUT_MS)
+        qtbot.waitUntil(
+            lambda: window.resultsModel.total_count() == len(done), timeout=JOB_TIMEOUT_MS
+        )
         window.form.cancelButton.click()
     cancelled = finished.args[0]
     assert cancelled.status == JobStatus.CANCELLED
@@ -226,8 +235,9 @@ def test_resume_of_a_cancelled_job_stores_only_the_missing_stocks(
     assert history.historyModel.index(0, COL_RESUMES).data() == cancelled.id
 
 
-def test_resume_is_disabled_for_a_job_that_collected_everything(qtbot, make_window,
-                                                                simulator_market):
+def test_resume_is_disabled_for_a_job_that_collected_everything(
+    qtbot, make_window, simulator_market
+):
     window = make_window()
     choose_codes(window, [stock.code for stock in simulator_market.stocks()[:2]])
     record = run_job(qtbot, window)
@@ -241,8 +251,9 @@ def test_resume_is_disabled_for_a_job_that_collected_everything(qtbot, make_wind
     assert "Select" in history.resumeButton.toolTip()
 
 
-def test_resume_while_a_job_runs_is_refused_like_start(qtbot, make_window, simulator,
-                                                       simulator_market, database, chinese):
+def test_resume_while_a_job_runs_is_refused_like_start(
+    qtbot, make_window, simulator, simulator_market, database, chinese
+):
     simulator.faults.add(FaultKind.HANG, method="query_history_k_data_plus", times=None)
     window = make_window()
     choose_codes(window, [stock.code for stock in simulator_market.stocks()[:5]])

@@ -11,8 +11,10 @@ NEW = "historical_collection_20240612_103000_22"
 
 
 def build(qtbot, job_log):
-    job_log.put(make_job(OLD, failed_count=2),
-                [make_item(1, ItemStatus.FAILED), make_item(2, ItemStatus.FAILED)])
+    job_log.put(
+        make_job(OLD, failed_count=2),
+        [make_item(1, ItemStatus.FAILED), make_item(2, ItemStatus.FAILED)],
+    )
     job_log.put(make_job(NEW, status=JobStatus.CANCELLED))
     runner = BackgroundRunner()
     panel = HistoryPanel(lambda: job_log, runner)
@@ -97,8 +99,11 @@ def test_resume_follows_the_selected_job_and_says_why_not(qtbot, job_log):
     qtbot.waitUntil(lambda: panel.historyModel.rowCount() == 3, timeout=3000)
     button = panel.resumeButton
     assert not button.isEnabled() and "Select" in button.toolTip()
-    cases = ((NEW, True, "only the stocks"), (OLD, True, "only the stocks"),
-             (running, False, "still running"))
+    cases = (
+        (NEW, True, "only the stocks"),
+        (OLD, True, "only the stocks"),
+        (running, False, "still running"),
+    )
     for job_id, enabled, tip in cases:
         panel.select_job(job_id)
         assert (button.isEnabled(), tip in button.toolTip()) == (enabled, True), job_id

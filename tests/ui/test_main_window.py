@@ -22,9 +22,14 @@ from stockdesk.ui.notifier import JobNotifier
 from stockdesk.ui.results_model import COL_CODE
 
 OBJECT_NAMES = {
-    "startDateEdit": QDateEdit, "endDateEdit": QDateEdit, "startButton": QPushButton,
-    "cancelButton": QPushButton, "progressBar": QProgressBar, "resultsTable": QTableView,
-    "historyTable": QTableView, "failuresTable": QTableView,
+    "startDateEdit": QDateEdit,
+    "endDateEdit": QDateEdit,
+    "startButton": QPushButton,
+    "cancelButton": QPushButton,
+    "progressBar": QProgressBar,
+    "resultsTable": QTableView,
+    "historyTable": QTableView,
+    "failuresTable": QTableView,
 }
 
 
@@ -34,8 +39,13 @@ def make_window(qtbot, settings, job_log):
 
     def make(collector=None, *, demo=False, settings=settings):
         collector = collector or FakeCollector(job_log)
-        window = MainWindow(collector_factory=lambda: collector, job_log=lambda: job_log,
-                            settings=settings, demo=demo, now=lambda: NOW)
+        window = MainWindow(
+            collector_factory=lambda: collector,
+            job_log=lambda: job_log,
+            settings=settings,
+            demo=demo,
+            now=lambda: NOW,
+        )
         qtbot.addWidget(window)
         # A test that fails while its job runs leaves the job running when qtbot closes
         # the window; the close question would then wait for a click for ever.
@@ -102,7 +112,10 @@ def test_job_streams_into_the_table_and_the_history(qtbot, make_window, job_log)
     assert (panel.successLabel.text(), panel.failedLabel.text()) == ("597", "3")
     window.statusFilterCombo.setCurrentIndex(1)  # failed
     assert [window.resultsModel.index(r, COL_CODE).data() for r in range(3)] == [
-        "sh.600005", "sh.600009", "sh.600011"]
+        "sh.600005",
+        "sh.600009",
+        "sh.600011",
+    ]
     history = window.historyPanel
     qtbot.waitUntil(lambda: history.failuresModel.rowCount() == 3, timeout=3000)
     assert history.historyModel.row_at(0).id == record.id
@@ -159,8 +172,9 @@ def test_settings_remember_size_splitters_and_inputs(qtbot, make_window, tmp_pat
     form.codesEdit.setPlainText("sh.600000")
     form.adjustCombo.setCurrentIndex(form.adjustCombo.findData("1"))
     window.close()
-    again = make_window(settings=QSettings(str(tmp_path / "remember.ini"),
-                                           QSettings.Format.IniFormat))
+    again = make_window(
+        settings=QSettings(str(tmp_path / "remember.ini"), QSettings.Format.IniFormat)
+    )
     assert again.size() == QSize(780, 560)
     assert again.mainSplitter.sizes()[0] < again.mainSplitter.sizes()[1]
     assert again.form.startDateEdit.date() == QDate(2023, 3, 1)
@@ -173,8 +187,11 @@ def test_settings_remember_size_splitters_and_inputs(qtbot, make_window, tmp_pat
 def test_unreachable_server_offers_the_demo(qtbot, make_window, job_log):
     class Unreachable(FakeCollector):
         def run(self, request, **_kwargs):
-            return make_job("historical_collection_20240612_103000_1", status=JobStatus.FAILED,
-                            error_message="网络连接失败")
+            return make_job(
+                "historical_collection_20240612_103000_1",
+                status=JobStatus.FAILED,
+                error_message="网络连接失败",
+            )
 
     window = make_window(Unreachable(job_log))
     with qtbot.waitSignal(window.controller.jobFinished, timeout=5000):
@@ -220,8 +237,9 @@ def test_notifier_speaks_only_when_minimised(qtbot):
 
 
 def test_history_lists_jobs_at_start(qtbot, make_window, job_log):
-    job_log.put(make_job("historical_collection_20240101_090000_5",
-                         start_time=dt.datetime(2024, 1, 1, 9)))
+    job_log.put(
+        make_job("historical_collection_20240101_090000_5", start_time=dt.datetime(2024, 1, 1, 9))
+    )
     window = make_window()
     qtbot.waitUntil(lambda: window.historyPanel.historyModel.rowCount() == 1, timeout=3000)
 
@@ -233,8 +251,12 @@ def test_a_closed_window_is_freed_without_the_garbage_collector(qtbot, settings,
     gc.collect()
     gc.disable()
     try:
-        window = MainWindow(collector_factory=lambda: FakeCollector(job_log),
-                            job_log=lambda: job_log, settings=settings, now=lambda: NOW)
+        window = MainWindow(
+            collector_factory=lambda: FakeCollector(job_log),
+            job_log=lambda: job_log,
+            settings=settings,
+            now=lambda: NOW,
+        )
         window.show()
         window.close()
         window.runner.wait()

@@ -18,8 +18,11 @@ def codes(model):
 
 def sample():
     return [
-        make_item(3), make_item(1, ItemStatus.FAILED), make_item(2, ItemStatus.SKIPPED),
-        make_item(5), make_item(4, ItemStatus.FAILED),
+        make_item(3),
+        make_item(1, ItemStatus.FAILED),
+        make_item(2, ItemStatus.SKIPPED),
+        make_item(5),
+        make_item(4, ItemStatus.FAILED),
     ]
 
 

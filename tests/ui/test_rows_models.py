@@ -29,8 +29,12 @@ def test_failures_model(qtmodeltester):
 
 def test_history_model(qtmodeltester):
     model = HistoryModel()
-    running = make_job("historical_collection_20240612_110000_1", status=JobStatus.RUNNING,
-                       end_time=None, resumes=JOB_ID)
+    running = make_job(
+        "historical_collection_20240612_110000_1",
+        status=JobStatus.RUNNING,
+        end_time=None,
+        resumes=JOB_ID,
+    )
     model.set_rows([running, make_job(JOB_ID)])
     qtmodeltester.check(model)
     assert model.index(1, COL_ID).data() == JOB_ID

@@ -8,7 +8,8 @@ def test_every_string_has_a_chinese_translation():
     messages = list(tree.getroot().iter("message"))
     assert len(messages) > 50
     untranslated = [
-        message.findtext("source") for message in messages
+        message.findtext("source")
+        for message in messages
         if message.find("translation").get("type") in {"unfinished", "obsolete", "vanished"}
         or not message.findtext("translation")
     ]

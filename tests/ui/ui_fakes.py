@@ -72,9 +72,14 @@ class JobFields(TypedDict, total=False):
 def make_job(job_id: str, **fields: Unpack[JobFields]) -> JobRecord:
     """A finished job record with sensible defaults."""
     record = JobRecord(
-        id=job_id, status=JobStatus.COMPLETED, start_date=dt.date(2024, 1, 2),
-        end_date=dt.date(2024, 6, 11), adjustflag=AdjustFlag.FORWARD, universe="hs300",
-        start_time=NOW, end_time=NOW + dt.timedelta(minutes=3, seconds=5),
+        id=job_id,
+        status=JobStatus.COMPLETED,
+        start_date=dt.date(2024, 1, 2),
+        end_date=dt.date(2024, 6, 11),
+        adjustflag=AdjustFlag.FORWARD,
+        universe="hs300",
+        start_time=NOW,
+        end_time=NOW + dt.timedelta(minutes=3, seconds=5),
     )
     return replace(record, **fields)
 
@@ -111,11 +116,13 @@ class FakeJobLog:
             job = self.jobs.get(job_id)
             if job is None:
                 return None
-            return JobRequest(job.start_date, job.end_date, job.adjustflag, job.universe,
-                              resumes=job.resumes)
+            return JobRequest(
+                job.start_date, job.end_date, job.adjustflag, job.universe, resumes=job.resumes
+            )
 
-    def finish_job(self, job_id: str, status: JobStatus, *,
-                   error_message: str | None = None) -> JobRecord:
+    def finish_job(
+        self, job_id: str, status: JobStatus, *, error_message: str | None = None
+    ) -> JobRecord:
         with self.lock:
             job = self.jobs[job_id]
             job.status, job.error_message = status, error_message
@@ -129,8 +136,15 @@ class FakeCollector:
     job runs; ``busy`` makes ``run`` raise JobRunningError as for a job of another process.
     """
 
-    def __init__(self, log: FakeJobLog, *, items: int = 10, failed: tuple[int, ...] = (),
-                 hold: threading.Event | None = None, busy: bool = False) -> None:
+    def __init__(
+        self,
+        log: FakeJobLog,
+        *,
+        items: int = 10,
+        failed: tuple[int, ...] = (),
+        hold: threading.Event | None = None,
+        busy: bool = False,
+    ) -> None:
         self.log = log
         self.items = items
         self.failed = failed
@@ -139,8 +153,14 @@ class FakeCollector:
         self.requests: list[JobRequest] = []
         self.counter = 0
 
-    def run(self, request: JobRequest, *, listener: JobListener | None = None,
-            cancel: threading.Event | None = None, thread_id: int | None = None) -> JobRecord:
+    def run(
+        self,
+        request: JobRequest,
+        *,
+        listener: JobListener | None = None,
+        cancel: threading.Event | None = None,
+        thread_id: int | None = None,
+    ) -> JobRecord:
         if self.busy:
             raise JobRunningError()
         listener = listener or JobListener()
@@ -150,8 +170,12 @@ class FakeCollector:
         ident = thread_id or threading.get_ident()
         job = JobRecord(
             id=f"historical_collection_20240612_10{self.counter:04d}_{ident}",
-            status=JobStatus.RUNNING, start_date=request.start_date, end_date=request.end_date,
-            adjustflag=request.adjustflag, universe=request.universe, start_time=NOW,
+            status=JobStatus.RUNNING,
+            start_date=request.start_date,
+            end_date=request.end_date,
+            adjustflag=request.adjustflag,
+            universe=request.universe,
+            start_time=NOW,
         )
         self.log.put(job)
         listener.job_started(job.copy())
@@ -178,8 +202,18 @@ class FakeCollector:
                 job.success_count += 1
                 job.collected_count += item.rows
             listener.item_finished(item)
-            listener.progress(Progress(job.id, count, job.processed_stocks, job.success_count,
-                                       job.failed_count, 0, job.collected_count, 0.5))
+            listener.progress(
+                Progress(
+                    job.id,
+                    count,
+                    job.processed_stocks,
+                    job.success_count,
+                    job.failed_count,
+                    0,
+                    job.collected_count,
+                    0.5,
+                )
+            )
         job.status = JobStatus.CANCELLED if cancel.is_set() else JobStatus.COMPLETED
         job.end_time = NOW + dt.timedelta(seconds=30)
         self.log.put(job, failures)

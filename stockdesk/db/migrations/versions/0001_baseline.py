@@ -95,8 +95,10 @@ def upgrade() -> None:
         sa.Column("error_message", sa.Text(), nullable=True),
         sa.Column("finished_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["job_id"], ["collection_job.id"],
-            name=op.f("fk_job_item_job_id_collection_job"), ondelete="CASCADE",
+            ["job_id"],
+            ["collection_job.id"],
+            name=op.f("fk_job_item_job_id_collection_job"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_job_item")),
         sa.UniqueConstraint("job_id", "code", name=op.f("uq_job_item_job_id_code")),
