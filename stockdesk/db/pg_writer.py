@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from stockdesk.db.upsert import SECURITY_COLUMNS, upsert_values
+from stockdesk.db.upsert import SECURITY_COLUMNS, on_conflict_update, upsert_values
 from stockdesk.domain.values import BAR_COLUMNS, Bar, Security
 
 STAGE = "stockdesk_bar_stage"
@@ -53,8 +53,7 @@ COPY_TYPES = [_TYPE_OF_COLUMN.get(name, "float8") for name in BAR_COLUMNS]
 _DATE = BAR_COLUMNS.index("date")
 UPSERT_FROM_STAGE = (
     f"INSERT INTO daily_bar ({_COLUMNS}) SELECT {_COLUMNS} FROM {STAGE} "
-    f"ORDER BY {', '.join(_KEY)} ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET "
-    + ", ".join(f"{name} = EXCLUDED.{name}" for name in BAR_COLUMNS if name not in _KEY)
+    f"ORDER BY {', '.join(_KEY)} " + on_conflict_update(BAR_COLUMNS, _KEY)
 )
 
 UPSERT_SECURITIES = upsert_values("security", SECURITY_COLUMNS, ("code",), "%s")

@@ -21,7 +21,12 @@ def upsert_values(table: str, columns: Sequence[str], key: Sequence[str], placeh
     other columns in place (re-storing never duplicates)."""
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) "
-        f"VALUES ({', '.join([placeholder] * len(columns))}) "
-        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
-        + ", ".join(f"{name} = excluded.{name}" for name in columns if name not in key)
+        f"VALUES ({', '.join([placeholder] * len(columns))}) " + on_conflict_update(columns, key)
+    )
+
+
+def on_conflict_update(columns: Sequence[str], key: Sequence[str]) -> str:
+    """The ``ON CONFLICT`` clause that updates every column but the ``key`` in place."""
+    return f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET " + ", ".join(
+        f"{name} = excluded.{name}" for name in columns if name not in key
     )
