@@ -36,24 +36,13 @@ from stockdesk.db.database import Database
 from stockdesk.db.errors import translate_errors
 from stockdesk.db.models import DailyBarRow, SecurityRow
 from stockdesk.db.pg_writer import PostgresBars
+from stockdesk.db.upsert import SECURITY_COLUMNS, upsert_values
 from stockdesk.domain.values import BAR_COLUMNS, Bar, Coverage, Factor, ItemResult, Security
 
 _KEY = ("code", "date", "adjustflag")
-UPSERT_BARS = (
-    f"INSERT INTO daily_bar ({', '.join(BAR_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(BAR_COLUMNS))}) "
-    f"ON CONFLICT({', '.join(_KEY)}) DO UPDATE SET "
-    + ", ".join(f"{name} = excluded.{name}" for name in BAR_COLUMNS if name not in _KEY)
-)
+UPSERT_BARS = upsert_values("daily_bar", BAR_COLUMNS, _KEY, "?")
 """The hot path: one statement, executed many times by the driver on plain tuples."""
-
-_SECURITY_COLUMNS = tuple(field.name for field in dataclasses.fields(Security))
-UPSERT_SECURITIES = (
-    f"INSERT INTO security ({', '.join(_SECURITY_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(_SECURITY_COLUMNS))}) "
-    "ON CONFLICT(code) DO UPDATE SET "
-    + ", ".join(f"{name} = excluded.{name}" for name in _SECURITY_COLUMNS if name != "code")
-)
+UPSERT_SECURITIES = upsert_values("security", SECURITY_COLUMNS, ("code",), "?")
 
 _STOCKS_PER_DAY = (
     "WITH span(code, first, last) AS (VALUES {values}) "

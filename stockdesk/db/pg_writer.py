@@ -22,13 +22,13 @@ at random (4.3 s of server CPU against 5.6 s in arrival order).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
 
+from stockdesk.db.upsert import SECURITY_COLUMNS, on_conflict_update, upsert_values
 from stockdesk.domain.values import BAR_COLUMNS, Bar, Security
 
 STAGE = "stockdesk_bar_stage"
@@ -53,17 +53,10 @@ COPY_TYPES = [_TYPE_OF_COLUMN.get(name, "float8") for name in BAR_COLUMNS]
 _DATE = BAR_COLUMNS.index("date")
 UPSERT_FROM_STAGE = (
     f"INSERT INTO daily_bar ({_COLUMNS}) SELECT {_COLUMNS} FROM {STAGE} "
-    f"ORDER BY {', '.join(_KEY)} ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET "
-    + ", ".join(f"{name} = EXCLUDED.{name}" for name in BAR_COLUMNS if name not in _KEY)
+    f"ORDER BY {', '.join(_KEY)} " + on_conflict_update(BAR_COLUMNS, _KEY)
 )
 
-_SECURITY_COLUMNS = tuple(field.name for field in dataclasses.fields(Security))
-UPSERT_SECURITIES = (
-    f"INSERT INTO security ({', '.join(_SECURITY_COLUMNS)}) "
-    f"VALUES ({', '.join(['%s'] * len(_SECURITY_COLUMNS))}) "
-    "ON CONFLICT (code) DO UPDATE SET "
-    + ", ".join(f"{name} = EXCLUDED.{name}" for name in _SECURITY_COLUMNS if name != "code")
-)
+UPSERT_SECURITIES = upsert_values("security", SECURITY_COLUMNS, ("code",), "%s")
 
 _STOCKS_PER_DAY = (
     "WITH span(code, first_day, last_day) AS (VALUES {values}) "
