@@ -244,7 +244,7 @@ def show_window(
         schedule=schedule,
     )
     where = str(db.path) if db.path else db.url  # a URL's password is masked
-    window.show_database(where, where)
+    window.show_database(where)
     if interrupted:
         window.noticeBar.show_message(
             QCoreApplication.translate(

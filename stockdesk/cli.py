@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from stockdesk import __version__, config
-from stockdesk.collect.collector import UPDATE, Collector
+from stockdesk.collect.collector import Collector
 from stockdesk.collect.listener import JobListener
 from stockdesk.collect.options import MAX_SESSIONS, CollectOptions
 from stockdesk.collect.resume import resume_request
@@ -38,7 +38,7 @@ from stockdesk.domain.errors import (
     InputError,
     StockDeskError,
 )
-from stockdesk.domain.request import build_request, parse_date
+from stockdesk.domain.request import build_request, parse_date, update_request
 from stockdesk.domain.values import UNIVERSES, ItemResult, JobRecord, JobRequest, JobStatus
 from stockdesk.schedule import lastrun
 from stockdesk.schedule.backend import DailySchedule, choose_backend
@@ -285,8 +285,7 @@ def run(
                     request = _request(args, JobLog(database), stderr)
                     return _run_job(args, database, server, request, stdout, stderr)
                 if args.command == "update":
-                    today = dt.date.today()
-                    request = JobRequest(today, today, universe=UPDATE)
+                    request = update_request(dt.date.today())
                     return _run_job(args, database, server, request, stdout, stderr)
                 if args.command == "status":
                     return _status(args, database, stdout)

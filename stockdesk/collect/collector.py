@@ -47,6 +47,7 @@ from stockdesk.domain.errors import (
     SourceError,
 )
 from stockdesk.domain.values import (
+    UPDATE,
     AdjustFlag,
     Coverage,
     ItemResult,
@@ -63,8 +64,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-UPDATE = "update"
-"""The universe of ``stockdesk update``: every stored stock and the listings since."""
 EMPTY_DATABASE_MESSAGE = (
     "数据库中还没有不复权的日线数据，没有可以更新的股票。请先用 stockdesk collect "
     "--start YYYY-MM-DD --end YYYY-MM-DD 采集一段历史，之后再用 update 保持最新"

@@ -21,8 +21,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from sqlalchemy import bindparam, select
 
 from stockdesk.db.database import Database
+from stockdesk.db.models import (
+    AdjustFactorRow,
+    BarCoverageRow,
+    DailyBarRow,
+    FactorCoverageRow,
+    SecurityRow,
+)
 from stockdesk.domain.errors import InputError, StockDeskError
 from stockdesk.domain.values import BAR_COLUMNS, AdjustFlag
 
@@ -44,13 +52,28 @@ COLUMNS = tuple(name for name in BAR_COLUMNS if name != "date")
 INTEGERS = ("volume", "tradestatus", "is_st")
 TEXTS = ("code", "adjustflag")
 
+_BAR = DailyBarRow.__table__
 _SELECT = (
-    f"SELECT {', '.join(BAR_COLUMNS)} FROM daily_bar WHERE code = ? AND adjustflag = '3' "
-    "AND date >= ? AND date <= ? ORDER BY date"
+    select(*(_BAR.c[name] for name in BAR_COLUMNS))
+    .where(
+        _BAR.c.code == bindparam("code"),
+        _BAR.c.adjustflag == AdjustFlag.NONE.value,
+        _BAR.c.date >= bindparam("low"),
+        _BAR.c.date <= bindparam("high"),
+    )
+    .order_by(_BAR.c.date)
 )
 _FACTORS = (
-    "SELECT divid_operate_date, back_adjust_factor FROM adjust_factor "
-    "WHERE code = ? ORDER BY divid_operate_date"
+    select(AdjustFactorRow.divid_operate_date, AdjustFactorRow.back_adjust_factor)
+    .where(AdjustFactorRow.code == bindparam("code"))
+    .order_by(AdjustFactorRow.divid_operate_date)
+)
+_STORED = select(BarCoverageRow.code).where(
+    BarCoverageRow.code == bindparam("code"), BarCoverageRow.adjustflag == AdjustFlag.NONE.value
+)
+_NAME = select(SecurityRow.name).where(SecurityRow.code == bindparam("code"))
+_CHECKED = select(FactorCoverageRow.checked_through).where(
+    FactorCoverageRow.code == bindparam("code")
 )
 _FIRST, _LAST = dt.date(1990, 1, 1), dt.date(9999, 12, 31)
 
@@ -139,30 +162,22 @@ def _stored(
     stacklevel: int,
 ) -> tuple[Sequence[Any], np.ndarray | None]:
     """The stored unadjusted rows and, for an adjusted read, each row's price factor."""
-    low, high = (start or _FIRST).isoformat(), (end or _LAST).isoformat()
+    bounds = {"code": code, "low": start or _FIRST, "high": end or _LAST}
     with database.reading() as session:
-        connection = session.connection()
-        rows = connection.exec_driver_sql(_SELECT, (code, low, high)).all()
+        rows = [(row[0], row[1].isoformat(), *row[2:]) for row in session.execute(_SELECT, bounds)]
         if not rows:
-            stored = connection.exec_driver_sql(
-                "SELECT 1 FROM bar_coverage WHERE code = ? AND adjustflag = '3'", (code,)
-            ).first()
-            if stored is None:
-                known = connection.exec_driver_sql(
-                    "SELECT name FROM security WHERE code = ?", (code,)
-                ).first()
+            if session.execute(_STORED, {"code": code}).first() is None:
+                known = session.execute(_NAME, {"code": code}).first()
                 what = "不在证券列表中" if known is None else "还没有保存的不复权日线数据"
                 warnings.warn(f"{code} {what}", NotStoredWarning, stacklevel=stacklevel)
             return [], None
         if flag == AdjustFlag.NONE:
             return rows, None
-        events = connection.exec_driver_sql(_FACTORS, (code,)).all()
-        checked = connection.exec_driver_sql(
-            "SELECT checked_through FROM factor_coverage WHERE code = ?", (code,)
-        ).first()
+        events = session.execute(_FACTORS, {"code": code}).all()
+        checked = session.scalar(_CHECKED, {"code": code})
     last = rows[-1][1]
-    if checked is None or str(checked[0]) < last:
-        through = "从未获取" if checked is None else f"只获取到 {checked[0]}"
+    if checked is None or checked.isoformat() < last:
+        through = "从未获取" if checked is None else f"只获取到 {checked}"
         raise FactorsUnknownError(
             f"{code} 的复权因子{through}，无法计算到 {last} 的复权价格。"
             "请先运行 stockdesk update（或重新采集该股票）"
@@ -174,7 +189,7 @@ def factors_for(days: list[str], events: Sequence[Any], flag: str) -> np.ndarray
     """Price multipliers for ISO ``days`` from (date, backward factor) ``events``."""
     if not events:
         return np.ones(len(days))
-    event_days = np.array([str(day) for day, _back in events])
+    event_days = np.array([day.isoformat() for day, _back in events])
     backward = np.concatenate(([1.0], np.array([back for _day, back in events], dtype=float)))
     steps: np.ndarray = backward[np.searchsorted(event_days, np.array(days), side="right")]
     if flag == AdjustFlag.BACKWARD:

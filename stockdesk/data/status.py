@@ -11,15 +11,47 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from sqlalchemy import bindparam, func, select
+
 from stockdesk.db.database import Database
+from stockdesk.db.models import (
+    BarCoverageRow,
+    CoveragePendingRow,
+    FactorCoverageRow,
+    SecurityRow,
+    TradeCalendarRow,
+)
 from stockdesk.domain.values import AdjustFlag
 
+_COVERAGE = BarCoverageRow.__table__
 _STOCKS = (
-    "SELECT coverage.code, coverage.last_day, coverage.rows, coverage.missing_days, "
-    "security.out_date, factors.checked_through FROM bar_coverage AS coverage "
-    "LEFT JOIN security ON security.code = coverage.code "
-    "LEFT JOIN factor_coverage AS factors ON factors.code = coverage.code "
-    "WHERE coverage.adjustflag = ?"
+    select(
+        _COVERAGE.c.code,
+        _COVERAGE.c.last_day,
+        _COVERAGE.c.rows,
+        _COVERAGE.c.missing_days,
+        SecurityRow.out_date,
+        FactorCoverageRow.checked_through,
+    )
+    .outerjoin(SecurityRow, SecurityRow.code == _COVERAGE.c.code)
+    .outerjoin(FactorCoverageRow, FactorCoverageRow.code == _COVERAGE.c.code)
+    .where(_COVERAGE.c.adjustflag == AdjustFlag.NONE.value)
+)
+_TOTALS = select(
+    _COVERAGE.c.adjustflag,
+    func.count(),
+    func.sum(_COVERAGE.c.rows),
+    func.min(_COVERAGE.c.first_day),
+    func.max(_COVERAGE.c.last_day),
+).group_by(_COVERAGE.c.adjustflag)
+_TRADING_DAYS = (
+    select(TradeCalendarRow.calendar_date)
+    .where(
+        TradeCalendarRow.is_trading_day == 1,
+        TradeCalendarRow.calendar_date > bindparam("after"),
+        TradeCalendarRow.calendar_date <= bindparam("through"),
+    )
+    .order_by(TradeCalendarRow.calendar_date)
 )
 
 
@@ -60,31 +92,19 @@ class StoreStatus:
 def read_status(database: Database) -> StoreStatus:
     """The summary of ``database``."""
     with database.reading() as session:
-        connection = session.connection()
-        stocks = connection.exec_driver_sql(_STOCKS, (AdjustFlag.NONE.value,)).all()
-        totals = connection.exec_driver_sql(
-            "SELECT adjustflag, count(*), sum(rows), min(first_day), max(last_day) "
-            "FROM bar_coverage GROUP BY adjustflag"
-        ).all()
-        pending = connection.exec_driver_sql("SELECT count(*) FROM coverage_pending").scalar_one()
-        by_flag = {flag: (count, rows, first, last) for flag, count, rows, first, last in totals}
+        stocks = session.execute(_STOCKS).all()
+        by_flag = {row[0]: tuple(row[1:]) for row in session.execute(_TOTALS)}
+        pending = session.scalar(select(func.count()).select_from(CoveragePendingRow)) or 0
         unadjusted = by_flag.get(AdjustFlag.NONE.value)
-        last_day = _day(unadjusted[3]) if unadjusted else None
-        earliest_last = min((_day(row[1]) for row in stocks), default=None)
+        last_day = unadjusted[3] if unadjusted else None
+        earliest_last = min((row.last_day for row in stocks), default=None)
         trading: list[dt.date] = []
         if last_day is not None and earliest_last is not None:
-            trading = [
-                _day(day)
-                for (day,) in connection.exec_driver_sql(
-                    "SELECT calendar_date FROM trade_calendar WHERE is_trading_day = 1 "
-                    "AND calendar_date > ? AND calendar_date <= ? ORDER BY calendar_date",
-                    (earliest_last.isoformat(), last_day.isoformat()),
-                ).all()
-            ]
+            bounds = {"after": earliest_last, "through": last_day}
+            trading = list(session.scalars(_TRADING_DAYS, bounds))
     behind = gaps = missing = unknown = factors_behind = 0
-    for _code, last_text, _rows, missing_days, out_text, checked_text in stocks:
-        last = _day(last_text)
-        limit = min(_day(out_text), last_day) if out_text and last_day else last_day
+    for _code, last, _rows, missing_days, out_date, checked in stocks:
+        limit = min(out_date, last_day) if out_date and last_day else last_day
         if limit is not None and last < limit:
             later = bisect.bisect_right(trading, limit) - bisect.bisect_right(trading, last)
             if later > 0 or not trading:
@@ -94,12 +114,12 @@ def read_status(database: Database) -> StoreStatus:
         elif missing_days > 0:
             gaps += 1
             missing += missing_days
-        if checked_text is None or _day(checked_text) < last:
+        if checked is None or checked < last:
             factors_behind += 1
     return StoreStatus(
         stocks=len(stocks),
         rows=int(unadjusted[1]) if unadjusted else 0,
-        first_day=_day(unadjusted[2]) if unadjusted else None,
+        first_day=unadjusted[2] if unadjusted else None,
         last_day=last_day,
         stocks_behind=behind,
         stocks_with_gaps=gaps,
@@ -113,7 +133,3 @@ def read_status(database: Database) -> StoreStatus:
         },
         coverage_pending=pending > 0,
     )
-
-
-def _day(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))

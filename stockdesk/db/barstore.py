@@ -26,9 +26,9 @@ import dataclasses
 import datetime as dt
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Date, String, and_, column, func, select, values
 
 from stockdesk.db import gate, tally
 from stockdesk.db.coverage import mark_pending, write_coverage, write_factors
@@ -36,38 +36,13 @@ from stockdesk.db.database import Database
 from stockdesk.db.errors import translate_errors
 from stockdesk.db.models import DailyBarRow, SecurityRow
 from stockdesk.db.pg_writer import PostgresBars
+from stockdesk.db.upsert import SECURITY_COLUMNS, upsert_values
 from stockdesk.domain.values import BAR_COLUMNS, Bar, Coverage, Factor, ItemResult, Security
 
 _KEY = ("code", "date", "adjustflag")
-UPSERT_BARS = (
-    f"INSERT INTO daily_bar ({', '.join(BAR_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(BAR_COLUMNS))}) "
-    f"ON CONFLICT({', '.join(_KEY)}) DO UPDATE SET "
-    + ", ".join(f"{name} = excluded.{name}" for name in BAR_COLUMNS if name not in _KEY)
-)
+UPSERT_BARS = upsert_values("daily_bar", BAR_COLUMNS, _KEY, "?")
 """The hot path: one statement, executed many times by the driver on plain tuples."""
-
-_SECURITY_COLUMNS = tuple(field.name for field in dataclasses.fields(Security))
-UPSERT_SECURITIES = (
-    f"INSERT INTO security ({', '.join(_SECURITY_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(_SECURITY_COLUMNS))}) "
-    "ON CONFLICT(code) DO UPDATE SET "
-    + ", ".join(f"{name} = excluded.{name}" for name in _SECURITY_COLUMNS if name != "code")
-)
-
-_STOCKS_PER_DAY = (
-    "WITH span(code, first, last) AS (VALUES {values}) "
-    "SELECT bar.date, count(*) FROM span JOIN daily_bar AS bar "
-    "ON bar.code = span.code AND bar.date BETWEEN span.first AND span.last "
-    "AND bar.adjustflag = ? GROUP BY bar.date"
-)
-
-_SPAN_COUNTS = (
-    "WITH span(code, first, last) AS (VALUES {values}) "
-    "SELECT span.code, count(*) FROM span JOIN daily_bar AS bar "
-    "ON bar.code = span.code AND bar.date BETWEEN span.first AND span.last "
-    "AND bar.adjustflag = ? GROUP BY span.code"
-)
+UPSERT_SECURITIES = upsert_values("security", SECURITY_COLUMNS, ("code",), "?")
 
 _BAR = DailyBarRow.__table__
 _SECURITY = SecurityRow.__table__
@@ -144,24 +119,7 @@ class BarStore:
     ) -> dict[str, int]:
         """Stored rows per code within its own ``(code, first, last)`` span; codes with
         none are absent. One range seek on the primary key per span."""
-        counts: dict[str, int] = {}
-        with self._db.reading() as session:
-            connection = session.connection()
-            for first in range(0, len(spans), _IN_CHUNK):
-                chunk = spans[first : first + _IN_CHUNK]
-                rows = connection.exec_driver_sql(
-                    _SPAN_COUNTS.format(values=", ".join(["(?, ?, ?)"] * len(chunk))),
-                    (
-                        *(
-                            value
-                            for code, low, high in chunk
-                            for value in (code, low.isoformat(), high.isoformat())
-                        ),
-                        str(adjustflag),
-                    ),
-                )
-                counts.update((code, count) for code, count in rows)
-        return counts
+        return dict(self._in_spans(spans, adjustflag, by_day=False))
 
     def stocks_per_day(
         self, spans: Sequence[tuple[str, dt.date, dt.date]], adjustflag: str
@@ -174,13 +132,42 @@ class BarStore:
         primary-key index, so it costs one index read of the rows in range.
         """
         counts: dict[dt.date, int] = {}
-        with self._db.reading() as session:
-            connection = session.connection()
-            for first in range(0, len(spans), _IN_CHUNK):
-                chunk = spans[first : first + _IN_CHUNK]
-                for day, count in self._dialect.stocks_per_day(connection, chunk, adjustflag):
-                    counts[day] = counts.get(day, 0) + count
+        for day, count in self._in_spans(spans, adjustflag, by_day=True):
+            counts[day] = counts.get(day, 0) + count
         return counts
+
+    def _in_spans(
+        self, spans: Sequence[tuple[str, dt.date, dt.date]], adjustflag: str, *, by_day: bool
+    ) -> Iterator[tuple[Any, int]]:
+        """``(day or code, rows)`` of the stored rows of each ``(code, first, last)`` span,
+        grouped by day or by code, one query per chunk of spans."""
+        with self._db.reading() as session:
+            for first in range(0, len(spans), _IN_CHUNK):
+                span = (
+                    values(
+                        column("code", String),
+                        column("first_day", Date),
+                        column("last_day", Date),
+                        name="span",
+                    )
+                    .data(list(spans[first : first + _IN_CHUNK]))
+                    .cte()
+                )
+                group = _BAR.c.date if by_day else span.c.code
+                query = (
+                    select(group, func.count())
+                    .select_from(span)
+                    .join(
+                        _BAR,
+                        and_(
+                            _BAR.c.code == span.c.code,
+                            _BAR.c.date.between(span.c.first_day, span.c.last_day),
+                            _BAR.c.adjustflag == str(adjustflag),
+                        ),
+                    )
+                    .group_by(group)
+                )
+                yield from ((key, int(count)) for key, count in session.execute(query))
 
     def commit_stocks(
         self,
@@ -366,15 +353,6 @@ class _Dialect(Protocol):
     def save_securities(self, connection: Connection, securities: Iterable[Security]) -> None:
         """Insert or update ``securities`` by code in the open transaction."""
 
-    def stocks_per_day(
-        self,
-        connection: Connection,
-        spans: Sequence[tuple[str, dt.date, dt.date]],
-        adjustflag: str,
-    ) -> list[tuple[dt.date, int]]:
-        """``(day, stocks)`` rows of :meth:`BarStore.stocks_per_day` for up to
-        :data:`_IN_CHUNK` spans."""
-
     def begin_batch(self, connection: Connection) -> int:
         """Tune a batch's new connection; returns what :meth:`end_batch` restores."""
 
@@ -411,25 +389,6 @@ class SqliteBars:
         ]
         if rows:
             connection.exec_driver_sql(UPSERT_SECURITIES, rows)
-
-    def stocks_per_day(
-        self,
-        connection: Connection,
-        spans: Sequence[tuple[str, dt.date, dt.date]],
-        adjustflag: str,
-    ) -> list[tuple[dt.date, int]]:
-        rows = connection.exec_driver_sql(
-            _STOCKS_PER_DAY.format(values=", ".join(["(?, ?, ?)"] * len(spans))),
-            (
-                *(
-                    value
-                    for code, low, high in spans
-                    for value in (code, low.isoformat(), high.isoformat())
-                ),
-                str(adjustflag),
-            ),
-        )
-        return [(dt.date.fromisoformat(day), count) for day, count in rows]
 
     def begin_batch(self, connection: Connection) -> int:
         default = self._pragma(connection, "PRAGMA cache_size")

@@ -17,59 +17,70 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
 
 from stockdesk.db.database import Database
+from stockdesk.db.models import (
+    AdjustFactorRow,
+    BarCoverageRow,
+    Base,
+    CoveragePendingRow,
+    DailyBarRow,
+    FactorCoverageRow,
+    TradeCalendarRow,
+)
+from stockdesk.db.upsert import upsert_rows
 from stockdesk.domain.values import FACTOR_COLUMNS, Coverage, Factor
 
-UPSERT_COVERAGE = (
-    "INSERT INTO bar_coverage (code, adjustflag, first_day, last_day, rows, missing_days) "
-    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(code, adjustflag) DO UPDATE SET "
-    "first_day = excluded.first_day, last_day = excluded.last_day, rows = excluded.rows, "
-    "missing_days = excluded.missing_days"
-)
-UPSERT_FACTORS = (
-    f"INSERT INTO adjust_factor ({', '.join(FACTOR_COLUMNS)}) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT(code, divid_operate_date) DO UPDATE SET "
-    + ", ".join(f"{name} = excluded.{name}" for name in FACTOR_COLUMNS[2:])
-)
-UPSERT_CHECKED = (
-    "INSERT INTO factor_coverage (code, checked_through) VALUES (?, ?) "
-    "ON CONFLICT(code) DO UPDATE SET checked_through = excluded.checked_through"
-)
-_REFORE = (
-    "UPDATE adjust_factor SET fore_adjust_factor = back_adjust_factor / ("
-    "SELECT latest.back_adjust_factor FROM adjust_factor AS latest "
-    "WHERE latest.code = adjust_factor.code "
-    "ORDER BY latest.divid_operate_date DESC LIMIT 1) WHERE code = ?"
-)
-_COUNT = (
-    "SELECT code, adjustflag, min(date), max(date), count(*) FROM daily_bar "
-    "WHERE code = ? AND adjustflag = ? GROUP BY code, adjustflag"
-)
+
+def _table(row: type[Base]) -> Table:
+    """The Core table of a mapped class, typed as a :class:`Table`."""
+    return Base.metadata.tables[row.__tablename__]
 
 
-def _day(text: str | dt.date) -> dt.date:
-    return text if isinstance(text, dt.date) else dt.date.fromisoformat(text)
+_BAR = _table(DailyBarRow)
+_COVERAGE = _table(BarCoverageRow)
+_FACTOR = _table(AdjustFactorRow)
+_CHECKED = _table(FactorCoverageRow)
+_CALENDAR = _table(TradeCalendarRow)
+_PENDING = _table(CoveragePendingRow)
+_CHUNK = 500
+"""Codes per ``IN (...)``: far below SQLite's bound-parameter limit on any build."""
+
+_LATEST = _FACTOR.alias("latest")
+_REFORE = update(_FACTOR).values(
+    fore_adjust_factor=_FACTOR.c.back_adjust_factor
+    / select(_LATEST.c.back_adjust_factor)
+    .where(_LATEST.c.code == _FACTOR.c.code)
+    .order_by(_LATEST.c.divid_operate_date.desc())
+    .limit(1)
+    .correlate(_FACTOR)
+    .scalar_subquery()
+)
+"""Every forward factor of a stock recomputed against its latest stored event."""
+_COUNTS = select(
+    _BAR.c.code, _BAR.c.adjustflag, func.min(_BAR.c.date), func.max(_BAR.c.date), func.count()
+).group_by(_BAR.c.code, _BAR.c.adjustflag)
 
 
 def write_coverage(connection: Connection, rows: Sequence[Coverage]) -> None:
     """Upsert coverage rows (absolute values) inside the caller's transaction."""
-    if rows:
-        connection.exec_driver_sql(
-            UPSERT_COVERAGE,
-            [
-                (
-                    row.code,
-                    row.adjustflag,
-                    row.first_day.isoformat(),
-                    row.last_day.isoformat(),
-                    row.rows,
-                    row.missing_days,
-                )
-                for row in rows
-            ],
-        )
+    upsert_rows(
+        connection,
+        _COVERAGE,
+        [
+            {
+                "code": row.code,
+                "adjustflag": row.adjustflag,
+                "first_day": row.first_day,
+                "last_day": row.last_day,
+                "rows": row.rows,
+                "missing_days": row.missing_days,
+            }
+            for row in rows
+        ],
+        ("code", "adjustflag"),
+    )
 
 
 def write_factors(
@@ -81,27 +92,39 @@ def write_factors(
     latest stored event, so that the table stays consistent when a new ex-rights day
     changes all of a stock's earlier forward factors.
     """
-    if events:
-        connection.exec_driver_sql(UPSERT_FACTORS, list(events))
-        connection.exec_driver_sql(
-            _REFORE, [(code,) for code in sorted({event[0] for event in events})]
-        )
-    if checked:
-        connection.exec_driver_sql(
-            UPSERT_CHECKED, [(code, day.isoformat()) for code, day in checked]
-        )
+    upsert_rows(
+        connection,
+        _FACTOR,
+        [
+            {**dict(zip(FACTOR_COLUMNS, event, strict=True)), "divid_operate_date": _day(event[1])}
+            for event in events
+        ],
+        ("code", "divid_operate_date"),
+    )
+    codes = sorted({event[0] for event in events})
+    for first in range(0, len(codes), _CHUNK):
+        connection.execute(_REFORE.where(_FACTOR.c.code.in_(codes[first : first + _CHUNK])))
+    upsert_rows(
+        connection,
+        _CHECKED,
+        [{"code": code, "checked_through": day} for code, day in checked],
+        ("code",),
+    )
 
 
 def mark_pending(connection: Connection, job_id: str) -> None:
     """Note, in the caller's transaction, that ``job_id`` commits unfinished stocks' rows."""
-    connection.exec_driver_sql(
-        "INSERT INTO coverage_pending (job_id) VALUES (?) ON CONFLICT(job_id) DO NOTHING",
-        (job_id,),
-    )
+    upsert_rows(connection, _PENDING, [{"job_id": job_id}], ("job_id",))
 
 
 class CoverageStore:
-    """Reads and maintenance of the coverage, calendar and factor tables; thread-safe."""
+    """Reads and maintenance of the coverage, calendar and factor tables; thread-safe.
+
+    Through SQLAlchemy Core on both stores: these tables hold a row per stock (or per
+    event, or per day), never per bar, so the per-row cost of typed parameters is small
+    against the bars' writes, and dates come back as dates from SQLite and PostgreSQL
+    alike.
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -110,56 +133,43 @@ class CoverageStore:
 
     def coverage(self, adjustflag: str | None = None) -> dict[tuple[str, str], Coverage]:
         """Every coverage row (of one adjust type), by (code, adjustflag)."""
-        sql = "SELECT code, adjustflag, first_day, last_day, rows, missing_days FROM bar_coverage"
-        args: tuple[str, ...] = ()
+        query = select(_COVERAGE)
         if adjustflag is not None:
-            sql += " WHERE adjustflag = ?"
-            args = (str(adjustflag),)
+            query = query.where(_COVERAGE.c.adjustflag == str(adjustflag))
         with self._db.reading() as session:
-            rows = session.connection().exec_driver_sql(sql, args).all()
+            rows = session.execute(query).all()
         return {
-            (code, flag): Coverage(code, flag, _day(first), _day(last), count, missing)
-            for code, flag, first, last, count, missing in rows
+            (row.code, row.adjustflag): Coverage(
+                row.code, row.adjustflag, row.first_day, row.last_day, row.rows, row.missing_days
+            )
+            for row in rows
         }
 
     def pending_jobs(self) -> list[str]:
         """Jobs whose unfinished stocks' coverage was never recounted."""
         with self._db.reading() as session:
-            return [
-                row[0]
-                for row in session.connection()
-                .exec_driver_sql("SELECT job_id FROM coverage_pending")
-                .all()
-            ]
+            return list(session.scalars(select(_PENDING.c.job_id)))
 
     def recount(
         self, keys: Iterable[tuple[str, str]]
     ) -> list[tuple[str, str, dt.date, dt.date, int]]:
         """Exact (code, adjustflag, first, last, rows) of the given stocks, from the bars;
         stocks without rows are left out. One index range per stock."""
+        query = _COUNTS.where(
+            _BAR.c.code == bindparam("code"), _BAR.c.adjustflag == bindparam("flag")
+        )
         found = []
         with self._db.reading() as session:
-            connection = session.connection()
             for code, flag in keys:
-                row = connection.exec_driver_sql(_COUNT, (code, str(flag))).first()
+                row = session.execute(query, {"code": code, "flag": str(flag)}).first()
                 if row is not None:
-                    found.append((row[0], row[1], _day(row[2]), _day(row[3]), row[4]))
+                    found.append((row[0], row[1], row[2], row[3], row[4]))
         return found
 
     def recount_all(self) -> list[tuple[str, str, dt.date, dt.date, int]]:
         """Exact coverage of every stock: one pass over the bars' primary key."""
         with self._db.reading() as session:
-            rows = (
-                session.connection()
-                .exec_driver_sql(
-                    "SELECT code, adjustflag, min(date), max(date), count(*) FROM daily_bar "
-                    "GROUP BY code, adjustflag"
-                )
-                .all()
-            )
-        return [
-            (code, flag, _day(first), _day(last), count) for code, flag, first, last, count in rows
-        ]
+            return [(row[0], row[1], row[2], row[3], row[4]) for row in session.execute(_COUNTS)]
 
     def replace_coverage(
         self,
@@ -172,39 +182,43 @@ class CoverageStore:
         pending marks of ``clear`` (job ids), in one transaction."""
         with self._db.writing_connection() as connection:
             write_coverage(connection, rows)
-            gone = list(remove)
+            gone = [{"code": code, "flag": flag} for code, flag in remove]
             if gone:
-                connection.exec_driver_sql(
-                    "DELETE FROM bar_coverage WHERE code = ? AND adjustflag = ?", gone
+                connection.execute(
+                    delete(_COVERAGE).where(
+                        _COVERAGE.c.code == bindparam("code"),
+                        _COVERAGE.c.adjustflag == bindparam("flag"),
+                    ),
+                    gone,
                 )
-            marks = [(job,) for job in clear]
+            marks = [{"job": job} for job in clear]
             if marks:
-                connection.exec_driver_sql("DELETE FROM coverage_pending WHERE job_id = ?", marks)
+                connection.execute(
+                    delete(_PENDING).where(_PENDING.c.job_id == bindparam("job")), marks
+                )
 
     # -- calendar ---------------------------------------------------------------------
 
     def calendar(self) -> list[tuple[dt.date, bool]]:
         """The stored exchange calendar, by date."""
+        query = select(_CALENDAR.c.calendar_date, _CALENDAR.c.is_trading_day).order_by(
+            _CALENDAR.c.calendar_date
+        )
         with self._db.reading() as session:
-            rows = (
-                session.connection()
-                .exec_driver_sql(
-                    "SELECT calendar_date, is_trading_day FROM trade_calendar "
-                    "ORDER BY calendar_date"
-                )
-                .all()
-            )
-        return [(_day(day), bool(is_open)) for day, is_open in rows]
+            return [(day, bool(is_open)) for day, is_open in session.execute(query)]
 
     def save_calendar(self, days: Sequence[tuple[dt.date, bool]]) -> None:
         """Insert or update calendar days."""
         if days:
             with self._db.writing_connection() as connection:
-                connection.exec_driver_sql(
-                    "INSERT INTO trade_calendar (calendar_date, is_trading_day) VALUES (?, ?) "
-                    "ON CONFLICT(calendar_date) DO UPDATE SET "
-                    "is_trading_day = excluded.is_trading_day",
-                    [(day.isoformat(), int(is_open)) for day, is_open in days],
+                upsert_rows(
+                    connection,
+                    _CALENDAR,
+                    [
+                        {"calendar_date": day, "is_trading_day": int(is_open)}
+                        for day, is_open in days
+                    ],
+                    ("calendar_date",),
                 )
 
     # -- factors ----------------------------------------------------------------------
@@ -212,12 +226,7 @@ class CoverageStore:
     def factors_checked(self) -> dict[str, dt.date]:
         """Each stock's ``checked_through``: its events are all stored up to that day."""
         with self._db.reading() as session:
-            rows = (
-                session.connection()
-                .exec_driver_sql("SELECT code, checked_through FROM factor_coverage")
-                .all()
-            )
-        return {code: _day(day) for code, day in rows}
+            return {code: day for code, day in session.execute(select(_CHECKED))}
 
     def save_factors(
         self, events: Sequence[Factor], checked: Sequence[tuple[str, dt.date]]
@@ -229,14 +238,15 @@ class CoverageStore:
 
     def factors(self, code: str) -> list[tuple[dt.date, float]]:
         """A stock's (divid_operate_date, back_adjust_factor), by date."""
+        query = (
+            select(_FACTOR.c.divid_operate_date, _FACTOR.c.back_adjust_factor)
+            .where(_FACTOR.c.code == code)
+            .order_by(_FACTOR.c.divid_operate_date)
+        )
         with self._db.reading() as session:
-            rows = (
-                session.connection()
-                .exec_driver_sql(
-                    "SELECT divid_operate_date, back_adjust_factor FROM adjust_factor "
-                    "WHERE code = ? ORDER BY divid_operate_date",
-                    (code,),
-                )
-                .all()
-            )
-        return [(_day(day), float(back)) for day, back in rows]
+            return [(day, float(back)) for day, back in session.execute(query)]
+
+
+def _day(value: str | dt.date) -> dt.date:
+    """An event's date: ISO text as the server sends it, or a date."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)

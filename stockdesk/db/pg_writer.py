@@ -22,13 +22,13 @@ at random (4.3 s of server CPU against 5.6 s in arrival order).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
 
+from stockdesk.db.upsert import SECURITY_COLUMNS, on_conflict_update, upsert_values
 from stockdesk.domain.values import BAR_COLUMNS, Bar, Security
 
 STAGE = "stockdesk_bar_stage"
@@ -53,24 +53,10 @@ COPY_TYPES = [_TYPE_OF_COLUMN.get(name, "float8") for name in BAR_COLUMNS]
 _DATE = BAR_COLUMNS.index("date")
 UPSERT_FROM_STAGE = (
     f"INSERT INTO daily_bar ({_COLUMNS}) SELECT {_COLUMNS} FROM {STAGE} "
-    f"ORDER BY {', '.join(_KEY)} ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET "
-    + ", ".join(f"{name} = EXCLUDED.{name}" for name in BAR_COLUMNS if name not in _KEY)
+    f"ORDER BY {', '.join(_KEY)} " + on_conflict_update(BAR_COLUMNS, _KEY)
 )
 
-_SECURITY_COLUMNS = tuple(field.name for field in dataclasses.fields(Security))
-UPSERT_SECURITIES = (
-    f"INSERT INTO security ({', '.join(_SECURITY_COLUMNS)}) "
-    f"VALUES ({', '.join(['%s'] * len(_SECURITY_COLUMNS))}) "
-    "ON CONFLICT (code) DO UPDATE SET "
-    + ", ".join(f"{name} = EXCLUDED.{name}" for name in _SECURITY_COLUMNS if name != "code")
-)
-
-_STOCKS_PER_DAY = (
-    "WITH span(code, first_day, last_day) AS (VALUES {values}) "
-    "SELECT bar.date, count(*) FROM span JOIN daily_bar AS bar "
-    "ON bar.code = span.code AND bar.date BETWEEN span.first_day AND span.last_day "
-    "AND bar.adjustflag = %s GROUP BY bar.date"
-)
+UPSERT_SECURITIES = upsert_values("security", SECURITY_COLUMNS, ("code",), "%s")
 
 
 class PostgresBars:
@@ -110,18 +96,6 @@ class PostgresBars:
         ]
         if rows:
             _driver(connection).cursor().executemany(UPSERT_SECURITIES, rows)
-
-    def stocks_per_day(
-        self,
-        connection: Connection,
-        spans: Sequence[tuple[str, dt.date, dt.date]],
-        adjustflag: str,
-    ) -> list[tuple[dt.date, int]]:
-        values = ", ".join(["(%s, %s::date, %s::date)"] * len(spans))
-        params = [value for span in spans for value in span]
-        cursor = _driver(connection).cursor()
-        cursor.execute(_STOCKS_PER_DAY.format(values=values), (*params, str(adjustflag)))
-        return [(day, int(count)) for day, count in cursor.fetchall()]
 
     def begin_batch(self, connection: Connection) -> int:
         """Nothing to tune: the server's own buffers serve every session."""

@@ -38,7 +38,9 @@ class AdjustFlag(StrEnum):
     NONE = "3"
 
 
-UNIVERSES = ("all", "hs300", "sz50", "zz500", "codes", "update")
+UPDATE = "update"
+"""The universe of an update job: every stored stock and the listings since."""
+UNIVERSES = ("all", "hs300", "sz50", "zz500", "codes", UPDATE)
 """Universe names a job may have; ``codes`` means an explicit list of codes, ``update``
 every stored stock (and new listings) brought to the last trading day."""
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from stockdesk.domain.codes import split_codes
+from stockdesk.domain.request import update_request
 from stockdesk.domain.values import AdjustFlag, JobRequest
 from stockdesk.ui.dates import default_range
 from stockdesk.ui.naming import named
@@ -157,8 +158,7 @@ class JobForm(QGroupBox):
 
     def update_request(self) -> JobRequest:
         """The request of an update: the collector finds its stocks and range."""
-        today = self._now.date()
-        return JobRequest(start_date=today, end_date=today, universe="update")
+        return update_request(self._now.date())
 
     def save_state(self, settings: QSettings) -> None:
         """Remember the inputs; the end date only if the user moved it off the default."""

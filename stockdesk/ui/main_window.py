@@ -202,10 +202,11 @@ class MainWindow(QMainWindow):
         shown = self.noticeBar.text()
         self.noticeBar.show_message(f"{shown}\n{text}" if shown else text)
 
-    def show_database(self, target: str, shown: str) -> None:
-        """Say which database the window works on (``shown``: password masked)."""
-        self.databaseTarget = target
-        self.databaseLabel.setText(shown)
+    def show_database(self, where: str) -> None:
+        """Say which database the window works on: a SQLite path or a URL with its password
+        masked, which File → Database… also starts from (it drops any password)."""
+        self.databaseTarget = where
+        self.databaseLabel.setText(where)
 
     def ask_database(self) -> tuple[str, str] | None:
         """File → Database…: the target and password chosen, or None when cancelled.

@@ -104,22 +104,26 @@ def test_moving_today_shows_new_days_listings_and_events(market, session):
     before = rows_of(bs.query_adjust_factor(code, "1990-12-19", "2026-12-31"))
     assert [row[1] for row in before] == [events[0][1]]
     assert before[0][2] == "1.0000000000"  # forward factors are relative to today
-    calendar = rows_of(bs.query_trade_dates("2000-01-01", "2026-12-31"))
+    month_before = (event_day - dt.timedelta(days=30)).isoformat()
+    calendar = rows_of(bs.query_trade_dates(month_before, "2026-12-31"))
     assert calendar[-1][0] <= market.today.isoformat()
     assert bs.query_daily_history_k_AStock(event_day.isoformat()).data == []
     bars = rows_of(
-        bs.query_history_k_data_plus(code, "date,close", "2018-01-01", "2026-12-31", "d", "2")
+        bs.query_history_k_data_plus(code, "date,close", month_before, "2026-12-31", "d", "2")
     )
     assert bars[-1][0] <= market.today.isoformat()
     listed = {row[0] for row in rows_of(bs.query_stock_basic())}
     assert all(s.ipo_date <= market.today for s in market.securities if s.code in listed)
 
-    later = market.today + dt.timedelta(days=400)
+    next_listing = min(
+        s.ipo_date for s in market.securities if s.ipo_date and s.ipo_date > market.today
+    )
+    later = max(market.today + dt.timedelta(days=400), next_listing)
     market.today = later
     after = rows_of(bs.query_adjust_factor(code, "1990-12-19", "2026-12-31"))
     assert [row[1] for row in after][:2] == [events[0][1], events[1][1]]
     new_listed = {row[0] for row in rows_of(bs.query_stock_basic())} - listed
-    assert new_listed, "a stock listed in the 400 days after the old today appears"
+    assert new_listed, "a stock listed after the old today appears"
     day = trading_days(event_day, event_day)[0]
     assert bs.query_daily_history_k_AStock(day.isoformat()).data
 
