@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
+
+from support.dbread import execute, read_rows
 
 from stockdesk.collect.collector import Collector
 from stockdesk.collect.options import CollectOptions
@@ -14,22 +15,18 @@ from stockdesk.simulator import FaultKind
 START, END = dt.date(2024, 1, 1), dt.date(2024, 6, 28)
 
 
-def query(path, sql, *args):
-    with sqlite3.connect(path) as connection:
-        return connection.execute(sql, args).fetchall()
-
-
-def exact_coverage(path):
-    return query(
-        path,
+def exact_coverage(database):
+    return read_rows(
+        database,
         "SELECT code, adjustflag, min(date), max(date), count(*) "
         "FROM daily_bar GROUP BY code, adjustflag ORDER BY 1, 2",
     )
 
 
-def summary(path):
-    return query(
-        path, "SELECT code, adjustflag, first_day, last_day, rows FROM bar_coverage ORDER BY 1, 2"
+def summary(database):
+    return read_rows(
+        database,
+        "SELECT code, adjustflag, first_day, last_day, rows FROM bar_coverage ORDER BY 1, 2",
     )
 
 
@@ -44,17 +41,17 @@ def test_by_date_the_summary_and_factors_are_kept_exact(open_db, simulator):
     collector = collector_for(database, simulator, per_date_min_stocks=10)
     job = collector.run(JobRequest(START, dt.date(2024, 2, 29)))
     assert job.status is JobStatus.COMPLETED and job.strategy == "per-date"
-    assert summary(database.path) == exact_coverage(database.path)
-    assert query(database.path, "SELECT count(*) FROM coverage_pending") == [(0,)]
-    assert {m for (m,) in query(database.path, "SELECT missing_days FROM bar_coverage")} == {0}
+    assert summary(database) == exact_coverage(database)
+    assert read_rows(database, "SELECT count(*) FROM coverage_pending") == [(0,)]
+    assert {m for (m,) in read_rows(database, "SELECT missing_days FROM bar_coverage")} == {0}
     checked = CoverageStore(database).factors_checked()
-    stored = {code for (code,) in query(database.path, "SELECT DISTINCT code FROM daily_bar")}
+    stored = {code for (code,) in read_rows(database, "SELECT DISTINCT code FROM daily_bar")}
     assert stored <= set(checked)
     # A second range extends the summary; the days between them are counted as missing.
     later = collector.run(JobRequest(dt.date(2024, 9, 2), dt.date(2024, 9, 30)))
     assert later.status is JobStatus.COMPLETED and later.strategy == "per-date"
-    assert summary(database.path) == exact_coverage(database.path)
-    gaps = dict(query(database.path, "SELECT code, missing_days FROM bar_coverage"))
+    assert summary(database) == exact_coverage(database)
+    gaps = dict(read_rows(database, "SELECT code, missing_days FROM bar_coverage"))
     summer = len(simulator.market.trading_days(dt.date(2024, 3, 1), dt.date(2024, 8, 31)))
     assert summer in set(gaps.values())
 
@@ -73,7 +70,9 @@ def test_a_factor_reply_cut_off_fails_the_stock_and_stores_nothing_of_it(open_db
     (failed,) = [item for item in collector_job_items(database) if item[1] == "failed"]
     assert failed[0] == codes[1] and "复权因子" in failed[2]
     assert codes[1] not in CoverageStore(database).factors_checked()
-    assert query(database.path, "SELECT count(*) FROM daily_bar WHERE code = ?", codes[1]) == [(0,)]
+    assert read_rows(
+        database, "SELECT count(*) FROM daily_bar WHERE code = :code", code=codes[1]
+    ) == [(0,)]
 
     simulator.faults.clear()
     from stockdesk.collect.resume import resume_request
@@ -85,7 +84,7 @@ def test_a_factor_reply_cut_off_fails_the_stock_and_stores_nothing_of_it(open_db
 
 
 def collector_job_items(database):
-    return query(database.path, "SELECT code, status, coalesce(error_message, '') FROM job_item")
+    return read_rows(database, "SELECT code, status, coalesce(error_message, '') FROM job_item")
 
 
 def test_a_job_that_died_mid_batch_has_its_coverage_recounted_by_the_next(open_db, simulator):
@@ -93,13 +92,12 @@ def test_a_job_that_died_mid_batch_has_its_coverage_recounted_by_the_next(open_d
     collector = collector_for(database, simulator, per_date_min_stocks=10)
     assert collector.run(JobRequest(START, dt.date(2024, 2, 29))).status is JobStatus.COMPLETED
     # As a process killed between a batch's commits leaves it: rows not counted, a mark.
-    with sqlite3.connect(database.path) as connection:
-        connection.execute("UPDATE bar_coverage SET rows = rows - 7")
-        connection.execute("INSERT INTO coverage_pending (job_id) VALUES ('gone')")
+    assert execute(database, "UPDATE bar_coverage SET rows = rows - 7") > 0
+    execute(database, "INSERT INTO coverage_pending (job_id) VALUES ('gone')")
     job = collector.run(JobRequest(START, dt.date(2024, 1, 31)))
     assert job.status is JobStatus.COMPLETED
-    assert summary(database.path) == exact_coverage(database.path)
-    assert query(database.path, "SELECT count(*) FROM coverage_pending") == [(0,)]
+    assert summary(database) == exact_coverage(database)
+    assert read_rows(database, "SELECT count(*) FROM coverage_pending") == [(0,)]
 
 
 def test_by_date_a_history_cut_off_fails_its_stock_and_the_summary_stays_exact(open_db, simulator):
@@ -119,8 +117,8 @@ def test_by_date_a_history_cut_off_fails_its_stock_and_the_summary_stays_exact(o
     (failed,) = [item for item in collector_job_items(database) if item[1] == "failed"]
     assert failed[0] == victim and "复权因子" in failed[2]
     assert victim not in CoverageStore(database).factors_checked()
-    assert summary(database.path) == exact_coverage(database.path)
-    assert query(database.path, "SELECT count(*) FROM coverage_pending") == [(0,)]
+    assert summary(database) == exact_coverage(database)
+    assert read_rows(database, "SELECT count(*) FROM coverage_pending") == [(0,)]
 
     simulator.faults.clear()
     from stockdesk.collect.resume import resume_request
@@ -130,4 +128,4 @@ def test_by_date_a_history_cut_off_fails_its_stock_and_the_summary_stays_exact(o
     # Its days were all stored by date: only its factors were missing.
     assert (again.skipped_count, again.failed_count) == (1, 0)
     assert victim in CoverageStore(database).factors_checked()
-    assert summary(database.path) == exact_coverage(database.path)
+    assert summary(database) == exact_coverage(database)

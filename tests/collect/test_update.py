@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
+from support.dbread import read_rows
 
 from stockdesk.collect.collector import UPDATE, Collector
 from stockdesk.collect.options import CollectOptions
@@ -53,11 +53,6 @@ def update_request() -> JobRequest:
     return JobRequest(today, today, universe=UPDATE)
 
 
-def stored(path, sql, *args):
-    with sqlite3.connect(path) as connection:
-        return connection.execute(sql, args).fetchall()
-
-
 def test_update_stores_the_new_days_listings_and_factors_by_date(open_db, market, server):
     before, after = find_week(market)
     market.today = before
@@ -68,9 +63,7 @@ def test_update_stores_the_new_days_listings_and_factors_by_date(open_db, market
     )
     first = collector.run(JobRequest(start, before))
     assert first.status is JobStatus.COMPLETED and first.failed_count == 0
-    stocks_before = {
-        code for (code,) in stored(database.path, "SELECT DISTINCT code FROM daily_bar")
-    }
+    stocks_before = {code for (code,) in read_rows(database, "SELECT DISTINCT code FROM daily_bar")}
 
     market.today = after
     server.requests.clear()
@@ -90,22 +83,24 @@ def test_update_stores_the_new_days_listings_and_factors_by_date(open_db, market
     codes = stocks_before | {s.code for s in listed}
     for code in sorted(codes):
         want = [(row[0], float(row[5])) for row in market.bars(code, start, after)]
-        got = stored(
-            database.path, "SELECT date, close FROM daily_bar WHERE code = ? ORDER BY date", code
+        got = read_rows(
+            database,
+            "SELECT date, close FROM daily_bar WHERE code = :code ORDER BY date",
+            code=code,
         )
         assert got == want, code
     # The coverage summary is what the bars say.
-    exact = stored(
-        database.path,
+    exact = read_rows(
+        database,
         "SELECT code, adjustflag, min(date), max(date), count(*) "
         "FROM daily_bar GROUP BY code, adjustflag ORDER BY code",
     )
-    summary = stored(
-        database.path,
+    summary = read_rows(
+        database,
         "SELECT code, adjustflag, first_day, last_day, rows FROM bar_coverage ORDER BY code",
     )
     assert summary == exact
-    assert {m for (m,) in stored(database.path, "SELECT missing_days FROM bar_coverage")} == {0}
+    assert {m for (m,) in read_rows(database, "SELECT missing_days FROM bar_coverage")} == {0}
     # The factors are the server's, every event up to today.
     checked = CoverageStore(database).factors_checked()
     for code in sorted(codes):
@@ -115,10 +110,10 @@ def test_update_stores_the_new_days_listings_and_factors_by_date(open_db, market
         server_rows = market_factor_dates(market, code, after)
         got = [
             day
-            for (day,) in stored(
-                database.path,
-                "SELECT divid_operate_date FROM adjust_factor WHERE code = ? ORDER BY 1",
-                code,
+            for (day,) in read_rows(
+                database,
+                "SELECT divid_operate_date FROM adjust_factor WHERE code = :code ORDER BY 1",
+                code=code,
             )
         ]
         assert got == server_rows, code
@@ -145,7 +140,7 @@ def test_update_of_an_empty_database_is_refused_before_any_job(open_db, server):
     collector = Collector(database, CollectOptions(server=server.address))
     with pytest.raises(InputError, match="collect"):
         collector.run(update_request())
-    assert stored(database.path, "SELECT count(*) FROM collection_job") == [(0,)]
+    assert read_rows(database, "SELECT count(*) FROM collection_job") == [(0,)]
 
 
 def test_an_update_whose_day_fails_finishes_stock_by_stock_and_exactly(open_db, market, server):
@@ -179,23 +174,25 @@ def test_an_update_whose_day_fails_finishes_stock_by_stock_and_exactly(open_db, 
     assert job.status is JobStatus.COMPLETED and job.failed_count == 0, job.error_message
     assert server.requests["query_history_k_data_plus"] > 0  # the stocks the day left
     assert server.requests["query_adjust_factor"] > 0  # the window failed: histories
-    for code in {c for (c,) in stored(database.path, "SELECT DISTINCT code FROM daily_bar")}:
+    for code in {c for (c,) in read_rows(database, "SELECT DISTINCT code FROM daily_bar")}:
         want = [(row[0], float(row[5])) for row in market.bars(code, start, after)]
-        got = stored(
-            database.path, "SELECT date, close FROM daily_bar WHERE code = ? ORDER BY date", code
+        got = read_rows(
+            database,
+            "SELECT date, close FROM daily_bar WHERE code = :code ORDER BY date",
+            code=code,
         )
         assert got == want, code
         assert CoverageStore(database).factors_checked()[code] >= min(
             after, market.security(code).out_date or after
         )
-    exact = stored(
-        database.path,
+    exact = read_rows(
+        database,
         "SELECT code, adjustflag, min(date), max(date), count(*) "
         "FROM daily_bar GROUP BY code, adjustflag ORDER BY code",
     )
     assert (
-        stored(
-            database.path,
+        read_rows(
+            database,
             "SELECT code, adjustflag, first_day, last_day, rows FROM bar_coverage ORDER BY code",
         )
         == exact
@@ -221,7 +218,7 @@ def test_resuming_an_update_runs_the_update_again(open_db, market, server):
     job = collector.run(request)
     assert job.status is JobStatus.COMPLETED and job.failed_count == 0
     assert job.resumes == cut.id and job.end_date == after
-    last = stored(database.path, "SELECT max(date) FROM daily_bar")[0][0]
+    last = read_rows(database, "SELECT max(date) FROM daily_bar")[0][0]
     assert last == after.isoformat()
 
 
@@ -255,22 +252,22 @@ def test_a_stock_delisted_since_gets_its_last_days_and_its_out_date(open_db):
             JobRequest(before - dt.timedelta(days=40), before, universe="codes", codes=(gone.code,))
         )
         assert job.status is JobStatus.COMPLETED
-        assert stored(
-            database.path, "SELECT status, out_date FROM security WHERE code = ?", gone.code
+        assert read_rows(
+            database, "SELECT status, out_date FROM security WHERE code = :code", code=gone.code
         ) == [("1", None)]
         market.today = gone.out_date + dt.timedelta(days=30)
         job = collector.run(update_request())
     assert job.status is JobStatus.COMPLETED and job.failed_count == 0
-    assert stored(
-        database.path, "SELECT status, out_date FROM security WHERE code = ?", gone.code
+    assert read_rows(
+        database, "SELECT status, out_date FROM security WHERE code = :code", code=gone.code
     ) == [("0", gone.out_date.isoformat())]
-    last = stored(database.path, "SELECT max(date) FROM daily_bar WHERE code = ?", gone.code)
+    last = read_rows(database, "SELECT max(date) FROM daily_bar WHERE code = :code", code=gone.code)
     assert last == [(gone.out_date.isoformat(),)]
     want = [row[0] for row in market.bars(gone.code, before - dt.timedelta(days=40), gone.out_date)]
     got = [
         day
-        for (day,) in stored(
-            database.path, "SELECT date FROM daily_bar WHERE code = ? ORDER BY date", gone.code
+        for (day,) in read_rows(
+            database, "SELECT date FROM daily_bar WHERE code = :code ORDER BY date", code=gone.code
         )
     ]
     assert got == want

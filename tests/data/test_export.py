@@ -25,9 +25,10 @@ def run_cli(*argv):
 
 
 @pytest.fixture
-def stored(simulator, tmp_path):
-    path = tmp_path / "export.db"
-    database = open_database(path)
+def stored(simulator, database_target):
+    """Three stocks' bars of 2024 in a database of the test's store: (its path or URL,
+    the codes)."""
+    database = open_database(database_target)
     codes = tuple(
         s.code
         for s in simulator.market.stocks()
@@ -39,17 +40,17 @@ def stored(simulator, tmp_path):
     )
     assert job.status is JobStatus.COMPLETED
     database.close()
-    return path, codes
+    return database_target, codes
 
 
-def expected(path, codes, adjust):
-    frames = [load_bars(code, "2024-02-01", "2024-07-31", adjust, db=path) for code in codes]
+def expected(target, codes, adjust):
+    frames = [load_bars(code, "2024-02-01", "2024-07-31", adjust, db=target) for code in codes]
     return pd.concat(frames)
 
 
 @pytest.mark.parametrize("adjust", ["none", "qfq", "1"])
 def test_csv_round_trips_through_pandas(stored, tmp_path, adjust):
-    path, codes = stored
+    target, codes = stored
     out = tmp_path / "bars.csv"
     code, stdout, err = run_cli(
         "export",
@@ -64,7 +65,7 @@ def test_csv_round_trips_through_pandas(stored, tmp_path, adjust):
         "--out",
         str(out),
         "--db",
-        str(path),
+        target,
         "--json",
     )
     assert code == 0, err
@@ -72,7 +73,7 @@ def test_csv_round_trips_through_pandas(stored, tmp_path, adjust):
     back = pd.read_csv(
         out, encoding="utf-8-sig", index_col="date", parse_dates=["date"], dtype={"adjustflag": str}
     )
-    want = expected(path, codes, adjust)
+    want = expected(target, codes, adjust)
     assert json.loads(stdout)["rows"] == len(want) == len(back)
     assert list(back.columns) == list(want.columns)
     np.testing.assert_allclose(back["close"], want["close"], rtol=1e-12)
@@ -80,7 +81,7 @@ def test_csv_round_trips_through_pandas(stored, tmp_path, adjust):
 
 
 def test_parquet_round_trips_through_pandas(stored, tmp_path):
-    path, codes = stored
+    target, codes = stored
     out = tmp_path / "bars.parquet"
     code, _stdout, err = run_cli(
         "export",
@@ -95,11 +96,11 @@ def test_parquet_round_trips_through_pandas(stored, tmp_path):
         "--out",
         str(out),
         "--db",
-        str(path),
+        target,
     )
     assert code == 0, err
     back = pd.read_parquet(out)
-    want = expected(path, codes, "qfq")
+    want = expected(target, codes, "qfq")
     assert len(back) == len(want)
     np.testing.assert_allclose(back["close"].to_numpy(), want["close"].to_numpy(), rtol=1e-12)
     assert list(back["volume"]) == list(want["volume"])
@@ -107,8 +108,8 @@ def test_parquet_round_trips_through_pandas(stored, tmp_path):
 
 
 def test_export_refuses_an_unknown_suffix(stored, tmp_path):
-    path, codes = stored
+    target, codes = stored
     code, _out, err = run_cli(
-        "export", "--codes", codes[0], "--out", str(tmp_path / "a.xls"), "--db", str(path)
+        "export", "--codes", codes[0], "--out", str(tmp_path / "a.xls"), "--db", target
     )
     assert code == 2 and ".csv" in err

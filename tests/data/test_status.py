@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import sqlite3
+
+from support.dbread import read_rows
 
 from stockdesk import cli
 from stockdesk.collect.collector import Collector
@@ -21,9 +22,8 @@ def run_cli(*argv):
     return code, out.getvalue(), err.getvalue()
 
 
-def test_status_counts_stocks_rows_gaps_and_stocks_behind(simulator, tmp_path):
-    path = tmp_path / "status.db"
-    database = open_database(path)
+def test_status_counts_stocks_rows_gaps_and_stocks_behind(simulator, database_target):
+    database = open_database(database_target)
     market = simulator.market
     codes = tuple(
         s.code for s in market.stocks() if s.status == "1" and s.ipo_date < dt.date(2023, 1, 1)
@@ -36,11 +36,8 @@ def test_status_counts_stocks_rows_gaps_and_stocks_behind(simulator, tmp_path):
         job = collector.run(JobRequest(start, end, universe="codes", codes=chosen))
         assert job.status is JobStatus.COMPLETED
     status = read_status(database)
+    ((rows,),) = read_rows(database, "SELECT count(*) FROM daily_bar WHERE adjustflag = '3'")
     database.close()
-    with sqlite3.connect(path) as connection:
-        rows = connection.execute(
-            "SELECT count(*) FROM daily_bar WHERE adjustflag = '3'"
-        ).fetchone()[0]
     april = len(market.trading_days(dt.date(2024, 4, 1), dt.date(2024, 5, 5)))
     assert (status.stocks, status.rows) == (4, rows)
     assert (status.first_day, status.last_day) == (dt.date(2024, 1, 2), dt.date(2024, 5, 31))
@@ -48,13 +45,13 @@ def test_status_counts_stocks_rows_gaps_and_stocks_behind(simulator, tmp_path):
     assert (status.stocks_with_gaps, status.missing_days) == (2, 2 * april)
     assert status.factors_behind == 0 and not status.coverage_pending
 
-    code, out, err = run_cli("status", "--json", "--db", str(path))
+    code, out, err = run_cli("status", "--json", "--db", database_target)
     assert code == 0, err
     data = json.loads(out)
     assert data["stocks"] == 4 and data["last_day"] == "2024-05-31"
     assert data["stocks_behind"] == 2
 
 
-def test_status_of_an_empty_database(tmp_path):
-    code, out, _err = run_cli("status", "--db", str(tmp_path / "new.db"))
+def test_status_of_an_empty_database(database_targets):
+    code, out, _err = run_cli("status", "--db", database_targets("new", empty=True))
     assert code == 0 and "collect" in out

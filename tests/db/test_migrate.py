@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from dbfactories import make_bars, make_request, success
 from sqlalchemy import inspect, select
+from support.dbread import read_rows
 
 from stockdesk.db import migrate
 from stockdesk.db.barstore import BarStore
@@ -283,12 +285,16 @@ def test_database_of_a_newer_version_is_refused_unchanged(db_path: Path) -> None
     assert list(db_path.parent.glob("*.bak-*")) == []
 
 
-def test_bars_stored_before_coverage_get_their_summary(tmp_path: Path) -> None:
+def test_bars_stored_before_coverage_get_their_summary(
+    backend: str, database_targets: Callable[..., str]
+) -> None:
+    """A database of the first schema, bars and all, gets its coverage summary from
+    them when it is opened (the 0002 migration), on either store."""
     from alembic import command
     from sqlalchemy import create_engine
 
-    path = tmp_path / "v1.db"
-    engine = create_engine(f"sqlite:///{path}")
+    target = database_targets("v1", empty=True)
+    engine = create_engine(f"sqlite:///{target}" if backend == "sqlite" else target)
     config = migrate.alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -300,13 +306,15 @@ def test_bars_stored_before_coverage_get_their_summary(tmp_path: Path) -> None:
         )
     engine.dispose()
 
-    db = open_database(path)
-    with closing(sqlite3.connect(path)) as connection:
-        rows = connection.execute(
+    db = open_database(target)
+    try:
+        rows = read_rows(
+            db,
             "SELECT code, adjustflag, first_day, last_day, rows, "
-            "missing_days FROM bar_coverage ORDER BY 1, 2"
-        ).fetchall()
-    db.close()
+            "missing_days FROM bar_coverage ORDER BY 1, 2",
+        )
+    finally:
+        db.close()
     assert rows == [
         ("sh.600000", "2", "2024-01-03", "2024-01-03", 1, None),
         ("sh.600000", "3", "2024-01-02", "2024-01-04", 2, None),
