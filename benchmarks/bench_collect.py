@@ -197,6 +197,7 @@ def _stockdesk(
     path: str,
     sessions: int,
     rate: float,
+    factors_of: tuple[int, int] | None,
     out: Any,
 ) -> None:
     from stockdesk.collect.collector import Collector
@@ -205,6 +206,8 @@ def _stockdesk(
     from stockdesk.domain.values import AdjustFlag, JobRequest
 
     database = open_database(path)
+    if factors_of is not None:
+        _known_factors(database, *factors_of)
     workers = _ChildrenPeak()
     workers.start()
     began = time.perf_counter()
@@ -226,6 +229,27 @@ def _stockdesk(
             "failed": job.failed_count,
         }
     )
+
+
+def _known_factors(database: Any, stocks: int, first_year: int) -> None:
+    """Store every stock's adjust factors up to yesterday, as earlier jobs would have:
+    the job then fetches none, and what is timed is its upkeep of the factor and
+    coverage tables (a database's second year, or a new range of known stocks)."""
+    from stockdesk.db.coverage import CoverageStore
+    from stockdesk.simulator.factors import event_rows, position_through
+    from stockdesk.simulator.market import Market
+
+    market = Market(stocks=stocks, first_day=dt.date(min(first_year, 2018), 1, 1))
+    last = dt.date.today() - dt.timedelta(days=1)
+    timeline = market._timeline
+    through = position_through(timeline, min(last, market.today))
+    events, checked = [], []
+    for security in market.stocks():
+        profile = market._profile(security)
+        for row in event_rows(security.code, profile, timeline, 0, through + 1, through):
+            events.append((row[0], row[1], *(float(value) for value in row[2:])))
+        checked.append((security.code, min(last, security.out_date or last)))
+    CoverageStore(database).save_factors(events, checked)
 
 
 def _pg_connect(url: str) -> Any:
@@ -380,6 +404,14 @@ def main(argv: list[str] | None = None) -> int:
         "of each is used (a shared machine's speed drifts by 10-30%%)",
     )
     parser.add_argument(
+        "--factors-known",
+        action="store_true",
+        help="give each StockDesk run a database that already knows every "
+        "stock's adjust factors, as after earlier jobs (outside the "
+        "timing); without it a fresh database fetches each stock's "
+        "factor history once",
+    )
+    parser.add_argument(
         "--db",
         metavar="URL",
         help="also collect into this PostgreSQL server (any database the "
@@ -472,6 +504,7 @@ def main(argv: list[str] | None = None) -> int:
         base = measure(_baseline, sample, start, end, args.adjust, f"{folder}/baseline.db")
         by_store: dict[str, list[dict[str, Any]]] = {store: [] for store in stores}
         made: list[str] = []
+        known = (args.stocks, first_year) if args.factors_known else None
         for run in range(args.repeat):
             for store in stores:  # alternating: both see the same drift of the machine
                 if store == "sqlite":
@@ -482,7 +515,14 @@ def main(argv: list[str] | None = None) -> int:
                 by_store[store].append(
                     {
                         **measure(
-                            _stockdesk, start, end, args.adjust, path, args.sessions, args.rate
+                            _stockdesk,
+                            start,
+                            end,
+                            args.adjust,
+                            path,
+                            args.sessions,
+                            args.rate,
+                            known,
                         ),
                         "path": path,
                     }

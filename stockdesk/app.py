@@ -10,6 +10,7 @@ opening done off the GUI thread (a server may take seconds to answer).
 from __future__ import annotations
 
 import gc
+import logging
 import sys
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -18,11 +19,16 @@ from PySide6.QtCore import QCoreApplication, QMutex, QObject, QSettings, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from stockdesk import config, logs
+from stockdesk.cli import daily_command
 from stockdesk.collect.collector import Collector
 from stockdesk.collect.options import CollectOptions
 from stockdesk.db.database import Database, open_database
 from stockdesk.db.joblog import JobLog
 from stockdesk.domain.errors import StockDeskError
+from stockdesk.domain.values import JobStatus
+from stockdesk.schedule import lastrun
+from stockdesk.schedule.backend import DailySchedule
+from stockdesk.schedule.entry import absolute_database
 from stockdesk.ui.diagnostics import CrashReporter
 from stockdesk.ui.main_window import MainWindow
 from stockdesk.ui.resources import app_icon
@@ -36,6 +42,8 @@ from stockdesk.ui.translations import (
 
 if TYPE_CHECKING:
     from stockdesk.simulator.server import SimulatorServer  # numpy only for the demo
+
+log = logging.getLogger(__name__)
 
 ORGANIZATION = "StockDesk"
 APPLICATION = "StockDesk"
@@ -95,11 +103,13 @@ def build_main_window(
     translations: Translations | None = None,
     options: CollectOptions | None = None,
     gate: QMutex | None = None,
+    schedule: DailySchedule | None = None,
 ) -> MainWindow:
     """Wire the engine on ``database`` (an open Database) into a new, unshown main window.
 
     ``server`` is the baostock address (None: the public server); ``options`` tunes the
-    rest (tests shorten timeouts). Tests call this directly with a temporary settings file
+    rest (tests shorten timeouts); ``schedule`` is the daily update Settings offers (None:
+    the menu item is unavailable). Tests call this directly with a temporary settings file
     and the simulator's address.
     """
     options = replace(options or CollectOptions(), server=server)
@@ -122,6 +132,7 @@ def build_main_window(
         demo=demo,
         language=language,
         gate=gate,
+        schedule=schedule,
     )
     if translations is not None:
         window.languageRequested.connect(_LanguageSwitch(translations, settings).apply)
@@ -151,6 +162,8 @@ class OpenedDatabase:
     """A database opened for a window, with the jobs found interrupted on the way."""
 
     database: Database
+    target: str
+    """What was opened, as given (a path or a URL without its password)."""
     interrupted: list[str]
     warning: str | None = None
 
@@ -171,7 +184,7 @@ def open_for_window(target: str, password: str = "") -> OpenedDatabase:
     except BaseException:
         db.close()
         raise
-    opened = OpenedDatabase(db, interrupted)
+    opened = OpenedDatabase(db, target, interrupted)
     login = db.login()
     if password and login is not None:
         try:
@@ -219,6 +232,7 @@ def show_window(
     """Show a new window on an opened database (the GUI thread's part of opening)."""
     db, interrupted = opened.database, opened.interrupted
     state.databases.append(db)
+    schedule = None if demo else daily_schedule(opened.target, server)
     address = start_simulator(state) if demo else config.server_address(server)
     window = build_main_window(
         database=db,
@@ -227,6 +241,7 @@ def show_window(
         settings=state.settings,
         translations=state.translations,
         gate=state.gate,
+        schedule=schedule,
     )
     where = str(db.path) if db.path else db.url  # a URL's password is masked
     window.show_database(where)
@@ -238,6 +253,7 @@ def show_window(
         )
     if opened.warning:
         window.noticeBar.show_message(opened.warning)
+    report_scheduled_run(window, db, opened.target, state.settings)
     window.demoRequested.connect(_DemoSwitch(state, window).apply)
     window.databaseChosen.connect(_DatabaseSwitch(state, window, server, demo).apply)
     if state.crashes is not None:
@@ -247,6 +263,45 @@ def show_window(
     state.windows.append(window)
     window.show()
     return window
+
+
+def daily_schedule(database: str | None, server: str | None) -> DailySchedule | None:
+    """The daily update for Settings: on the database and server this window was given
+    (the demo's made-up market gets none). Building it asks the system nothing; None
+    when the server address cannot be passed on (the window then says so at the job)."""
+    try:
+        return DailySchedule(None, daily_command(database, server))
+    except StockDeskError as exc:
+        log.warning("no daily update for this window: %s", exc)
+        return None
+
+
+def report_scheduled_run(
+    window: MainWindow,
+    database: Database,
+    target: str,
+    settings: QSettings,
+    note: lastrun.ScheduledRun | None = None,
+) -> None:
+    """Tell the analyst, once, what the daily update did since the window last ran.
+
+    The newest job of the window's database is the schedule's if it started while the last
+    scheduled run (its note: stockdesk/schedule/lastrun.py) ran on this database. A job
+    still running is reported at a later start, when it has ended.
+    """
+    note = note or lastrun.load(config.scheduled_run_file())
+    if note is None:
+        return
+    newest = JobLog(database).list_jobs(limit=1)
+    if not newest or newest[0].status is JobStatus.RUNNING:
+        return
+    job = newest[0]
+    if not note.ran(job, database=absolute_database(target)):
+        return
+    if settings.value("schedule/reportedJob") == job.id:
+        return
+    settings.setValue("schedule/reportedJob", job.id)
+    window.report_scheduled_job(job)
 
 
 class _DemoSwitch(QObject):

@@ -1,4 +1,4 @@
-"""The headless ``stockdesk`` commands: collect, resume, and read the job log.
+"""The headless ``stockdesk`` commands: collect, resume, read the job log, set the daily update.
 
 Never imports PySide6: scheduled runs on servers have no Qt. Results go to stdout (one
 JSON object with ``--json``), progress and messages to stderr, so a script can pipe the
@@ -11,9 +11,12 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import logging
+import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -29,14 +32,26 @@ from stockdesk.db.joblog import JobLog
 from stockdesk.domain.errors import (
     EXIT_BAD_INPUT,
     EXIT_FAILURES,
+    EXIT_JOB_RUNNING,
     EXIT_OK,
     DatabaseError,
     InputError,
     StockDeskError,
 )
-from stockdesk.domain.request import build_request, parse_date
+from stockdesk.domain.request import build_request, parse_date, update_request
 from stockdesk.domain.values import UNIVERSES, ItemResult, JobRecord, JobRequest, JobStatus
+from stockdesk.schedule import lastrun
+from stockdesk.schedule.backend import DailySchedule, choose_backend
+from stockdesk.schedule.entry import (
+    ScheduleEntry,
+    absolute_database,
+    parse_time,
+    program,
+    update_command,
+)
 from stockdesk.source.baostock_source import parse_server
+
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         default=argparse.SUPPRESS,
         help="use the built-in simulator on a free loopback port",
+    )
+    # Passed by the daily schedule's entry (stockdesk/schedule): changes nothing in the run
+    # but notes it, so the window can report the scheduled update afterwards.
+    common.add_argument(
+        "--scheduled", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
 
     parser = argparse.ArgumentParser(
@@ -90,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chosen = collect.add_mutually_exclusive_group()
     chosen.add_argument("--codes", metavar="C1,C2", help="explicit codes, e.g. sh.600000,000001")
-    chosen.add_argument("--universe", default="all", choices=[u for u in UNIVERSES if u != "codes"])
+    chosen.add_argument(
+        "--universe", default="all", choices=[u for u in UNIVERSES if u not in ("codes", "update")]
+    )
     collect.add_argument(
         "--adjust",
         default="3",
@@ -100,25 +122,50 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_argument(
         "--resume", metavar="ID", help="continue a job with only the stocks it has not done"
     )
-    collect.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
-    collect.add_argument(
-        "--outage-timeout",
-        type=float,
-        default=600.0,
-        metavar="SECONDS",
-        help="how long to wait for a server that goes away mid-job before "
-        "the job fails (default 600)",
+    _job_options(collect)
+
+    update = commands.add_parser(
+        "update",
+        parents=[common],
+        help="bring every stored stock (and the stocks listed since) to the last trading "
+        "day the server has, with their adjust factors",
     )
-    collect.add_argument(
-        "--sessions",
-        type=int,
-        default=1,
-        choices=range(1, MAX_SESSIONS + 1),
-        metavar="N",
-        help="parallel baostock sessions, 1 (default, polite) "
-        f"to {MAX_SESSIONS}; fetching by date uses at least 2",
+    _job_options(update)
+
+    status = commands.add_parser(
+        "status",
+        parents=[common],
+        help="what the database holds: stocks, rows, last day, stocks behind, gaps",
     )
-    collect.add_argument("--json", action="store_true", help="print the job as one JSON object")
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+
+    export = commands.add_parser(
+        "export", parents=[common], help="write stored bars, adjusted on read, to CSV or Parquet"
+    )
+    which = export.add_mutually_exclusive_group(required=True)
+    which.add_argument("--codes", metavar="C1,C2", help="explicit codes")
+    which.add_argument(
+        "--universe",
+        choices=["all", "hs300", "sz50", "zz500"],
+        help="all: every stored stock; an index: its members on the end date "
+        "(asked from the server)",
+    )
+    export.add_argument("--start", metavar="YYYY-MM-DD")
+    export.add_argument("--end", metavar="YYYY-MM-DD")
+    export.add_argument(
+        "--adjust",
+        default="none",
+        choices=["none", "qfq", "hfq", "3", "2", "1"],
+        help="none (default), qfq forward, hfq backward; or 3, 2, 1",
+    )
+    export.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="FILE.csv (UTF-8 with BOM) or FILE.parquet",
+    )
+    export.add_argument("--json", action="store_true", help="print the result as JSON")
 
     serve = commands.add_parser(
         "serve",
@@ -147,22 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="F",
         help="write a new random token to F (mode 0600) and exit",
     )
-    serve.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
-    serve.add_argument(
-        "--outage-timeout",
-        type=float,
-        default=600.0,
-        metavar="SECONDS",
-        help="how long a job waits for a server gone mid-job (default 600)",
-    )
-    serve.add_argument(
-        "--sessions",
-        type=int,
-        default=1,
-        choices=range(1, MAX_SESSIONS + 1),
-        metavar="N",
-        help=f"parallel baostock sessions per job, 1 to {MAX_SESSIONS}",
-    )
+    _engine_options(serve)
 
     jobs = commands.add_parser("jobs", parents=[common], help="read the job log")
     jobs_commands = jobs.add_subparsers(dest="jobs_command", metavar="list|show", required=True)
@@ -171,7 +203,59 @@ def build_parser() -> argparse.ArgumentParser:
     show = jobs_commands.add_parser("show", parents=[common], help="one job and its failed stocks")
     show.add_argument("id", metavar="ID")
     show.add_argument("--json", action="store_true")
+
+    schedule = commands.add_parser(
+        "schedule",
+        parents=[common],
+        help="run `stockdesk update` every day with the system's scheduler",
+    )
+    schedule_commands = schedule.add_subparsers(
+        dest="schedule_command", metavar="set|show|remove", required=True
+    )
+    setting = schedule_commands.add_parser(
+        "set",
+        parents=[common],
+        help="every day at HH:MM (local time), with this command's --db and --server",
+    )
+    setting.add_argument("time", metavar="HH:MM")
+    setting.add_argument("--json", action="store_true")
+    showing = schedule_commands.add_parser(
+        "show", parents=[common], help="the daily update the system holds"
+    )
+    showing.add_argument("--json", action="store_true")
+    removing = schedule_commands.add_parser(
+        "remove", parents=[common], help="stop the daily update"
+    )
+    removing.add_argument("--json", action="store_true")
     return parser
+
+
+def _job_options(command: argparse.ArgumentParser) -> None:
+    """The options of every command that runs a job."""
+    _engine_options(command)
+    command.add_argument("--json", action="store_true", help="print the job as one JSON object")
+
+
+def _engine_options(command: argparse.ArgumentParser) -> None:
+    """How a job talks to the server: the options of job commands and of ``serve``."""
+    command.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
+    command.add_argument(
+        "--outage-timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="how long to wait for a server that goes away mid-job before "
+        "the job fails (default 600)",
+    )
+    command.add_argument(
+        "--sessions",
+        type=int,
+        default=1,
+        choices=range(1, MAX_SESSIONS + 1),
+        metavar="N",
+        help="parallel baostock sessions, 1 (default, polite) "
+        f"to {MAX_SESSIONS}; fetching by date uses at least 2",
+    )
 
 
 def _port(text: str) -> int:
@@ -188,7 +272,9 @@ def run(
     becomes a message. (``serve`` is run by :mod:`stockdesk.server`, a sibling of this
     module that the entry point calls.)"""
     try:
-        with _demo_server(args) as server:
+        if args.command == "schedule":
+            return _schedule(args, stdout)
+        with _demo_server(args) as server, _noted_if_scheduled(args):
             database = open_database(
                 config.database_target(getattr(args, "db", None), demo=_demo(args)),
                 password=config.saved_password,
@@ -196,7 +282,15 @@ def run(
             try:
                 JobLog(database).recover_interrupted()
                 if args.command == "collect":
-                    return _collect(args, database, server, stdout, stderr)
+                    request = _request(args, JobLog(database), stderr)
+                    return _run_job(args, database, server, request, stdout, stderr)
+                if args.command == "update":
+                    request = update_request(dt.date.today())
+                    return _run_job(args, database, server, request, stdout, stderr)
+                if args.command == "status":
+                    return _status(args, database, stdout)
+                if args.command == "export":
+                    return _export(args, database, server, stdout, stderr)
                 return _jobs(args, database, stdout)
             finally:
                 database.close()
@@ -204,6 +298,9 @@ def run(
         print(f"数据库错误：{error}", file=stderr)
         return EXIT_BAD_INPUT
     except StockDeskError as error:
+        if error.exit_code == EXIT_JOB_RUNNING:
+            # A scheduled run has no one reading its stderr: the log says why it stopped.
+            log.warning("%s：%s 没有运行", error, args.command)
         print(error, file=stderr)
         return error.exit_code
 
@@ -230,13 +327,36 @@ def _demo_server(args: argparse.Namespace) -> Iterator[str | None]:
         simulator.stop()
 
 
+@contextlib.contextmanager
+def _noted_if_scheduled(args: argparse.Namespace) -> Iterator[None]:
+    """A run the schedule started (``--scheduled``) is logged and leaves a note of when it
+    ran on which database (stockdesk/schedule/lastrun.py) for the window to report."""
+    if not getattr(args, "scheduled", False):
+        yield
+        return
+    target = absolute_database(config.database_target(getattr(args, "db", None), demo=_demo(args)))
+    log.info("started by the daily schedule: %s on %s", args.command, target)
+    path = config.scheduled_run_file()
+    run = lastrun.record_start(path, target)
+    try:
+        yield
+    finally:
+        lastrun.record_end(path, run)
+        log.info("scheduled %s ended", args.command)
+
+
 # -- collect ----------------------------------------------------------------------------
 
 
-def _collect(
-    args: argparse.Namespace, database: Database, server: str | None, stdout: TextIO, stderr: TextIO
+def _run_job(
+    args: argparse.Namespace,
+    database: Database,
+    server: str | None,
+    request: JobRequest,
+    stdout: TextIO,
+    stderr: TextIO,
 ) -> int:
-    request = _request(args, JobLog(database), stderr)
+    """Run one job (collect, resume or update) with progress on stderr."""
     cancel = threading.Event()
     collector = Collector(
         database,
@@ -304,7 +424,8 @@ def _cancel_on_interrupt(cancel: threading.Event, stderr: TextIO) -> Iterator[No
 
 
 class ProgressReporter(JobListener):
-    """Progress on stderr: one redrawn bar on a terminal, plain lines otherwise."""
+    """Progress on stderr: a tqdm bar on a terminal, plain lines every few seconds
+    otherwise (a log file or a scheduler's capture stays readable)."""
 
     LINE_INTERVAL = 5.0
     """Seconds between plain progress lines, so a log file stays readable."""
@@ -313,7 +434,7 @@ class ProgressReporter(JobListener):
         self._stream = stream
         self._tty = stream.isatty()
         self._last_line = 0.0
-        self._drawn = False
+        self._bar: Any = None
 
     def job_started(self, job: JobRecord) -> None:
         self._write_line(f"任务 ID：{job.id}")
@@ -326,40 +447,155 @@ class ProgressReporter(JobListener):
             self._write_line(f"失败 {item.code} {item.name}：{item.error_message}")
 
     def progress(self, progress: Any) -> None:
-        eta = "--:--" if progress.eta is None else _clock(progress.eta)
         counts = (
             f"{progress.processed}/{progress.total} 成功 {progress.success} "
-            f"失败 {progress.failed} 跳过 {progress.skipped} 行 {progress.rows} "
-            f"用时 {_clock(progress.elapsed)} 剩余 {eta}"
+            f"失败 {progress.failed} 跳过 {progress.skipped} 行 {progress.rows}"
         )
         if self._tty:
-            filled = progress.percent * 30 // 100
-            bar = "#" * filled + "-" * (30 - filled)
-            self._stream.write(f"\r[{bar}] {progress.percent:3d}% {counts}\x1b[K")
-            self._stream.flush()
-            self._drawn = True
+            bar = self._bar or self._open_bar()
+            bar.n = progress.percent
+            bar.set_postfix_str(counts, refresh=False)
+            bar.refresh()
         elif (
             progress.elapsed - self._last_line >= self.LINE_INTERVAL
             or progress.processed == progress.total
         ):
             self._last_line = progress.elapsed
-            self._write_line(f"进度 {progress.percent}% {counts}")
+            eta = "--:--" if progress.eta is None else _clock(progress.eta)
+            self._write_line(
+                f"进度 {progress.percent}% {counts} 用时 {_clock(progress.elapsed)} 剩余 {eta}"
+            )
+
+    def _open_bar(self) -> Any:
+        self._bar = progress_bar(self._stream, total=100, unit="%")
+        return self._bar
 
     def close(self) -> None:
-        """End the redrawn bar's line so later output starts on a fresh one."""
-        if self._drawn:
-            self._stream.write("\n")
-            self._drawn = False
+        """End the bar so later output starts on a fresh line."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
     def _write_line(self, text: str) -> None:
-        self.close()
-        print(text, file=self._stream, flush=True)
+        if self._bar is not None:
+            self._bar.write(text, file=self._stream)
+        else:
+            print(text, file=self._stream, flush=True)
+
+
+def progress_bar(stream: TextIO, *, total: int, unit: str) -> Any:
+    """A tqdm bar on ``stream``, redrawn at most 4 times a second."""
+    from tqdm import tqdm  # only the terminal's commands draw bars
+
+    return tqdm(
+        total=total,
+        file=stream,
+        unit=unit,
+        mininterval=0.25,
+        dynamic_ncols=True,
+        bar_format="{l_bar}{bar}| {elapsed}<{remaining} {postfix}",
+    )
 
 
 def _clock(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+# -- status and export --------------------------------------------------------------------
+
+
+def _status(args: argparse.Namespace, database: Database, stdout: TextIO) -> int:
+    from stockdesk.data.status import read_status
+
+    status = read_status(database)
+    if args.json:
+        print(json.dumps(status.to_dict(), ensure_ascii=False), file=stdout)
+        return EXIT_OK
+    if status.stocks == 0:
+        print("数据库中还没有不复权的日线数据（用 stockdesk collect 采集）", file=stdout)
+        return EXIT_OK
+    print(
+        f"股票 {status.stocks} 只，{status.rows} 行，{status.first_day} ~ {status.last_day}",
+        file=stdout,
+    )
+    print(
+        f"落后于最后一个交易日的股票：{status.stocks_behind} 只（stockdesk update 补齐）",
+        file=stdout,
+    )
+    print(
+        f"有缺口的股票：{status.stocks_with_gaps} 只，共缺 {status.missing_days} 个交易日"
+        + (f"；{status.gaps_unknown} 只尚未统计" if status.gaps_unknown else ""),
+        file=stdout,
+    )
+    print(f"复权因子未更新到最后一天的股票：{status.factors_behind} 只", file=stdout)
+    for flag, rows in status.adjusted_rows.items():
+        print(f"另有 adjustflag={flag} 的复权行（采集时的快照）：{rows} 行", file=stdout)
+    if status.coverage_pending:
+        print("上次任务未正常结束，下一次任务开始时会重新统计覆盖情况", file=stdout)
+    return EXIT_OK
+
+
+def _export(
+    args: argparse.Namespace, database: Database, server: str | None, stdout: TextIO, stderr: TextIO
+) -> int:
+    from stockdesk.data.bars import adjust_flag
+    from stockdesk.data.export import export_bars
+    from stockdesk.db.coverage import CoverageStore
+    from stockdesk.domain.codes import parse_codes
+
+    start = parse_date(args.start) if args.start else None
+    end = parse_date(args.end) if args.end else None
+    if start and end and start > end:
+        raise InputError(f"开始日期 {start} 晚于结束日期 {end}，请调整日期范围")
+    flag = adjust_flag(args.adjust)
+    stored = sorted(code for code, _flag in CoverageStore(database).coverage("3"))
+    if args.codes:
+        codes = list(parse_codes(args.codes))
+    elif args.universe == "all":
+        codes = stored
+    else:
+        codes = _index_members(args.universe, end or dt.date.today(), server)
+        codes = [code for code in codes if code in set(stored)]
+    bar = progress_bar(stderr, total=len(codes), unit="只") if stderr.isatty() else None
+    last_line = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.update(done - bar.n)
+        elif time.monotonic() - last_line[0] >= ProgressReporter.LINE_INTERVAL or done == total:
+            last_line[0] = time.monotonic()
+            print(f"导出进度 {done}/{total}", file=stderr, flush=True)
+
+    try:
+        result = export_bars(database, codes, start, end, flag, args.out, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "path": str(result.path),
+                    "stocks": result.stocks,
+                    "rows": result.rows,
+                    "adjustflag": str(flag),
+                },
+                ensure_ascii=False,
+            ),
+            file=stdout,
+        )
+    else:
+        print(f"已导出 {result.stocks} 只股票、{result.rows} 行到 {result.path}", file=stdout)
+    return EXIT_OK
+
+
+def _index_members(index: str, day: dt.date, server: str | None) -> list[str]:
+    from stockdesk.source.baostock_source import BaostockSource
+
+    with BaostockSource(server) as source:
+        return source.index_members(index, day)
 
 
 # -- jobs -------------------------------------------------------------------------------
@@ -425,3 +661,77 @@ def _print_job(job: JobRecord, stdout: TextIO) -> None:
             f"（尝试 {item.attempts} 次）",
             file=stdout,
         )
+
+
+# -- schedule ---------------------------------------------------------------------------
+
+
+def _schedule(args: argparse.Namespace, stdout: TextIO) -> int:
+    """``schedule set|show|remove``: the daily ``stockdesk update`` in the system's scheduler."""
+    daily = DailySchedule(choose_backend(), scheduled_command(args))
+    where = {"backend": daily.backend.name, "location": daily.backend.location}
+    if args.schedule_command == "remove":
+        removed = daily.remove()
+        if args.json:
+            print(json.dumps({"removed": removed, **where}, ensure_ascii=False), file=stdout)
+        elif removed:
+            print(f"已取消每日更新（{daily.description}）", file=stdout)
+        else:
+            print("尚未设置每日更新，无需取消", file=stdout)
+        return EXIT_OK
+    if args.schedule_command == "set":
+        time = parse_time(args.time)
+        if _demo(args):
+            raise InputError("每日更新采集真实行情，不能与 --demo 一起设置")
+        entry: ScheduleEntry | None = daily.set(time)
+    else:
+        entry = daily.read()
+    if args.json:
+        print(json.dumps(schedule_to_dict(daily, entry), ensure_ascii=False), file=stdout)
+    elif entry is None:
+        print("尚未设置每日更新（用 stockdesk schedule set HH:MM 设置）", file=stdout)
+    else:
+        done = "已设置每日更新" if args.schedule_command == "set" else "每日更新"
+        print(
+            f"{done}：每天 {entry.clock} 运行\n  {entry.command_line()}\n"
+            f"方式：{daily.description}（{daily.backend.location}）\n{daily.missed_runs}",
+            file=stdout,
+        )
+    return EXIT_OK
+
+
+def scheduled_command(args: argparse.Namespace) -> tuple[str, ...]:
+    """The command the daily entry runs for this command line's ``--db`` and ``--server``."""
+    return daily_command(getattr(args, "db", None), getattr(args, "server", None))
+
+
+def daily_command(database: str | None, server: str | None) -> tuple[str, ...]:
+    """The command the daily entry runs: this program's ``update`` with the database and
+    server given (as an option or in the environment), for the scheduler starts it with
+    neither.
+
+    Raises:
+        InputError: the server address is not HOST:PORT.
+    """
+    database = database or os.environ.get(config.DB_ENV)
+    server = config.server_address(server)
+    if server:
+        parse_server(server)
+    return update_command(
+        program(), database=absolute_database(database) if database else None, server=server
+    )
+
+
+def schedule_to_dict(daily: DailySchedule, entry: ScheduleEntry | None) -> dict[str, Any]:
+    """The schedule as JSON-ready values (``schedule show --json``)."""
+    where = {"backend": daily.backend.name, "location": daily.backend.location}
+    if entry is None:
+        return {"scheduled": False, **where}
+    return {
+        "scheduled": True,
+        "time": entry.clock,
+        "command": list(entry.command),
+        "command_line": entry.command_line(),
+        **where,
+        "missed_runs": daily.missed_runs,
+    }

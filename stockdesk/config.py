@@ -15,18 +15,24 @@ from pathlib import Path
 
 import platformdirs
 
+from stockdesk.data.location import APP_NAME, DB_ENV, data_dir, default_database_path
+
+__all__ = [
+    "APP_NAME",
+    "DB_ENV",
+    "SERVER_ENV",
+    "data_dir",
+    "database_target",
+    "default_database_path",
+    "log_dir",
+    "server_address",
+]
+
 log = logging.getLogger(__name__)
 
-APP_NAME = "StockDesk"
-DB_ENV = "STOCKDESK_DB"
 SERVER_ENV = "STOCKDESK_SERVER"
 KEYRING_SERVICE = "StockDesk"
 """The keyring service under which PostgreSQL passwords are saved."""
-
-
-def data_dir() -> Path:
-    """The user's data folder for StockDesk (created on first use by the database)."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def log_dir() -> Path:
@@ -34,9 +40,9 @@ def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
-def default_database_path() -> Path:
-    """The database analysts get when they name none."""
-    return data_dir() / "stockdesk.db"
+def scheduled_run_file() -> Path:
+    """The note the last run of the daily schedule left (stockdesk/schedule/lastrun.py)."""
+    return data_dir() / "last-scheduled-run.json"
 
 
 def database_target(database: str | None, *, demo: bool, saved: str | None = None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -198,7 +199,7 @@ def test_outage_timeout_bounds_the_wait_for_a_server_gone_mid_job(simulator, db_
     assert f"服务器 {simulator.address} 暂时无法连接" in err.getvalue()
 
 
-def test_a_second_collect_while_a_job_runs_exits_3(simulator, db_file):
+def test_a_second_collect_while_a_job_runs_exits_3(simulator, db_file, caplog):
     database = open_database(db_file)
     holding, release = threading.Event(), threading.Event()
 
@@ -232,12 +233,22 @@ def test_a_second_collect_while_a_job_runs_exits_3(simulator, db_file):
             "--server",
             simulator.address,
         )
+        with caplog.at_level(logging.WARNING, logger="stockdesk.cli"):
+            update_code, _, update_err = run_cli(
+                "update", "--db", db_file, "--server", simulator.address
+            )
     finally:
         release.set()
         runner.join(10)
         database.close()
     assert code == 3
     assert "已有采集任务正在运行，请等待完成后再启动新任务" in err
+    # A scheduled update finds the job running: exit 3, and the log file says so.
+    assert update_code == 3 and "已有采集任务正在运行" in update_err
+    assert any(
+        "已有采集任务正在运行" in record.getMessage() and "update" in record.getMessage()
+        for record in caplog.records
+    )
 
 
 def test_ctrl_c_cancels_cleanly_and_keeps_committed_stocks(simulator, db_file):
@@ -359,3 +370,54 @@ def test_the_demo_collects_ten_years_of_its_oldest_stocks_complete(db_file):
     job = json.loads(out)
     assert (job["status"], job["success_count"], job["failed_count"]) == ("completed", 8, 0)
     assert job["collected_count"] > 8 * 2_000  # ~2,430 trading days each
+
+
+def test_update_of_an_empty_database_points_to_collect(simulator, db_file):
+    code, out, err = run_cli("update", "--db", db_file, "--server", simulator.address)
+    assert code == 2 and "collect" in err and out == ""
+
+
+def test_update_after_collect_says_the_database_is_current(simulator, db_file):
+    codes = ",".join(listed_codes(simulator.market, 2))
+    assert (
+        run_cli(
+            "collect",
+            "--start",
+            START,
+            "--end",
+            END,
+            "--codes",
+            codes,
+            "--db",
+            db_file,
+            "--server",
+            simulator.address,
+        )[0]
+        == 0
+    )
+    code, out, err = run_cli("update", "--json", "--db", db_file, "--server", simulator.address)
+    job = json.loads(out)
+    assert code == 0, err
+    assert job["universe"] == "update" and job["status"] == "completed"
+    assert job["failed_count"] == 0 and job["success_count"] >= 2  # and listings since
+    code, out, err = run_cli("update", "--json", "--db", db_file, "--server", simulator.address)
+    assert code == 0 and "已是最新" in err and json.loads(out)["success_count"] == 0
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_on_a_terminal_is_a_tqdm_bar_and_messages_stay_whole():
+    from stockdesk.domain.values import Progress
+
+    stream = _Terminal()
+    reporter = cli.ProgressReporter(stream)
+    reporter.progress(Progress("job", 10, 3, 3, 0, 0, 300, 1.5))
+    reporter.message("服务器消息")
+    reporter.progress(Progress("job", 10, 10, 9, 1, 0, 900, 3.0))
+    reporter.close()
+    text = stream.getvalue()
+    assert "30%" in text and "100%" in text and "成功 9" in text
+    assert "\n服务器消息\n" in text.replace("\r", "\n")

@@ -704,3 +704,52 @@ def test_a_read_only_database_is_refused_and_left_untouched(
         db_path.chmod(0o644)
     assert done.returncode == 2 and "只读" in done.stderr
     assert db_path.read_bytes() == before
+
+
+def test_an_update_killed_mid_batch_resumes_and_leaves_rows_and_coverage_exact(
+    db_path: Path,
+) -> None:
+    """kill -9 during an update fetching by date in worker sessions: the next update
+    finishes it; every stock's rows equal the market's and the coverage summary the
+    bars, though the killed job committed days of stocks it never finished."""
+    market = Market(seed=7, stocks=60, indices=4)
+    market.today = dt.date(2024, 3, 29)
+    start = dt.date(2024, 1, 2)
+    with SimulatorServer(market) as server:
+        database = open_database(db_path)
+        first = Collector(database, CollectOptions(server=server.address, timeout=2.0)).run(
+            JobRequest(start, market.today)
+        )
+        database.close()
+        assert first.status is JobStatus.COMPLETED and first.failed_count == 0
+        market.today = dt.date(2024, 5, 24)  # ~35 trading days on: by date, in workers
+        server.faults.latency = 0.2  # commits every second: several batches
+        argv = ["update", "--db", str(db_path), "--server", server.address, "--timeout", "2"]
+        with started(*argv) as process:
+            wait_for(
+                lambda: query(db_path, "SELECT count(*) FROM coverage_pending")[0][0],
+                timeout=60,
+                what="a batch committed",
+                alive=process,
+            )
+            kill_hard(process, workers_grace=5)
+        listed = jobs(db_path)
+        assert listed[0]["status"] == "interrupted" and listed[0]["universe"] == "update"
+        server.faults.latency = 0.0
+        done = run_stockdesk(*argv, "--json")
+        assert done.returncode == 0, done.stderr
+    stocks = [code for (code,) in query(db_path, "SELECT DISTINCT code FROM daily_bar")]
+    assert mismatches(db_path, market, stocks, start, market.today) == {}
+    exact = query(
+        db_path,
+        "SELECT code, adjustflag, min(date), max(date), count(*) "
+        "FROM daily_bar GROUP BY code, adjustflag ORDER BY 1, 2",
+    )
+    assert (
+        query(
+            db_path,
+            "SELECT code, adjustflag, first_day, last_day, rows FROM bar_coverage ORDER BY 1, 2",
+        )
+        == exact
+    )
+    assert query(db_path, "SELECT count(*) FROM coverage_pending") == [(0,)]

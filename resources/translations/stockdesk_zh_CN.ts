@@ -256,6 +256,16 @@
   <context>
     <name>JobForm</name>
     <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="240" />
+      <source>Update</source>
+      <translation>更新到最新</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/job_form.py" line="242" />
+      <source>Bring every stored stock to the last trading day the server has</source>
+      <translation>把已保存的每只股票（以及此后上市的股票）更新到服务器的最后一个交易日</translation>
+    </message>
+    <message>
       <location filename="../../stockdesk/ui/job_form.py" line="115" />
       <source>The start date is after the end date.</source>
       <translation>开始日期晚于结束日期。</translation>
@@ -461,6 +471,21 @@ Details: {error}</source>
       <translation>跳过</translation>
     </message>
     <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="174" />
+      <source>The daily update ran at {time}: {status}, {success} succeeded, {failed} failed, {skipped} skipped, {rows} rows.</source>
+      <translation>每日更新已于 {time} 运行：{status}，成功 {success}，失败 {failed}，跳过 {skipped}，共 {rows} 行。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="382" />
+      <source>&amp;Settings</source>
+      <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="383" />
+      <source>&amp;Daily Update…</source>
+      <translation>每日更新(&amp;D)…</translation>
+    </message>
+    <message>
       <location filename="../../stockdesk/ui/main_window.py" line="363" />
       <source>A job is running. Choose another database when it has ended.</source>
       <translation>有任务正在运行。请在任务结束后再选择其他数据库。</translation>
@@ -553,6 +578,115 @@ Details: {error}</source>
       <location filename="../../stockdesk/ui/results_model.py" line="91" />
       <source>Error</source>
       <translation>错误</translation>
+    </message>
+  </context>
+  <context>
+    <name>ScheduleDialog</name>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="102" />
+      <source>Reading the daily update…</source>
+      <translation>正在读取每日更新…</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="126" />
+      <source>Saving…</source>
+      <translation>正在保存…</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="130" />
+      <source>Removing…</source>
+      <translation>正在取消…</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="157" />
+      <source>No daily update is set.</source>
+      <translation>尚未设置每日更新。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="161" />
+      <source>Every day at {time}, {scheduler} runs:
+{command}
+{where}
+{missed}</source>
+      <translation>每天 {time} 由 {scheduler} 运行：
+{command}
+{where}
+{missed}</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="164" />
+      <source>Entry: {location}</source>
+      <translation>位置：{location}</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="171" />
+      <source>The system's scheduler reported an error: {error}</source>
+      <translation>系统计划任务报告错误：{error}</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="180" />
+      <source>the systemd user timer</source>
+      <translation>systemd 用户定时器</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="181" />
+      <source>your crontab</source>
+      <translation>当前用户的 crontab</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="182" />
+      <source>a launchd agent</source>
+      <translation>launchd 用户代理</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="183" />
+      <source>Windows Task Scheduler</source>
+      <translation>Windows 任务计划程序</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="189" />
+      <source>A run missed while the computer was off runs at the next start or login.</source>
+      <translation>关机时错过的运行会在下次开机或登录后补上。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="191" />
+      <source>cron does not make up a run missed while the computer was off.</source>
+      <translation>cron 不会补上关机时错过的运行。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="193" />
+      <source>A run missed while the Mac slept runs when it wakes (not one missed while it was off).</source>
+      <translation>睡眠时错过的运行会在唤醒后补上（关机时错过的不会）。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="195" />
+      <source>A missed run starts as soon as possible afterwards.</source>
+      <translation>错过的运行会在之后尽快补上。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="200" />
+      <source>Daily Update</source>
+      <translation>每日更新</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="202" />
+      <source>StockDesk can update the database every day at a set time through the system's own scheduler, also when this window is closed. The update uses this window's database and server; its result is written to the log, and the window reports it at its next start.</source>
+      <translation>StockDesk 可以通过系统自带的计划任务，每天在设定的时间更新数据库，窗口关闭时也会运行。更新使用本窗口的数据库和服务器；结果写入日志，并在下次打开窗口时显示。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="206" />
+      <source>Time:</source>
+      <translation>时间：</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="207" />
+      <source>&amp;Set</source>
+      <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/schedule_dialog.py" line="208" />
+      <source>&amp;Remove</source>
+      <translation>取消计划(&amp;R)</translation>
     </message>
   </context>
   <context>

@@ -14,7 +14,7 @@ from stockdesk.collect.cancelled import JobCancelled
 from stockdesk.collect.checks import DataCheckError, check_bars
 from stockdesk.collect.options import CollectOptions
 from stockdesk.domain.errors import SourceError
-from stockdesk.domain.values import Bar, ItemResult, ItemStatus, JobRequest, Security
+from stockdesk.domain.values import Bar, Factor, ItemResult, ItemStatus, Security
 from stockdesk.source.baostock_source import BaostockSource
 
 DayPlan = dict[str, tuple[int, int]]
@@ -73,10 +73,62 @@ def planned_rows(bars: Sequence[Bar], plan: DayPlan, position: int) -> list[Bar]
     return kept
 
 
+def fetch_factors(
+    source: BaostockSource,
+    code: str,
+    start: dt.date,
+    end: dt.date,
+    options: CollectOptions,
+    *,
+    pause: Callable[[float], None],
+    say: Callable[[str], None],
+) -> tuple[list[Factor], tuple[str, str] | None]:
+    """A stock's ex-rights events in ``[start, end]`` and None, or no events and the
+    (error code, message) of the last attempt: plain values, as they cross processes. A
+    reply cut short is an error, never a short history."""
+    error: SourceError | None = None
+    for attempt in range(1, options.retries + 1):
+        try:
+            return source.adjust_factors(code, start, end), None
+        except SourceError as failure:
+            if failure.code == "cancelled":
+                raise JobCancelled from None
+            error = failure
+            if not failure.retryable or attempt == options.retries:
+                break
+            say(f"{code} 的复权因子第 {attempt} 次获取失败：{failure}，稍后重试")
+            pause(options.backoff * 2 ** (attempt - 1))
+    assert error is not None, "options.retries must be at least 1"
+    return [], (error.code, f"复权因子获取失败：{error}")
+
+
+def fetch_day_factors(
+    source: BaostockSource,
+    day: dt.date,
+    options: CollectOptions,
+    *,
+    pause: Callable[[float], None],
+    say: Callable[[str], None],
+) -> list[Factor] | None:
+    """The market's ex-rights events of ``day``, or None when every attempt failed."""
+    for attempt in range(1, options.retries + 1):
+        try:
+            return source.day_adjust_factors(day)
+        except SourceError as failure:
+            if failure.code == "cancelled":
+                raise JobCancelled from None
+            if not failure.retryable or attempt == options.retries:
+                say(f"{day} 的复权因子获取失败：{failure}")
+                return None
+            pause(options.backoff * 2 ** (attempt - 1))
+    return None
+
+
 def fetch_stock(
     source: BaostockSource,
     security: Security,
-    request: JobRequest,
+    span: tuple[dt.date, dt.date],
+    adjustflag: str,
     expected: Sequence[dt.date],
     options: CollectOptions,
     *,
@@ -93,9 +145,7 @@ def fetch_stock(
     while attempts < options.retries:
         attempts += 1
         try:
-            bars = source.daily_bars(
-                security.code, request.start_date, request.end_date, request.adjustflag
-            )
+            bars = source.daily_bars(security.code, span[0], span[1], adjustflag)
             check_bars(bars, security.code, expected)
         except SourceError as failure:
             error = failure

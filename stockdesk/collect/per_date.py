@@ -29,10 +29,12 @@ from typing import TYPE_CHECKING
 
 from stockdesk.collect.cancelled import JobCancelled
 from stockdesk.collect.checks import TradingCalendar
+from stockdesk.collect.fetch import DayPlan, fetch_day, planned_rows
 from stockdesk.collect.jobcontext import JobContext
-from stockdesk.collect.workers import WorkerPool
+from stockdesk.collect.workers import Result, WorkerPool
 from stockdesk.domain.errors import ServerGoneError
-from stockdesk.domain.values import Bar, ItemResult, ItemStatus, JobRequest, Security
+from stockdesk.domain.request import EARLIEST_DATE as HISTORY_START
+from stockdesk.domain.values import Bar, Coverage, ItemResult, ItemStatus, Security
 from stockdesk.source.baostock_source import BaostockSource
 
 if TYPE_CHECKING:
@@ -74,24 +76,65 @@ def collect_per_date(
     calendar: TradingCalendar,
     *,
     workers: int,
-) -> list[Security]:
+    histories: Sequence[tuple[Security, dt.date]] = (),
+) -> tuple[list[Security], list[ItemResult]]:
     """Fetch ``stocks`` day by day in ``workers`` worker processes; return the stocks
-    left for the per-stock path."""
-    source.logout()  # the workers' sessions do the fetching; one connection per session
-    spans = _spans(stocks, calendar, run.request)
+    left for the per-stock path, and the failed items of stocks whose adjust factors
+    could not be had.
+
+    ``histories`` (stocks of ``stocks`` and the day to ask their factor history up to)
+    are fetched by the same workers between the days, so that a fresh database's
+    one-request-per-stock factor histories overlap the writing instead of preceding it;
+    a stock's item waits for its history. Only with workers.
+    """
+    spans = _spans(stocks, calendar, run)
     plan = {code: (span.first, span.last) for code, span in spans.items()}
-    with (
-        WorkerPool(
+    run.coverage.partial.update(spans)  # rows committed before a stock completes
+    if workers:
+        source.logout()  # the workers' sessions do the fetching; one connection per session
+        pool: WorkerPool | InlinePool = WorkerPool(
             run.options,
             run.request,
             run.cancel,
             workers=workers,
             on_message=run.listener.message,
             day_plan=plan,
-        ) as pool,
-        run.store.batch(run.job.id) as batch,
-    ):
-        return _DayRun(run, pool, batch, spans, calendar).collect()
+        )
+    else:
+        pool = InlinePool(run, source, plan)
+    with pool, run.store.batch(run.job.id) as batch:
+        day_run = _DayRun(run, pool, batch, spans, calendar, histories if workers else ())
+        return day_run.collect(), day_run.factor_failures()
+
+
+class InlinePool:
+    """Days fetched in the job's own thread, for a few days (an update): starting worker
+    processes would take longer than fetching them. The same interface as
+    :class:`~stockdesk.collect.workers.WorkerPool` for the days."""
+
+    workers = 1
+
+    def __init__(self, run: JobContext, source: BaostockSource, plan: DayPlan) -> None:
+        self._run = run
+        self._source = source
+        self._plan = plan
+        self._queue: list[tuple[int, dt.date]] = []
+
+    def __enter__(self) -> InlinePool:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._queue.clear()
+
+    def submit_day(self, key: int, day: dt.date) -> None:
+        self._queue.append((key, day))
+
+    def next_result(self, block: bool = True, timeout: float | None = None) -> Result | None:
+        del block, timeout  # a fetch here is never waited for: it is done at once
+        key, day = self._queue.pop(0)
+        run = self._run
+        bars = fetch_day(self._source, day, run.options, pause=run.pause, say=run.listener.message)
+        return Result("day", key, None if bars is None else planned_rows(bars, self._plan, key))
 
 
 class _DayRun:
@@ -108,10 +151,11 @@ class _DayRun:
     def __init__(
         self,
         run: JobContext,
-        pool: WorkerPool,
+        pool: WorkerPool | InlinePool,
         batch: BarBatch,
         spans: dict[str, _Span],
         calendar: TradingCalendar,
+        histories: Sequence[tuple[Security, dt.date]] = (),
     ) -> None:
         self.run = run
         self.pool = pool
@@ -126,11 +170,26 @@ class _DayRun:
         for code, span in self.spans.items():
             self.ending.setdefault(span.last, []).append(code)
         self.leftover: list[Security] = []
+        self.finished: dict[str, tuple[int, int]] = {}
+        """First and last day positions of stocks finished by date."""
         self.done: list[ItemResult] = []
         """Stocks whose rows are all in the open transaction, to commit with it."""
         self.stored = _stored_days(run, self.spans, self.days, self.expecting)
         """Positions of days every stock expecting them has stored already (a resumed or
         re-run job): not fetched again."""
+        self.histories = list(histories)
+        self.next_history = 0
+        self.histories_out = 0
+        self.history_pending = {security.code for security, _until in self.histories}
+        """Stocks whose factor history has not been stored yet."""
+        self.waiting: dict[str, ItemResult] = {}
+        """Stocks whose days are all stored, waiting for their factor history."""
+        self.factor_failed: dict[str, ItemResult] = {}
+        self.failed_items: list[ItemResult] = []
+        """Failed items to commit with the open transaction."""
+        self.logged_failed: set[str] = set()
+        self.answered = False
+        """Whether a day came: histories are asked between days only from then on."""
         self.through = -1
         """Position of the last day stored (or found stored)."""
 
@@ -144,6 +203,8 @@ class _DayRun:
                 run.check_cancel()
                 if failed_in_a_row >= GIVE_UP_AFTER:
                     run.listener.message("服务器无法按日期提供数据，其余股票改为逐只采集")
+                    if isinstance(self.pool, WorkerPool):
+                        self.pool.skip_days()  # the days queued are not asked any more
                     self.leftover.extend(span.security for span in self.spans.values())
                     self.spans.clear()
                     break
@@ -154,10 +215,14 @@ class _DayRun:
                 if position in self.stored:
                     self._store_day(position, ())
                     continue
+                self._submit_histories()
                 while position not in ready:
                     result = self.pool.next_result(timeout=self._commit_due())
                     if result is None:
                         self._commit()
+                    elif result.kind == "factors":
+                        self._factor_result(result)
+                        self._submit_histories()
                     else:
                         ready[result.key] = result.payload
                 bars = ready.pop(position)
@@ -167,6 +232,7 @@ class _DayRun:
                     self.dropped = True
                     continue
                 failed_in_a_row = 0
+                self.answered = True
                 self._store_day(position, bars)
                 run.work_done = self._work_done(position)
                 run.report_progress()
@@ -175,15 +241,78 @@ class _DayRun:
                     run.listener.message(
                         f"按日期采集：第 {position + 1}/{len(days)} 个交易日 {day}"
                     )
+            self._finish_histories()
             self._commit()
         except (JobCancelled, ServerGoneError):
             self._commit()  # what was fetched is kept, and so are the stocks it completes
             raise
         finally:
             run.work_done = None  # the leftovers, if any, are counted in stocks
+        self.leftover = [s for s in self.leftover if s.code not in self.factor_failed]
         if self.leftover:
             run.listener.message(f"{len(self.leftover)} 只股票的按日期数据不完整，改为逐只采集")
         return sorted(self.leftover, key=lambda security: security.code)
+
+    def factor_failures(self) -> list[ItemResult]:
+        """Items of stocks whose factors failed and that were not committed as such (they
+        had not finished by date): the caller logs them."""
+        committed = {item.code for item in self.failed_items}
+        return [
+            item
+            for code, item in sorted(self.factor_failed.items())
+            if code not in committed and code not in self.logged_failed
+        ]
+
+    def _submit_histories(self) -> None:
+        """Keep two factor histories per worker queued between the days."""
+        pool = self.pool
+        if not isinstance(pool, WorkerPool) or not self.answered:
+            return  # not before the server has answered a day: it may not serve them
+        while self.next_history < len(self.histories) and self.histories_out < pool.workers * 2:
+            security, until = self.histories[self.next_history]
+            pool.submit_factors(self.next_history, security.code, HISTORY_START, until)
+            self.next_history += 1
+            self.histories_out += 1
+
+    def _factor_result(self, result: Result) -> None:
+        """Store a stock's factor history with the open transaction, or note its failure;
+        a stock waiting for it is then done (or failed)."""
+        self.histories_out -= 1
+        security, until = self.histories[result.key]
+        code = security.code
+        events, error = result.payload
+        self.history_pending.discard(code)
+        if error is None:
+            self.batch.add_factors(events, [(code, until)])
+            item = self.waiting.pop(code, None)
+            if item is not None:
+                self.done.append(item)
+            return
+        failed = ItemResult(
+            code,
+            security.name,
+            ItemStatus.FAILED,
+            0,
+            self.run.options.retries,
+            error[0],
+            error[1],
+            dt.datetime.now(),
+        )
+        self.factor_failed[code] = failed
+        if self.waiting.pop(code, None) is not None:
+            self.failed_items.append(failed)
+
+    def _finish_histories(self) -> None:
+        """After the last day: the histories still to come, committing meanwhile."""
+        self.answered = True
+        while self.next_history < len(self.histories) or self.histories_out:
+            self._submit_histories()
+            result = self.pool.next_result(timeout=self._commit_due())
+            if result is None:
+                self._commit()
+            elif result.kind == "factors":
+                self._factor_result(result)
+            self.run.check_cancel()
 
     def _ahead(self) -> int:
         return self.pool.workers * DAYS_AHEAD_PER_WORKER
@@ -197,8 +326,18 @@ class _DayRun:
                 bars = [bar for bar in bars if bar[0] in self.spans]
                 _mark_missed(self.spans, position, {bar[0] for bar in bars})
             self.batch.add(bars)
+        for code in self.ending.get(position, ()):
+            span = self.spans.get(code)
+            if span is not None:
+                self.finished[code] = (span.first, span.last)
         done, incomplete = _finished(self.spans, self.ending.get(position, ()))
-        self.done.extend(done)
+        for item in done:
+            if item.code in self.factor_failed:
+                self.failed_items.append(self.factor_failed[item.code])
+            elif item.code in self.history_pending:
+                self.waiting[item.code] = item
+            else:
+                self.done.append(item)
         self.leftover.extend(incomplete)
         if self.batch.rows >= COMMIT_ROWS or self._commit_due() == 0.0:
             self._commit()
@@ -207,7 +346,13 @@ class _DayRun:
         """Finished stocks, plus those still fetched by date in proportion to the days
         stored: the bar moves day by day instead of jumping to 100% on the last one."""
         days = (position + 1) / len(self.days)
-        done = self.run.processed + len(self.done) + len(self.spans) * days
+        done = (
+            self.run.processed
+            + len(self.done)
+            + len(self.waiting)
+            + len(self.failed_items)
+            + len(self.spans) * days
+        )
         return done / max(1, self.run.total)
 
     def _commit_due(self) -> float | None:
@@ -216,20 +361,28 @@ class _DayRun:
         return None if age is None else max(0.0, COMMIT_SECONDS - age)
 
     def _commit(self) -> None:
+        coverage: list[Coverage] = []
+        for item in self.done:
+            first, last = self.finished[item.code]
+            coverage.append(
+                self.run.coverage.complete(item.code, self.days[first], self.days[last], item.rows)
+            )
+        items = [*self.done, *self.failed_items]
         progress = int(self._work_done(self.through) * 100)
-        self.batch.commit(self.done, progress=progress)
-        done, self.done = self.done, []
-        for item in done:
+        self.batch.commit(items, coverage, progress=progress)
+        self.logged_failed.update(item.code for item in self.failed_items)
+        self.done, self.failed_items = [], []
+        for item in items:
             self.run.count(item)
 
 
 def _spans(
-    stocks: Sequence[Security], calendar: TradingCalendar, request: JobRequest
+    stocks: Sequence[Security], calendar: TradingCalendar, run: JobContext
 ) -> dict[str, _Span]:
     position = {day: index for index, day in enumerate(calendar.days)}
     spans = {}
     for security in stocks:
-        expected = calendar.expected_days(security, request.start_date, request.end_date)
+        expected = calendar.expected_days(security, *run.span(security))
         if expected:
             spans[security.code] = _Span(security, position[expected[0]], position[expected[-1]])
     return spans
@@ -241,17 +394,13 @@ def _stored_days(
     """Positions of the days on which every stock expecting them (``expecting`` per
     position) has a stored row."""
     if not spans:
-        return set()
+        return set(range(len(days)))
     counts = run.store.stocks_per_day(
         [(code, days[span.first], days[span.last]) for code, span in spans.items()],
         run.request.adjustflag,
     )
-    if not counts:
-        return set()
     return {
-        position
-        for position, day in enumerate(days)
-        if expecting[position] and counts.get(day) == expecting[position]
+        position for position, day in enumerate(days) if counts.get(day, 0) == expecting[position]
     }
 
 

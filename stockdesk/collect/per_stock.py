@@ -9,6 +9,7 @@ commits what they return.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from stockdesk.collect.checks import TradingCalendar
@@ -46,11 +47,13 @@ def collect_per_stock(
     request = run.request
     for security in stocks:
         run.check_cancel()
-        expected = calendar.expected_days(security, request.start_date, request.end_date)
+        span = run.span(security)
+        expected = calendar.expected_days(security, *span)
         item, bars = fetch_stock(
             source,
             security,
-            request,
+            span,
+            request.adjustflag,
             expected,
             run.options,
             pause=run.pause,
@@ -73,11 +76,8 @@ def _collect_in_pool(
         while queued < len(stocks) or pool.pending:
             while queued < len(stocks) and pool.pending < ahead:
                 security = stocks[queued]
-                pool.submit_stock(
-                    queued,
-                    security,
-                    calendar.expected_days(security, request.start_date, request.end_date),
-                )
+                span = run.span(security)
+                pool.submit_stock(queued, security, span, calendar.expected_days(security, *span))
                 queued += 1
             finished = [pool.take()]
             for result in pool.drain():
@@ -92,7 +92,17 @@ def record(run: JobContext, results: Sequence[tuple[ItemResult, Sequence[Bar]]])
     stored = [(item, bars) for item, bars in results if item.status is ItemStatus.SUCCESS]
     others = [item for item, _bars in results if item.status is not ItemStatus.SUCCESS]
     if stored:
-        run.store.commit_stocks(run.job.id, stored)
+        coverage = [
+            run.coverage.complete(
+                item.code,
+                dt.date.fromisoformat(bars[0][1]),
+                dt.date.fromisoformat(bars[-1][1]),
+                len(bars),
+            )
+            for item, bars in stored
+            if bars
+        ]
+        run.store.commit_stocks(run.job.id, stored, coverage)
     if others:
         run.joblog.record_items(run.job.id, others)
     for item, _bars in results:

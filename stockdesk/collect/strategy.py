@@ -34,10 +34,27 @@ class Strategy:
     workers: int
 
 
+INLINE_DAYS = 10
+"""Most days an update fetches by date in the job's own thread: starting worker sessions
+(~0.5 s each) would take longer than asking a few days."""
+
+
 def choose_strategy(
     request: JobRequest, *, stocks: int, days: int, options: CollectOptions
 ) -> Strategy:
-    """The strategy for ``stocks`` stocks to fetch over ``days`` trading days."""
+    """The strategy for ``stocks`` stocks to fetch over ``days`` trading days.
+
+    An update asks by date whenever that is no more requests than asking by stock,
+    whatever the number of stocks, and a few days in the job's own thread.
+    """
+    if (
+        request.universe == "update"
+        and request.adjustflag == AdjustFlag.NONE
+        and 0 < days <= stocks
+    ):
+        if days <= INLINE_DAYS:
+            return Strategy(PER_DATE, 0)
+        return Strategy(PER_DATE, max(PER_DATE_WORKERS, _sessions(options)))
     if (
         request.adjustflag == AdjustFlag.NONE
         and stocks >= options.per_date_min_stocks

@@ -25,7 +25,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stockdesk.collect.cancelled import JobCancelled
-from stockdesk.collect.fetch import DayPlan, fetch_day, fetch_stock, planned_rows
+from stockdesk.collect.fetch import (
+    DayPlan,
+    fetch_day,
+    fetch_factors,
+    fetch_stock,
+    planned_rows,
+)
 from stockdesk.collect.options import MAX_SESSIONS, CollectOptions
 from stockdesk.domain.errors import ServerGoneError, SourceError
 from stockdesk.domain.values import JobRequest, Security
@@ -86,7 +92,8 @@ class WorkerPool:
     """``workers`` worker processes, one baostock session each, serving fetch tasks; used
     as a context manager.
 
-    Tasks are ``("day", key, date)`` or ``("stock", key, security, expected_days)``; each
+    Tasks are ``("day", key, date)``, ``("stock", key, security, span, expected_days)``
+    or ``("factors", key, code, start, end)``; each
     gives one :class:`Result` of the same kind and key. Leaving the context (or a cancel)
     stops the workers: they see the cancel flag within ~0.2 s even mid-request.
     """
@@ -117,6 +124,7 @@ class WorkerPool:
         self._tasks = context.Queue()
         self._results = context.Queue()
         self._stop = context.Event()
+        self._skip_days = context.Event()
         # Kept here: a process drops its arguments once started, and a semaphore
         # collected before a spawned child has opened it is gone for the child.
         self._pace = Pace(context, options.requests_per_second)
@@ -133,6 +141,7 @@ class WorkerPool:
                     self._results,
                     self._stop,
                     self._pace,
+                    self._skip_days,
                 ),
             )
             for number in range(self.workers)
@@ -158,12 +167,25 @@ class WorkerPool:
         self._tasks.cancel_join_thread()
         self._results.cancel_join_thread()
 
+    def skip_days(self) -> None:
+        """Answer the day tasks still queued with None, without asking the server (the
+        job gave up fetching by date); other tasks go on."""
+        self._skip_days.set()
+
     def submit_day(self, key: int, day: dt.date) -> None:
         self._tasks.put(("day", key, day))
         self.pending += 1
 
-    def submit_stock(self, key: int, security: Security, expected: list[dt.date]) -> None:
-        self._tasks.put(("stock", key, security, expected))
+    def submit_stock(
+        self, key: int, security: Security, span: tuple[dt.date, dt.date], expected: list[dt.date]
+    ) -> None:
+        self._tasks.put(("stock", key, security, span, expected))
+        self.pending += 1
+
+    def submit_factors(self, key: int, code: str, start: dt.date, end: dt.date) -> None:
+        """One stock's ex-rights events in ``[start, end]``: a ``factors`` result whose
+        payload is (events, error or None)."""
+        self._tasks.put(("factors", key, code, start, end))
         self.pending += 1
 
     def next_result(self, block: bool = True, timeout: float | None = None) -> Result | None:
@@ -244,6 +266,7 @@ def _serve(
     results: Any,
     stop: ProcessEvent,
     pace: Pace,
+    skip_days: ProcessEvent,
 ) -> None:
     """A worker process: one baostock session serving tasks until told to stop."""
     # What is imported now lives as long as the process. Each reply allocates thousands of
@@ -265,14 +288,28 @@ def _serve(
     try:
         while (task := _next_task(tasks, stop)) is not None:
             kind, key, *arguments = task
-            pace.wait(stop)
+            if kind != "day" or not skip_days.is_set():
+                pace.wait(stop)  # after which the job may have given up the days
+            if kind == "day" and skip_days.is_set():
+                results.put(Result(kind, key, None))
+                continue
             if kind == "day":
                 payload: Any = fetch_day(source, arguments[0], options, pause=pause, say=say)
                 if payload is not None and day_plan is not None:
                     payload = planned_rows(payload, day_plan, key)
+            elif kind == "factors":
+                code, start, end = arguments
+                payload = fetch_factors(source, code, start, end, options, pause=pause, say=say)
             else:
                 payload = fetch_stock(
-                    source, arguments[0], request, arguments[1], options, pause=pause, say=say
+                    source,
+                    arguments[0],
+                    arguments[1],
+                    request.adjustflag,
+                    arguments[2],
+                    options,
+                    pause=pause,
+                    say=say,
                 )
             results.put(Result(kind, key, payload))
     except JobCancelled:

@@ -26,29 +26,23 @@ import dataclasses
 import datetime as dt
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Date, String, and_, column, func, select, values
 
 from stockdesk.db import gate, tally
+from stockdesk.db.coverage import mark_pending, write_coverage, write_factors
 from stockdesk.db.database import Database
 from stockdesk.db.errors import translate_errors
 from stockdesk.db.models import DailyBarRow, SecurityRow
 from stockdesk.db.pg_writer import PostgresBars
 from stockdesk.db.upsert import SECURITY_COLUMNS, upsert_values
-from stockdesk.domain.values import BAR_COLUMNS, Bar, ItemResult, Security
+from stockdesk.domain.values import BAR_COLUMNS, Bar, Coverage, Factor, ItemResult, Security
 
 _KEY = ("code", "date", "adjustflag")
 UPSERT_BARS = upsert_values("daily_bar", BAR_COLUMNS, _KEY, "?")
 """The hot path: one statement, executed many times by the driver on plain tuples."""
 UPSERT_SECURITIES = upsert_values("security", SECURITY_COLUMNS, ("code",), "?")
-
-_STOCKS_PER_DAY = (
-    "WITH span(code, first, last) AS (VALUES {values}) "
-    "SELECT bar.date, count(*) FROM span JOIN daily_bar AS bar "
-    "ON bar.code = span.code AND bar.date BETWEEN span.first AND span.last "
-    "AND bar.adjustflag = ? GROUP BY bar.date"
-)
 
 _BAR = DailyBarRow.__table__
 _SECURITY = SecurityRow.__table__
@@ -120,6 +114,13 @@ class BarStore:
                 )
             return counts
 
+    def span_counts(
+        self, spans: Sequence[tuple[str, dt.date, dt.date]], adjustflag: str
+    ) -> dict[str, int]:
+        """Stored rows per code within its own ``(code, first, last)`` span; codes with
+        none are absent. One range seek on the primary key per span."""
+        return dict(self._in_spans(spans, adjustflag, by_day=False))
+
     def stocks_per_day(
         self, spans: Sequence[tuple[str, dt.date, dt.date]], adjustflag: str
     ) -> dict[dt.date, int]:
@@ -131,28 +132,63 @@ class BarStore:
         primary-key index, so it costs one index read of the rows in range.
         """
         counts: dict[dt.date, int] = {}
-        with self._db.reading() as session:
-            connection = session.connection()
-            for first in range(0, len(spans), _IN_CHUNK):
-                chunk = spans[first : first + _IN_CHUNK]
-                for day, count in self._dialect.stocks_per_day(connection, chunk, adjustflag):
-                    counts[day] = counts.get(day, 0) + count
+        for day, count in self._in_spans(spans, adjustflag, by_day=True):
+            counts[day] = counts.get(day, 0) + count
         return counts
 
+    def _in_spans(
+        self, spans: Sequence[tuple[str, dt.date, dt.date]], adjustflag: str, *, by_day: bool
+    ) -> Iterator[tuple[Any, int]]:
+        """``(day or code, rows)`` of the stored rows of each ``(code, first, last)`` span,
+        grouped by day or by code, one query per chunk of spans."""
+        with self._db.reading() as session:
+            for first in range(0, len(spans), _IN_CHUNK):
+                span = (
+                    values(
+                        column("code", String),
+                        column("first_day", Date),
+                        column("last_day", Date),
+                        name="span",
+                    )
+                    .data(list(spans[first : first + _IN_CHUNK]))
+                    .cte()
+                )
+                group = _BAR.c.date if by_day else span.c.code
+                query = (
+                    select(group, func.count())
+                    .select_from(span)
+                    .join(
+                        _BAR,
+                        and_(
+                            _BAR.c.code == span.c.code,
+                            _BAR.c.date.between(span.c.first_day, span.c.last_day),
+                            _BAR.c.adjustflag == str(adjustflag),
+                        ),
+                    )
+                    .group_by(group)
+                )
+                yield from ((key, int(count)) for key, count in session.execute(query))
+
     def commit_stocks(
-        self, job_id: str, results: Sequence[tuple[ItemResult, Sequence[Bar]]]
+        self,
+        job_id: str,
+        results: Sequence[tuple[ItemResult, Sequence[Bar]]],
+        coverage: Sequence[Coverage] = (),
     ) -> None:
         """Store stocks' bars and their job items, and update the job, in ONE transaction.
 
         A stock's rows and its item are committed together or not at all, so a later
         failure, cancel or crash never loses a stock logged as done, nor logs one that is
         not stored. Each item's ``rows`` is stored as the number of bars given with it.
+        ``coverage`` (the stocks' new ``bar_coverage`` rows) is written in the same
+        transaction.
         """
         bars = [bar for _item, stock_bars in results for bar in stock_bars]
         items = [dataclasses.replace(item, rows=len(stock_bars)) for item, stock_bars in results]
         with self._db.writing_connection() as connection:
             if bars and self._dialect.stage(connection, bars):
                 self._dialect.flush(connection)
+            write_coverage(connection, coverage)
             gate.check_held(self._db, job_id, connection)
             tally.record(connection, job_id, items, dt.datetime.now())
 
@@ -209,6 +245,7 @@ class BarBatch:
         self._connection: Connection | None = None
         self._default_cache = 0
         self._began: float | None = None
+        self._marked = False
         self.rows = 0
         """Rows added since the last commit."""
         self.committed_rows = 0
@@ -229,14 +266,29 @@ class BarBatch:
                 self._staged = True
         self.rows += len(bars)
 
+    def add_factors(self, events: Sequence[Factor], checked: Sequence[tuple[str, dt.date]]) -> None:
+        """Write adjust factors and how far they are known into the open transaction:
+        while it is open, no other connection may write."""
+        with translate_errors(self._database.where):
+            write_factors(self._begin(), events, checked)
+
     def age(self) -> float | None:
         """Seconds since the open transaction began; None when none is open."""
         return None if self._began is None else time.monotonic() - self._began
 
-    def commit(self, items: Sequence[ItemResult] = (), *, progress: int | None = None) -> None:
-        """Commit the rows added so far with ``items``, the stocks they complete.
+    def commit(
+        self,
+        items: Sequence[ItemResult] = (),
+        coverage: Sequence[Coverage] = (),
+        *,
+        progress: int | None = None,
+    ) -> None:
+        """Commit the rows added so far with ``items``, the stocks they complete, and
+        those stocks' new ``bar_coverage`` rows.
 
-        Each item's ``rows`` is kept as given (all the rows the job stored for it). With
+        Each item's ``rows`` is kept as given (all the rows the job stored for it). The
+        first transaction also marks the job in ``coverage_pending``: it holds rows of
+        stocks not finished yet, whose coverage the job recounts when it ends. With
         ``progress`` (0-100, the caller's measure of the job done), the job row also shows
         that progress and every row this batch committed, in the same transaction: the
         job log moves while stocks are still unfinished (:class:`tally.Advance`).
@@ -250,6 +302,10 @@ class BarBatch:
             connection = self._begin()
             if self._staged:
                 self._dialect.flush(connection)
+            if not self._marked:
+                mark_pending(connection, self._job_id)
+                self._marked = True
+            write_coverage(connection, coverage)
             gate.check_held(self._database, self._job_id, connection)
             tally.record(connection, self._job_id, items, dt.datetime.now(), advance)
             connection.commit()
@@ -297,15 +353,6 @@ class _Dialect(Protocol):
     def save_securities(self, connection: Connection, securities: Iterable[Security]) -> None:
         """Insert or update ``securities`` by code in the open transaction."""
 
-    def stocks_per_day(
-        self,
-        connection: Connection,
-        spans: Sequence[tuple[str, dt.date, dt.date]],
-        adjustflag: str,
-    ) -> list[tuple[dt.date, int]]:
-        """``(day, stocks)`` rows of :meth:`BarStore.stocks_per_day` for up to
-        :data:`_IN_CHUNK` spans."""
-
     def begin_batch(self, connection: Connection) -> int:
         """Tune a batch's new connection; returns what :meth:`end_batch` restores."""
 
@@ -342,25 +389,6 @@ class SqliteBars:
         ]
         if rows:
             connection.exec_driver_sql(UPSERT_SECURITIES, rows)
-
-    def stocks_per_day(
-        self,
-        connection: Connection,
-        spans: Sequence[tuple[str, dt.date, dt.date]],
-        adjustflag: str,
-    ) -> list[tuple[dt.date, int]]:
-        rows = connection.exec_driver_sql(
-            _STOCKS_PER_DAY.format(values=", ".join(["(?, ?, ?)"] * len(spans))),
-            (
-                *(
-                    value
-                    for code, low, high in spans
-                    for value in (code, low.isoformat(), high.isoformat())
-                ),
-                str(adjustflag),
-            ),
-        )
-        return [(dt.date.fromisoformat(day), count) for day, count in rows]
 
     def begin_batch(self, connection: Connection) -> int:
         default = self._pragma(connection, "PRAGMA cache_size")

@@ -95,6 +95,20 @@ def start_job(database: Database, now: dt.datetime, insert: Insert) -> JobRecord
     return record
 
 
+def is_open(database: Database, now: dt.datetime) -> bool:
+    """Whether a job could start now, without starting one (the answer may change a
+    moment later: only :func:`start_job` claims the gate). On SQLite, jobs whose owner
+    died are marked ``interrupted`` on the way."""
+    if not database.postgresql:
+        with database.writing() as session:
+            return gate_is_open(session, now)
+    connection = _try_lock(database)
+    if connection is None:
+        return False
+    _unlock(connection)
+    return True
+
+
 def check_held(database: Database, job_id: str, executor: Connection | Session) -> None:
     """Before a commit of the job ``job_id``: raise unless its hold on the gate lasts.
 

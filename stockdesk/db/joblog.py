@@ -60,12 +60,29 @@ class JobLog:
             self._db, now, lambda session: _insert_job(session, request, owner, thread_id, now)
         )
 
-    def set_plan(self, job_id: str, *, total: int, strategy: str | None) -> None:
-        """Store how many stocks the job will process and how it fetches them."""
+    def gate_open(self, now: dt.datetime | None = None) -> bool:
+        """Whether a job could start now (no job with a live owner is running)."""
+        return gate.is_open(self._db, now or dt.datetime.now())
+
+    def set_plan(
+        self,
+        job_id: str,
+        *,
+        total: int,
+        strategy: str | None,
+        start_date: dt.date | None = None,
+        end_date: dt.date | None = None,
+    ) -> None:
+        """Store how many stocks the job will process and how it fetches them, and the
+        range, when only planning found it (an update)."""
         with self._db.writing() as session:
             row = _job(session, job_id)
             row.total_stocks = total
             row.strategy = strategy
+            if start_date is not None:
+                row.start_date = start_date
+            if end_date is not None:
+                row.end_date = end_date
             row.progress = tally.progress_of(row.processed_stocks, total, row.status)
 
     def record_items(self, job_id: str, items: Sequence[ItemResult]) -> None:

@@ -146,3 +146,59 @@ class JobItemRow(Base):
     error_code: Mapped[str | None] = mapped_column(String(32))
     error_message: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AdjustFactorRow(Base):
+    """``adjust_factor``: one ex-rights event of one stock, as ``query_adjust_factor``
+    gives it. ``fore_adjust_factor`` is relative to the stock's latest stored event."""
+
+    __tablename__ = "adjust_factor"
+
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    divid_operate_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    fore_adjust_factor: Mapped[float | None] = mapped_column(Real)
+    back_adjust_factor: Mapped[float | None] = mapped_column(Real)
+    adjust_factor: Mapped[float | None] = mapped_column(Real)
+
+
+class FactorCoverageRow(Base):
+    """``factor_coverage``: the stock's events are all stored up to ``checked_through``."""
+
+    __tablename__ = "factor_coverage"
+
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    checked_through: Mapped[dt.date] = mapped_column(Date)
+
+
+class BarCoverageRow(Base):
+    """``bar_coverage``: what ``daily_bar`` holds of one stock and adjust type, kept in the
+    same transaction as the bars."""
+
+    __tablename__ = "bar_coverage"
+
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    adjustflag: Mapped[str] = mapped_column(String(1), primary_key=True)
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+    rows: Mapped[int] = mapped_column(Integer)
+    missing_days: Mapped[int | None] = mapped_column(Integer)
+    """Trading days between first_day and last_day without a row; NULL while unknown."""
+
+
+class TradeCalendarRow(Base):
+    """``trade_calendar``: the exchange calendar as the server gave it."""
+
+    __tablename__ = "trade_calendar"
+
+    calendar_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    is_trading_day: Mapped[int] = mapped_column(Integer)
+
+
+class CoveragePendingRow(Base):
+    """``coverage_pending``: a job that committed rows of stocks it had not finished;
+    the coverage of those stocks is recounted when the job ends (or, if its process
+    died, by the next job)."""
+
+    __tablename__ = "coverage_pending"
+
+    job_id: Mapped[str] = mapped_column(TASK_ID, primary_key=True)

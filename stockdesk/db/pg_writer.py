@@ -58,13 +58,6 @@ UPSERT_FROM_STAGE = (
 
 UPSERT_SECURITIES = upsert_values("security", SECURITY_COLUMNS, ("code",), "%s")
 
-_STOCKS_PER_DAY = (
-    "WITH span(code, first_day, last_day) AS (VALUES {values}) "
-    "SELECT bar.date, count(*) FROM span JOIN daily_bar AS bar "
-    "ON bar.code = span.code AND bar.date BETWEEN span.first_day AND span.last_day "
-    "AND bar.adjustflag = %s GROUP BY bar.date"
-)
-
 
 class PostgresBars:
     """The PostgreSQL side of :class:`~stockdesk.db.barstore.BarStore`; stateless."""
@@ -103,18 +96,6 @@ class PostgresBars:
         ]
         if rows:
             _driver(connection).cursor().executemany(UPSERT_SECURITIES, rows)
-
-    def stocks_per_day(
-        self,
-        connection: Connection,
-        spans: Sequence[tuple[str, dt.date, dt.date]],
-        adjustflag: str,
-    ) -> list[tuple[dt.date, int]]:
-        values = ", ".join(["(%s, %s::date, %s::date)"] * len(spans))
-        params = [value for span in spans for value in span]
-        cursor = _driver(connection).cursor()
-        cursor.execute(_STOCKS_PER_DAY.format(values=values), (*params, str(adjustflag)))
-        return [(day, int(count)) for day, count in cursor.fetchall()]
 
     def begin_batch(self, connection: Connection) -> int:
         """Nothing to tune: the server's own buffers serve every session."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from stockdesk.domain.codes import parse_codes
 from stockdesk.domain.errors import DATE_FORMAT_MESSAGE, InputError
-from stockdesk.domain.values import UNIVERSES, AdjustFlag, JobRequest
+from stockdesk.domain.values import UNIVERSES, UPDATE, AdjustFlag, JobRequest
 
 EARLIEST_DATE = dt.date(1990, 12, 19)
 """The first trading day of the Shanghai exchange: nothing older exists."""
@@ -71,3 +71,10 @@ def build_request(
         raise InputError("请至少输入一个股票代码")
     request = JobRequest(start, end, flag, universe, parsed)
     return CheckedRequest(request, tuple(notes))
+
+
+def update_request(today: dt.date) -> JobRequest:
+    """The request of an update job (``stockdesk update``, the window's Update button,
+    ``POST /update``): the collector finds its stocks and days when it plans, so the
+    range is only a placeholder until then."""
+    return JobRequest(start_date=today, end_date=today, universe=UPDATE)

@@ -38,8 +38,11 @@ class AdjustFlag(StrEnum):
     NONE = "3"
 
 
-UNIVERSES = ("all", "hs300", "sz50", "zz500", "codes")
-"""Universe names a job may have; ``codes`` means an explicit list of codes."""
+UPDATE = "update"
+"""The universe of an update job: every stored stock and the listings since."""
+UNIVERSES = ("all", "hs300", "sz50", "zz500", "codes", UPDATE)
+"""Universe names a job may have; ``codes`` means an explicit list of codes, ``update``
+every stored stock (and new listings) brought to the last trading day."""
 
 BAR_COLUMNS = (
     "code",
@@ -194,3 +197,30 @@ class Progress:
         if fraction == 0 or self.total == 0:
             return None
         return self.elapsed / fraction * (1 - fraction)
+
+
+FACTOR_COLUMNS = (
+    "code",
+    "divid_operate_date",
+    "fore_adjust_factor",
+    "back_adjust_factor",
+    "adjust_factor",
+)
+"""Column order of a :data:`Factor` tuple and of the ``adjust_factor`` table."""
+
+Factor: TypeAlias = tuple[Any, ...]
+"""One ex-rights event in :data:`FACTOR_COLUMNS` order: ``divid_operate_date`` ISO text,
+the factors ``float`` (``None`` when the server left one empty)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """One row of ``bar_coverage``: what the database holds of a stock and adjust type."""
+
+    code: str
+    adjustflag: str
+    first_day: dt.date
+    last_day: dt.date
+    rows: int
+    missing_days: int | None = None
+    """Trading days in ``[first_day, last_day]`` without a row; None while unknown."""

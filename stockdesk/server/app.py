@@ -10,6 +10,7 @@ never holds up the event loop, and none of them waits on a running job.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Annotated, Any
 
@@ -25,8 +26,8 @@ from stockdesk.domain.errors import (
     InputError,
     JobRunningError,
 )
-from stockdesk.domain.request import CheckedRequest, build_request, parse_date
-from stockdesk.domain.values import JobStatus
+from stockdesk.domain.request import CheckedRequest, build_request, parse_date, update_request
+from stockdesk.domain.values import JobRequest, JobStatus
 from stockdesk.server.auth import Guard
 from stockdesk.server.jobs import JobRunner
 from stockdesk.server.schemas import (
@@ -70,6 +71,13 @@ def create_app(
     def database_error(_request: Request, error: DatabaseError) -> JSONResponse:
         return JSONResponse({"detail": f"数据库错误：{error}"}, status_code=500)
 
+    def start(request: JobRequest) -> str:
+        """Start ``request`` in the runner; 400 with the engine's words when refused."""
+        try:
+            return runner.start(request)
+        except (JobRunningError, InputError) as refused:
+            raise HTTPException(400, str(refused)) from None
+
     @app.post(
         "/start_historical_collection",
         response_model=StartResponse,
@@ -80,11 +88,20 @@ def create_app(
         """Start a job and answer with its task ID at once; 400 when the request is not
         valid or another job runs on the database (here, in the window or the CLI)."""
         checked = _checked(body)
-        try:
-            task_id = runner.start(checked.request)
-        except (JobRunningError, InputError) as refused:
-            raise HTTPException(400, str(refused)) from None
-        return StartResponse(task_id=task_id, notes=list(checked.notes))
+        return StartResponse(task_id=start(checked.request), notes=list(checked.notes))
+
+    @app.post(
+        "/update",
+        response_model=StartResponse,
+        responses=_REFUSED,
+        summary="Start an update job: the database to the last trading day",
+    )
+    def update() -> StartResponse:
+        """Start the job of ``stockdesk update`` and answer with its task ID at once: every
+        stored stock gets the trading days after its last stored one, stocks listed since
+        get their history, adjust factors are brought up to date. 400 when the database
+        holds no bars to update yet (collect a range first) or another job runs on it."""
+        return StartResponse(task_id=start(update_request(dt.date.today())))
 
     @app.get(
         "/historical_collection_status/{task_id}",

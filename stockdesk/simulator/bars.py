@@ -83,10 +83,13 @@ def format_rows(block: BarBlock, adjustflag: str) -> list[list[str]]:
     vwap = (raw[:, OPEN] + raw[:, HIGH] + raw[:, LOW] + close) / 4
     amount = np.round(volume * vwap * block.amount_scale, 2)
     no_ratio = block.index
+    # Adjusted prices carry ten decimals, as baostock's do: a price rebuilt from the
+    # unadjusted one and the adjust factors then matches to ~1e-10, not to 4 decimals.
+    price = "%.4f" if adjustflag == "3" else "%.10f"
     columns = [
         block.dates,
         block.codes,
-        *(_fmt("%.4f", prices[:, k]) for k in (OPEN, HIGH, LOW, CLOSE, PRECLOSE)),
+        *(_fmt(price, prices[:, k]) for k in (OPEN, HIGH, LOW, CLOSE, PRECLOSE)),
         list(map(str, volume.tolist())),
         _fmt("%.4f", amount),
         repeat(adjustflag),

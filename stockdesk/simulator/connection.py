@@ -34,6 +34,7 @@ _PAGED = frozenset(
         "query_sz50_stocks",
         "query_zz500_stocks",
         "query_history_k_data_plus",
+        "query_adjust_factor",
     }
 )
 _DATED = {
@@ -42,8 +43,9 @@ _DATED = {
     "query_hs300_stocks": 4,
     "query_sz50_stocks": 4,
     "query_zz500_stocks": 4,
+    "query_daily_adjust_factor": 2,
 }
-_CODED = frozenset({"query_history_k_data_plus", "query_stock_basic"})
+_CODED = frozenset({"query_history_k_data_plus", "query_stock_basic", "query_adjust_factor"})
 _UNDECODABLE = b"\xff\xfe\xfd\xfc not zlib, not utf-8 \x80\x81"
 """Fails both ``zlib.decompress`` and UTF-8 decoding, whatever the reply type."""
 _NO_RECORDS = '{"record":[]}'

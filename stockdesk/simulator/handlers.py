@@ -13,6 +13,12 @@ from collections.abc import Callable, Sequence
 
 from stockdesk.simulator.bars import K_FIELDS
 from stockdesk.simulator.calendar import previous_trading_day
+from stockdesk.simulator.factors import (
+    FACTOR_FIELDS,
+    event_rows,
+    position_through,
+    securities_as_of,
+)
 from stockdesk.simulator.market import Market
 from stockdesk.simulator.protocol import ProtocolError, Request
 
@@ -68,6 +74,8 @@ class Handlers:
             "query_zz500_stocks": self._members,
             "query_history_k_data_plus": self._k_data_plus,
             "query_daily_history_k_AStock": self._daily_k,
+            "query_adjust_factor": self._adjust_factor,
+            "query_daily_adjust_factor": self._daily_adjust_factor,
         }
 
     def serves(self, method: str) -> bool:
@@ -85,7 +93,11 @@ class Handlers:
             raise ProtocolError("10004009", "start after end")
         count = (end - start).days + 1
         days = (start + dt.timedelta(days=k) for k in range(count))
-        rows = [[d.isoformat(), "1" if self.market.is_trading_day(d) else "0"] for d in days]
+        rows = [
+            [d.isoformat(), "1" if self.market.is_trading_day(d) else "0"]
+            for d in days
+            if d <= self.market.today
+        ]  # the server knows no calendar beyond its today
         paging, records = _page(request, rows)
         return [
             *paging,
@@ -98,7 +110,8 @@ class Handlers:
     def _all_stock(self, request: Request) -> list[str]:
         day = _date(request.field(4))
         rows = []
-        if self.market.is_trading_day(day):  # baostock answers nothing for closed days
+        # baostock answers nothing for closed days, nor for days it has no data of yet.
+        if self.market.is_trading_day(day) and day <= self.market.today:
             suspended = self.market.suspended(day)
             rows = [
                 [s.code, "0" if s.code in suspended else "1", s.name]
@@ -118,7 +131,7 @@ class Handlers:
                 s.type,
                 s.status,
             ]
-            for s in self.market.securities
+            for s in securities_as_of(self.market.securities, self.market.today)
             if (not code or s.code == code) and (not name or name in s.name)
         ]
         paging, records = _page(request, rows)
@@ -126,7 +139,7 @@ class Handlers:
 
     def _members(self, request: Request) -> list[str]:
         text = request.field(4)
-        day = _date(text) if text else min(dt.date.today(), self.market.last_day)
+        day = _date(text) if text else min(dt.date.today(), self.market.today)
         update = previous_trading_day(day)
         members = self.market.members(_MEMBER_INDEX[request.method], day)
         rows = [[update.isoformat(), s.code, s.name] for s in members]
@@ -158,3 +171,48 @@ class Handlers:
     def _daily_k(self, request: Request) -> list[str]:
         rows = self.market.day_bars(_date(request.field(2)))
         return [_records(rows), ",".join(K_FIELDS)]
+
+    def _adjust_factor(self, request: Request) -> list[str]:
+        """``query_adjust_factor``: one stock's ex-rights events in a date range, paged."""
+        code, start_text, end_text = request.field(4), request.field(5), request.field(6)
+        if not _CODE.match(code):
+            raise ProtocolError("10004011", f"bad code {code!r}")
+        start, end = _date(start_text, "10004007"), _date(end_text, "10004008")
+        if start > end:
+            raise ProtocolError("10004009", "start after end")
+        market = self.market
+        security = market.security(code)
+        rows: list[list[str]] = []
+        if security is not None:
+            # The market's own numbering and profiles: the factors of the prices it serves.
+            timeline = market._timeline
+            lo, hi = timeline.span(start, min(end, market.today))
+            rows = event_rows(
+                code,
+                market._profile(security),
+                timeline,
+                lo,
+                hi,
+                position_through(timeline, market.today),
+            )
+        paging, records = _page(request, rows)
+        return [*paging, records, code, start_text, end_text, ",".join(FACTOR_FIELDS)]
+
+    def _daily_adjust_factor(self, request: Request) -> list[str]:
+        """``query_daily_adjust_factor``: every stock's event on one day, in one reply."""
+        day = _date(request.field(2))
+        market = self.market
+        timeline = market._timeline
+        position = timeline.index(day)
+        rows: list[list[str]] = []
+        if position is not None and day <= market.today:
+            through = position_through(timeline, market.today)
+            for security in market.stocks():
+                profile = market._profile(security)
+                if position in profile.ex_days:
+                    rows.extend(
+                        event_rows(
+                            security.code, profile, timeline, position, position + 1, through
+                        )
+                    )
+        return [_records(rows), ",".join(FACTOR_FIELDS)]

@@ -21,6 +21,7 @@ import numpy as np
 from stockdesk.domain.values import Security
 from stockdesk.simulator import calendar
 from stockdesk.simulator.bars import K_FIELDS, BarBlock, format_rows
+from stockdesk.simulator.factors import position_through, price_factors
 from stockdesk.simulator.paths import LOTS, Profile, YearPath, build_profile, build_year
 from stockdesk.simulator.timeline import Timeline
 from stockdesk.simulator.universe import build_securities
@@ -58,6 +59,9 @@ class Market:
         self.seed = seed
         self.first_day = first_day
         self.last_day = last_day
+        self.today = last_day
+        """The server's "now" (:mod:`~stockdesk.simulator.factors`): nothing after it is
+        served; tests move it forward to see new days, listings and ex-rights days."""
         rng = np.random.default_rng(seed)
         self.securities: tuple[Security, ...] = build_securities(
             rng, stocks, indices, first_day, last_day
@@ -116,6 +120,7 @@ class Market:
         if adjustflag not in ("1", "2", "3"):
             raise ValueError(f"adjustflag must be '1', '2' or '3', got {adjustflag!r}")
         security = self._by_code.get(code)
+        end = min(end, self.today)
         if security is None or start > end:
             return []
         profile = self._profile(security)
@@ -135,7 +140,9 @@ class Market:
             dates=self._timeline.iso(lo, hi),
             codes=[code] * rows,
             data=data,
-            factors=profile.factors(np.arange(lo, hi), adjustflag),
+            factors=price_factors(
+                profile, np.arange(lo, hi), adjustflag, position_through(self._timeline, self.today)
+            ),
             index=np.full(rows, profile.index),
             is_st=np.full(rows, profile.is_st),
             float_shares=np.full(rows, profile.float_shares),
@@ -150,7 +157,7 @@ class Market:
     def day_bars(self, day: dt.date) -> list[list[str]]:
         """Unadjusted wire rows of every stock (type 1) listed on ``day``, by code."""
         position = self._timeline.index(day)
-        if position is None:
+        if position is None or day > self.today:
             return []
         columns = self._static_columns()
         listed = np.flatnonzero((columns["first"] <= position) & (position <= columns["last"]))

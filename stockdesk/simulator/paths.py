@@ -62,14 +62,6 @@ class Profile:
     backward: np.ndarray
     """Backward adjust factor after k ex-dividend days is ``backward[k]``; ``backward[0] = 1``."""
 
-    def factors(self, days: np.ndarray, adjustflag: str) -> np.ndarray:
-        """Price multipliers for timeline numbers ``days``: 1 for raw prices (flag 3),
-        the backward factor (1) or the forward factor relative to the span's end (2)."""
-        if adjustflag == "3" or len(self.ex_days) == 0:
-            return np.ones(len(days))
-        steps = self.backward[np.searchsorted(self.ex_days, days, side="right")]
-        return steps if adjustflag == "1" else steps / self.backward[-1]
-
 
 @dataclass(frozen=True, slots=True)
 class YearPath:

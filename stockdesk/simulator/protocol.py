@@ -34,6 +34,8 @@ METHODS = {
     "65": "query_zz500_stocks",
     "95": "query_history_k_data_plus",
     "98": "query_daily_history_k_AStock",
+    "15": "query_adjust_factor",
+    "9C": "query_daily_adjust_factor",
 }
 """Request message types the simulator serves, and baostock's method names for them."""
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from stockdesk.domain.cancel import CancelFlag
 from stockdesk.domain.errors import InputError, LoginError, SourceError
-from stockdesk.domain.values import Bar, Security
+from stockdesk.domain.values import Bar, Factor, Security
 from stockdesk.source import guarded_socket
 from stockdesk.source.baostock_client import bs
 from stockdesk.source.bars import K_FIELDS_PARAM, BarParser, MalformedRowError
@@ -212,8 +212,40 @@ class BaostockSource:
 
     def trade_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
         """The exchange's trading days in ``[start, end]``."""
+        return [day for day, is_open in self.calendar(start, end) if is_open]
+
+    def calendar(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, bool]]:
+        """Every calendar day the server lists in ``[start, end]``, and whether the
+        exchange trades on it."""
         rows = self._rows(bs.query_trade_dates, start.isoformat(), end.isoformat())
-        return [dt.date.fromisoformat(day) for day, is_open, *_ in rows if is_open == "1"]
+        return [(dt.date.fromisoformat(day), is_open == "1") for day, is_open, *_ in rows]
+
+    def has_day_data(self, day: dt.date, probe: str = "sh.000001") -> bool:
+        """Whether the server has published ``day``'s bars yet, asked with one tiny
+        request (the Shanghai composite's bar of that day)."""
+        rows = self._rows(
+            bs.query_history_k_data_plus,
+            probe,
+            "date",
+            start_date=day.isoformat(),
+            end_date=day.isoformat(),
+            frequency="d",
+            adjustflag="3",
+        )
+        return bool(rows)
+
+    def adjust_factors(self, code: str, start: dt.date, end: dt.date) -> list[Factor]:
+        """One stock's ex-rights events in ``[start, end]``, every page or an error
+        (a reply cut short raises, it is never taken as complete)."""
+        fields, rows = self._fields_and_rows(
+            bs.query_adjust_factor, code, start.isoformat(), end.isoformat()
+        )
+        return _factors(fields, rows)
+
+    def day_adjust_factors(self, day: dt.date) -> list[Factor]:
+        """Every stock's ex-rights event on ``day``, in one request."""
+        fields, rows = self._fields_and_rows(bs.query_daily_adjust_factor, day.isoformat())
+        return _factors(fields, rows)
 
     def securities(self) -> list[Security]:
         """Every security baostock knows, listed or not (``query_stock_basic``)."""
@@ -378,6 +410,29 @@ class BaostockSource:
         if error.retryable or error.code == "cancelled":
             self._logged_in = False
             self._drop_socket()
+
+
+_FACTOR_FIELDS = (
+    "code",
+    "dividOperateDate",
+    "foreAdjustFactor",
+    "backAdjustFactor",
+    "adjustFactor",
+)
+
+
+def _factors(fields: list[str], rows: list[list[str]]) -> list[Factor]:
+    """Factor rows as :data:`Factor` tuples, whatever the order of the reply's fields."""
+    if not rows:
+        return []
+    try:
+        at = [fields.index(name) for name in _FACTOR_FIELDS]
+        return [
+            (row[at[0]], row[at[1]], *(float(row[i]) if row[i] else None for i in at[2:]))
+            for row in rows
+        ]
+    except (ValueError, IndexError) as error:
+        raise SourceError(f"服务器返回的复权因子有误：{error}", code="10004001") from None
 
 
 def _date_or_none(text: str) -> dt.date | None:

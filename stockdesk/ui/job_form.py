@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from stockdesk.domain.codes import split_codes
+from stockdesk.domain.request import update_request
 from stockdesk.domain.values import AdjustFlag, JobRequest
 from stockdesk.ui.dates import default_range
 from stockdesk.ui.naming import named
@@ -47,10 +48,12 @@ class JobForm(QGroupBox):
 
     Signals:
         startClicked: the user pressed Start.
+        updateClicked: the user pressed Update (bring the database to the last trading day).
         cancelClicked: the user pressed Cancel.
     """
 
     startClicked = Signal()
+    updateClicked = Signal()
     cancelClicked = Signal()
 
     def __init__(self, now: dt.datetime, parent: QWidget | None = None) -> None:
@@ -68,6 +71,7 @@ class JobForm(QGroupBox):
             self.adjustCombo.addItem("", str(flag))
         self.startButton = named(QPushButton(), "startButton")
         self.startButton.setDefault(True)
+        self.updateButton = named(QPushButton(), "updateButton")
         self.cancelButton = named(QPushButton(), "cancelButton")
         self.cancelButton.setEnabled(False)
 
@@ -79,6 +83,7 @@ class JobForm(QGroupBox):
         dates.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.startButton)
+        buttons.addWidget(self.updateButton)
         buttons.addWidget(self.cancelButton)
         buttons.addStretch(1)
         self._rowLabels = [QLabel() for _ in range(4)]
@@ -95,6 +100,7 @@ class JobForm(QGroupBox):
 
         self.universeCombo.currentIndexChanged.connect(self._on_universe_changed)
         self.startButton.clicked.connect(self.startClicked)
+        self.updateButton.clicked.connect(self.updateClicked)
         self.cancelButton.clicked.connect(self.cancelClicked)
         self.reset_dates()
         self._on_universe_changed()
@@ -115,7 +121,8 @@ class JobForm(QGroupBox):
         self.endDateEdit.setDate(to_qdate(end))
 
     def set_running(self, running: bool) -> None:
-        """Enable Cancel while a job runs; Start stays enabled so a second press is answered."""
+        """Enable Cancel while a job runs; Start and Update stay enabled so a second press
+        is answered."""
         self.cancelButton.setEnabled(running)
 
     def build_request(self) -> JobRequest:
@@ -148,6 +155,10 @@ class JobForm(QGroupBox):
         return JobRequest(
             start_date=start, end_date=end, adjustflag=adjust, universe=universe, codes=codes
         )
+
+    def update_request(self) -> JobRequest:
+        """The request of an update: the collector finds its stocks and range."""
+        return update_request(self._now.date())
 
     def save_state(self, settings: QSettings) -> None:
         """Remember the inputs; the end date only if the user moved it off the default."""
@@ -207,4 +218,8 @@ class JobForm(QGroupBox):
             self.tr("Codes separated by spaces, commas or new lines, e.g. sh.600000 000001.SZ")
         )
         self.startButton.setText(self.tr("Start"))
+        self.updateButton.setText(self.tr("Update"))
+        self.updateButton.setToolTip(
+            self.tr("Bring every stored stock to the last trading day the server has")
+        )
         self.cancelButton.setText(self.tr("Cancel"))

@@ -33,6 +33,7 @@ from stockdesk.ui.notice_bar import NoticeBar
 from stockdesk.ui.notifier import JobNotifier
 from stockdesk.ui.progress_panel import ProgressPanel
 from stockdesk.ui.results_model import COL_ERROR, ResultsModel
+from stockdesk.ui.schedule_dialog import ScheduleDialog, ScheduleLike
 from stockdesk.ui.table_view import TableView
 from stockdesk.ui.worker import CollectorFactory, JobEnder
 
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         language: str = "zh_CN",
         gate: QMutex | None = None,
         now: Callable[[], dt.datetime] = dt.datetime.now,
+        schedule: ScheduleLike | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -82,6 +84,10 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._demo = demo
         self._close_when_done = False
+        self._schedule = schedule
+        self.scheduleDialog: ScheduleDialog | None = None
+        """Settings → Daily Update…, made on first use; None while the menu item is
+        unavailable (no schedule given: the demo, tests)."""
         self.databaseTarget = ""
         """The database this window works on, as File → Database… starts from."""
 
@@ -140,6 +146,7 @@ class MainWindow(QMainWindow):
         self._build_menus(language)
 
         self.form.startClicked.connect(self._on_form_start_clicked)
+        self.form.updateClicked.connect(self._on_form_update_clicked)
         self.form.cancelClicked.connect(self._on_form_cancel_clicked)
         self.statusFilterCombo.currentIndexChanged.connect(self._on_status_filter_changed)
         self.controller.jobStarted.connect(self._on_controller_job_started)
@@ -165,6 +172,35 @@ class MainWindow(QMainWindow):
     def start_job(self, request: JobRequest) -> bool:
         """Start a job unless one runs; the window shows why when it does not start."""
         return self.controller.start(request)
+
+    def open_schedule_dialog(self) -> ScheduleDialog | None:
+        """Show Settings → Daily Update… (made once, kept); None without a schedule."""
+        if self._schedule is None:
+            return None
+        if self.scheduleDialog is None:
+            self.scheduleDialog = ScheduleDialog(self._schedule, self.runner, self)
+        self.scheduleDialog.show()
+        self.scheduleDialog.raise_()
+        self.scheduleDialog.activateWindow()
+        return self.scheduleDialog
+
+    def report_scheduled_job(self, record: JobRecord) -> None:
+        """Tell the analyst what the daily update did while the window was closed."""
+        text = self.tr(
+            "The daily update ran at {time}: {status}, {success} succeeded, {failed} failed, "
+            "{skipped} skipped, {rows} rows."
+        ).format(
+            time=f"{record.start_time:%Y-%m-%d %H:%M}",
+            status=job_status_text(record.status),
+            success=record.success_count,
+            failed=record.failed_count,
+            skipped=record.skipped_count,
+            rows=record.collected_count,
+        )
+        if record.error_message:
+            text = f"{text}\n{record.error_message}"
+        shown = self.noticeBar.text()
+        self.noticeBar.show_message(f"{shown}\n{text}" if shown else text)
 
     def show_database(self, where: str) -> None:
         """Say which database the window works on: a SQLite path or a URL with its password
@@ -254,6 +290,10 @@ class MainWindow(QMainWindow):
             self.noticeBar.show_message(str(exc))
             return
         self.start_job(request)
+
+    @Slot()
+    def _on_form_update_clicked(self) -> None:
+        self.start_job(self.form.update_request())
 
     @Slot()
     def _on_form_cancel_clicked(self) -> None:
@@ -359,6 +399,12 @@ class MainWindow(QMainWindow):
         self._quitAction = QAction(self)
         self._quitAction.triggered.connect(self.close)
         self._fileMenu.addAction(self._quitAction)
+        self._settingsMenu = self.menuBar().addMenu("")
+        self._settingsMenu.setObjectName("settingsMenu")
+        self._scheduleAction = named(QAction(self), "dailyUpdateAction")
+        self._scheduleAction.setEnabled(self._schedule is not None)
+        self._scheduleAction.triggered.connect(self._on_schedule_action_triggered)
+        self._settingsMenu.addAction(self._scheduleAction)
         self._languageMenu = self.menuBar().addMenu("")
         self._languageMenu.setObjectName("languageMenu")
         group = QActionGroup(self)
@@ -369,6 +415,10 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             self._languageMenu.addAction(action)
         group.triggered.connect(self._on_language_triggered)
+
+    @Slot()
+    def _on_schedule_action_triggered(self) -> None:
+        self.open_schedule_dialog()
 
     @Slot()
     def _on_database_triggered(self) -> None:
@@ -393,6 +443,8 @@ class MainWindow(QMainWindow):
         self._logFolderAction.setText(self.tr("Open &Log Folder"))
         self._quitAction.setText(self.tr("&Quit"))
         self._languageMenu.setTitle(self.tr("&Language"))
+        self._settingsMenu.setTitle(self.tr("&Settings"))
+        self._scheduleAction.setText(self.tr("&Daily Update…"))
         self._resultsCaption.setText(self.tr("Stocks of the current job"))
         texts = (self.tr("All"), self.tr("Failed"), self.tr("Succeeded"), self.tr("Skipped"))
         for index, text in enumerate(texts):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from dbfactories import make_bars, make_request, success
 from sqlalchemy import inspect, select
+from support.dbread import read_rows
 
 from stockdesk.db import migrate
 from stockdesk.db.barstore import BarStore
@@ -63,6 +65,17 @@ COLUMNS = {
         "error_message",
         "finished_at",
     ],
+    "adjust_factor": [
+        "code",
+        "divid_operate_date",
+        "fore_adjust_factor",
+        "back_adjust_factor",
+        "adjust_factor",
+    ],
+    "factor_coverage": ["code", "checked_through"],
+    "bar_coverage": ["code", "adjustflag", "first_day", "last_day", "rows", "missing_days"],
+    "trade_calendar": ["calendar_date", "is_trading_day"],
+    "coverage_pending": ["job_id"],
 }
 
 
@@ -79,6 +92,14 @@ def test_tables_and_columns(db: Database) -> None:
     assert inspector.get_pk_constraint("daily_bar")["constrained_columns"] == [
         "code",
         "date",
+        "adjustflag",
+    ]
+    assert inspector.get_pk_constraint("adjust_factor")["constrained_columns"] == [
+        "code",
+        "divid_operate_date",
+    ]
+    assert inspector.get_pk_constraint("bar_coverage")["constrained_columns"] == [
+        "code",
         "adjustflag",
     ]
     assert [u["column_names"] for u in inspector.get_unique_constraints("job_item")] == [
@@ -262,3 +283,40 @@ def test_database_of_a_newer_version_is_refused_unchanged(db_path: Path) -> None
     assert str(db_path) in str(raised.value)
     assert db_path.read_bytes() == before
     assert list(db_path.parent.glob("*.bak-*")) == []
+
+
+def test_bars_stored_before_coverage_get_their_summary(
+    backend: str, database_targets: Callable[..., str]
+) -> None:
+    """A database of the first schema, bars and all, gets its coverage summary from
+    them when it is opened (the 0002 migration), on either store."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    target = database_targets("v1", empty=True)
+    engine = create_engine(f"sqlite:///{target}" if backend == "sqlite" else target)
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.exec_driver_sql(
+            "INSERT INTO daily_bar (code, date, adjustflag, close) VALUES "
+            "('sh.600000', '2024-01-02', '3', 1.0), ('sh.600000', '2024-01-04', '3', 1.1), "
+            "('sh.600000', '2024-01-03', '2', 1.0), ('sz.000001', '2024-01-05', '3', 2.0)"
+        )
+    engine.dispose()
+
+    db = open_database(target)
+    try:
+        rows = read_rows(
+            db,
+            "SELECT code, adjustflag, first_day, last_day, rows, "
+            "missing_days FROM bar_coverage ORDER BY 1, 2",
+        )
+    finally:
+        db.close()
+    assert rows == [
+        ("sh.600000", "2", "2024-01-03", "2024-01-03", 1, None),
+        ("sh.600000", "3", "2024-01-02", "2024-01-04", 2, None),
+        ("sz.000001", "3", "2024-01-05", "2024-01-05", 1, None),
+    ]

@@ -26,7 +26,7 @@ from stockdesk.collect.listener import JobListener
 from stockdesk.collect.options import CollectOptions
 from stockdesk.db.database import Database, open_database
 from stockdesk.db.joblog import JobLog
-from stockdesk.domain.errors import DATE_FORMAT_MESSAGE, InputError
+from stockdesk.domain.errors import DATE_FORMAT_MESSAGE, InputError, JobRunningError
 from stockdesk.domain.values import JobRequest
 from stockdesk.server.app import BOTH_CHOSEN_MESSAGE, NOT_HERE_MESSAGE, create_app
 from stockdesk.server.auth import (
@@ -46,8 +46,9 @@ TOKEN = "t" * MIN_TOKEN_CHARS
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    db = open_database(tmp_path / "stockdesk.db")
+def database(database_target: str) -> Iterator[Database]:
+    """The API's database, on each store (SQLite and PostgreSQL)."""
+    db = open_database(database_target)
     yield db
     db.close()
 
@@ -220,6 +221,30 @@ def test_a_future_end_is_noted_and_codes_the_server_lacks_fail_the_job(
     assert failed["status"] == "failed" and "sh.699999" in failed["error_message"]
 
 
+def test_update_starts_the_update_job_and_refuses_an_empty_database(
+    client: Client, database: Database, simulator: SimulatorServer
+) -> None:
+    empty = client.post("/update")
+    assert empty.status_code == 400 and "stockdesk collect" in empty.json()["detail"]
+    assert JobLog(database).list_jobs() == []  # refused before any job was logged
+
+    codes = first_codes(simulator, 2)
+    collected = client.post(
+        "/start_historical_collection", json={"start_date": START, "end_date": END, "codes": codes}
+    ).json()["task_id"]
+    assert final(client, collected)["status"] == "completed"
+
+    answer = client.post("/update")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "running"
+    done = final(client, answer.json()["task_id"])
+    assert (done["status"], done["failed_count"]) == ("completed", 0), done["error_message"]
+    assert done["collected_count"] > 0  # END is months behind the server's last day
+    newest = client.get("/historical_collection_tasks").json()[0]
+    assert (newest["task_id"], newest["universe"]) == (answer.json()["task_id"], "update")
+    assert newest["end_date"] > END and newest["start_date"] > END
+
+
 def test_failed_details_carry_the_original_fields(
     client: Client, simulator: SimulatorServer
 ) -> None:
@@ -281,11 +306,13 @@ def test_a_job_another_process_runs_cannot_be_cancelled_here(
         busy = client.post(
             "/start_historical_collection", json={"start_date": START, "end_date": END}
         )
+        busy_update = client.post("/update")
     finally:
         release.set()
         other.join(10)
     assert (refused.status_code, refused.json()["detail"]) == (409, NOT_HERE_MESSAGE)
-    assert busy.status_code == 400
+    assert busy.status_code == busy_update.status_code == 400
+    assert busy.json()["detail"] == busy_update.json()["detail"] == str(JobRunningError())
     assert outcome[0].status == "completed"
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from ui_fakes import NOW, FakeCollector, make_job
 
 from stockdesk.domain.values import AdjustFlag, JobStatus
+from stockdesk.ui.labels import job_running_text
 from stockdesk.ui.main_window import MainWindow
 from stockdesk.ui.notifier import JobNotifier
 from stockdesk.ui.results_model import COL_CODE
@@ -30,6 +31,7 @@ OBJECT_NAMES = {
     "resultsTable": QTableView,
     "historyTable": QTableView,
     "failuresTable": QTableView,
+    "updateButton": QPushButton,
 }
 
 
@@ -90,6 +92,21 @@ def test_invalid_codes_are_named(make_window):
     window.form.startButton.click()
     assert "foo, 12345" in window.noticeBar.text()
     assert window.controller.is_busy() is False
+
+
+def test_update_starts_an_update_job_through_the_same_gate(qtbot, make_window, job_log):
+    hold = threading.Event()
+    collector = FakeCollector(job_log, hold=hold)
+    window = make_window(collector)
+    window.form.updateButton.click()
+    qtbot.waitUntil(lambda: len(collector.requests) == 1, timeout=5000)
+    assert collector.requests[0].universe == "update"
+    window.form.updateButton.click()  # refused while the job runs, as a second Start
+    window.form.startButton.click()
+    assert window.noticeBar.text() == job_running_text()
+    with qtbot.waitSignal(window.controller.jobFinished, timeout=5000):
+        hold.set()
+    assert len(collector.requests) == 1
 
 
 def test_reversed_dates_are_refused(make_window):
