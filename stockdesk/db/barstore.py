@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Date, String, and_, column, func, select, values
+from sqlalchemy import Connection, Date, Integer, String, func, select, text
+from sqlalchemy.sql.selectable import TextualSelect
 
 from stockdesk.db import gate, tally
 from stockdesk.db.coverage import mark_pending, write_coverage, write_factors
@@ -141,33 +143,19 @@ class BarStore:
     ) -> Iterator[tuple[Any, int]]:
         """``(day or code, rows)`` of the stored rows of each ``(code, first, last)`` span,
         grouped by day or by code, one query per chunk of spans."""
+        # psycopg binds a date as a date, which types the VALUES column; SQLite compares
+        # the ISO text its Date columns hold.
+        day: Callable[[dt.date], Any] = (
+            (lambda value: value) if self._db.postgresql else dt.date.isoformat
+        )
         with self._db.reading() as session:
             for first in range(0, len(spans), _IN_CHUNK):
-                span = (
-                    values(
-                        column("code", String),
-                        column("first_day", Date),
-                        column("last_day", Date),
-                        name="span",
-                    )
-                    .data(list(spans[first : first + _IN_CHUNK]))
-                    .cte()
-                )
-                group = _BAR.c.date if by_day else span.c.code
-                query = (
-                    select(group, func.count())
-                    .select_from(span)
-                    .join(
-                        _BAR,
-                        and_(
-                            _BAR.c.code == span.c.code,
-                            _BAR.c.date.between(span.c.first_day, span.c.last_day),
-                            _BAR.c.adjustflag == str(adjustflag),
-                        ),
-                    )
-                    .group_by(group)
-                )
-                yield from ((key, int(count)) for key, count in session.execute(query))
+                chunk = spans[first : first + _IN_CHUNK]
+                params: dict[str, Any] = {"flag": str(adjustflag)}
+                for k, (code, low, high) in enumerate(chunk):
+                    params[f"c{k}"], params[f"f{k}"], params[f"l{k}"] = code, day(low), day(high)
+                rows = session.execute(_spans_query(len(chunk), by_day), params)
+                yield from ((key, int(count)) for key, count in rows)
 
     def commit_stocks(
         self,
@@ -406,6 +394,25 @@ class SqliteBars:
             raise RuntimeError("the database connection is closed")
         row = driver.execute(statement).fetchone()
         return int(row[0]) if row else 0
+
+
+@functools.lru_cache(maxsize=8)
+def _spans_query(spans: int, by_day: bool) -> TextualSelect:
+    """The rows stored within each of ``spans`` ``(code, first, last)`` spans, grouped by
+    day or by code: a ``VALUES`` list joined to the primary key.
+
+    Plain text, built once per size: SQLAlchemy's ``values()`` construct (and typed bind
+    parameters too) took 0.13-0.5 s of the job's thread to compile for a market's 4,600
+    spans, before the first day was fetched, where the driver's own query took 0.05 s.
+    """
+    rows = ", ".join(f"(:c{k}, :f{k}, :l{k})" for k in range(spans))
+    group = "bar.date" if by_day else "span.code"
+    return text(
+        f"WITH span(code, first_day, last_day) AS (VALUES {rows}) "
+        f"SELECT {group} AS key, count(*) AS stored FROM span JOIN daily_bar AS bar "
+        "ON bar.code = span.code AND bar.date BETWEEN span.first_day AND span.last_day "
+        f"AND bar.adjustflag = :flag GROUP BY {group}"
+    ).columns(key=Date if by_day else String, stored=Integer)
 
 
 def _iso_or_none(day: dt.date | None) -> str | None:
