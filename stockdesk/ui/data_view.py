@@ -42,6 +42,7 @@ from stockdesk.data.overview import (
     find_gaps,
     read_overview,
     trading_days,
+    with_initials,
 )
 from stockdesk.domain.values import AdjustFlag, JobRequest
 from stockdesk.ui.background import BackgroundRunner
@@ -89,6 +90,7 @@ class DataView(QWidget):
     Signals:
         collectRequested(object): a :class:`JobRequest` for the missing days of a stock.
         overviewLoaded(int): the overview was read; the number of securities.
+        initialsLoaded: the names' pinyin initials were added (searchable by them).
         chartLoaded(str): the chart shows a stock's bars (its code).
         exportFinished(object): an :class:`ExportResult`.
         loadFailed(str): a read or export failed (user-facing text).
@@ -96,6 +98,7 @@ class DataView(QWidget):
 
     collectRequested = Signal(object)
     overviewLoaded = Signal(int)
+    initialsLoaded = Signal()
     chartLoaded = Signal(str)
     exportFinished = Signal(object)
     loadFailed = Signal(str)
@@ -227,8 +230,10 @@ class DataView(QWidget):
         self._overview_ticket += 1
         ticket, database = self._overview_ticket, self._database
         self._show_status(self.tr("Reading the stored securities…"))
+        # Without the initials first: the table fills in ~35 ms with 5,000 stocks, where
+        # the first initials of a process take ~0.3 s more (pypinyin's dictionaries).
         self._runner.submit(
-            lambda: read_overview(database),
+            lambda: read_overview(database, initials=False),
             lambda rows: self._on_overview_read(ticket, rows),
             self._on_read_failed,
         )
@@ -422,6 +427,17 @@ class DataView(QWidget):
         self.overviewModel.set_rows(rows)
         self._show_status("")
         self.overviewLoaded.emit(len(rows))
+        self._runner.submit(
+            lambda: with_initials(rows),
+            lambda named_rows: self._on_initials_read(ticket, named_rows),
+            self._on_read_failed,
+        )
+
+    def _on_initials_read(self, ticket: int, rows: list[SecurityOverview]) -> None:
+        if ticket != self._overview_ticket:
+            return
+        self.overviewModel.set_initials(rows)
+        self.initialsLoaded.emit()
 
     def _on_read_failed(self, error: str) -> None:
         self._show_status(self.tr("Could not read the database: {error}").format(error=error))

@@ -107,6 +107,16 @@ class OverviewModel(RowsModel[SecurityOverview]):
         self._all = list(rows)
         self._apply()
 
+    def set_initials(self, rows: Iterable[SecurityOverview]) -> None:
+        """The same securities again, with their pinyin initials: a search or an order by
+        name is applied anew, otherwise the rows shown stay as they are."""
+        by_code = {row.code: row for row in rows}
+        self._all = [by_code.get(row.code, row) for row in self._all]
+        if self._needle or self._column == COL_NAME:
+            self._apply()
+        else:
+            self._rows = [by_code.get(row.code, row) for row in self._rows]
+
     def all_count(self) -> int:
         """Securities loaded, whether or not the search shows them."""
         return len(self._all)

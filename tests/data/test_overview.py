@@ -8,7 +8,14 @@ import datetime as dt
 from stockdesk.collect.collector import Collector
 from stockdesk.collect.options import CollectOptions
 from stockdesk.data import load_bars
-from stockdesk.data.overview import Gap, find_gaps, pinyin_initials, read_overview, trading_days
+from stockdesk.data.overview import (
+    Gap,
+    find_gaps,
+    pinyin_initials,
+    read_overview,
+    trading_days,
+    with_initials,
+)
 from stockdesk.db.coverage import CoverageStore
 from stockdesk.db.database import open_database
 from stockdesk.domain.values import JobRequest, JobStatus
@@ -44,6 +51,9 @@ def test_overview_and_gaps_of_a_collected_database(simulator, database_target):
             assert row.last_event == (events[row.code][-1][0] if events[row.code] else None)
             assert row.factors_through is not None and row.factors_through >= row.last_day
             assert row.initials == pinyin_initials(row.name) and len(row.initials) == 4
+        bare = read_overview(database, initials=False)
+        assert {row.initials for row in bare} == {""}
+        assert with_initials(bare) == overview
 
         frame = load_bars(codes[0], db=database)
         days = [stamp.date() for stamp in frame.index]

@@ -31,8 +31,10 @@ def _with_event_in_range(market):
     timeline = market._timeline
     for security in market.stocks():
         days = [timeline.day(d) for d in market._profile(security).ex_days.tolist()]
-        if security.status == "1" and security.ipo_date < START and any(
-            START < day < END for day in days
+        if (
+            security.status == "1"
+            and security.ipo_date < START
+            and any(START < day < END for day in days)
         ):
             return security.code
     raise AssertionError("no stock with an event in range")
@@ -86,7 +88,7 @@ def make_window(qtbot, simulator, settings, database_file):
         windows.append(window)
         window.show()
         view = window.dataView
-        with qtbot.waitSignal(view.overviewLoaded, timeout=WAIT_MS):
+        with qtbot.waitSignals([view.overviewLoaded, view.initialsLoaded], timeout=WAIT_MS):
             window.open_data_view()
         return window, database
 
