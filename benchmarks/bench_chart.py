@@ -98,16 +98,17 @@ def naive_items() -> tuple[type, type]:
 
         def paint(self, painter: Any, *_args: Any) -> None:
             d = self.data
-            for i, (o, h, l, c) in enumerate(
-                zip(d.open.tolist(), d.high.tolist(), d.low.tolist(), d.close.tolist())
-            ):
-                color = RED if c >= o else GREEN
+            bars = zip(
+                d.open.tolist(), d.high.tolist(), d.low.tolist(), d.close.tolist(), strict=True
+            )
+            for i, (opened, high, low, close) in enumerate(bars):
+                color = RED if close >= opened else GREEN
                 pen = QPen(color)
                 pen.setCosmetic(True)
                 painter.setPen(pen)
                 painter.setBrush(color)
-                painter.drawLine(QLineF(i, l, i, h))
-                painter.drawRect(QRectF(i - 0.4, min(o, c), 0.8, abs(c - o)))
+                painter.drawLine(QLineF(i, low, i, high))
+                painter.drawRect(QRectF(i - 0.4, min(opened, close), 0.8, abs(close - opened)))
 
     class NaiveVolume(NaiveCandles):
         def boundingRect(self) -> QRectF:
@@ -118,7 +119,7 @@ def naive_items() -> tuple[type, type]:
         def paint(self, painter: Any, *_args: Any) -> None:
             d = self.data
             for i, (o, c, v) in enumerate(
-                zip(d.open.tolist(), d.close.tolist(), d.volume.tolist())
+                zip(d.open.tolist(), d.close.tolist(), d.volume.tolist(), strict=True)
             ):
                 color = RED if c >= o else GREEN
                 painter.setPen(color)
@@ -218,8 +219,11 @@ def overview_database(folder: Path, stocks: int) -> Path:
         connection.executemany(
             "INSERT INTO adjust_factor (code, divid_operate_date, fore_adjust_factor,"
             " back_adjust_factor, adjust_factor) VALUES (?, ?, 1, 1, 1)",
-            [(s.code, f"{year}-07-0{1 + n % 9}") for n, s in enumerate(securities)
-             for year in range(2016, 2026)],
+            [
+                (s.code, f"{year}-07-0{1 + n % 9}")
+                for n, s in enumerate(securities)
+                for year in range(2016, 2026)
+            ],
         )
         connection.executemany(
             "INSERT INTO factor_coverage (code, checked_through) VALUES (?, '2025-12-31')",
@@ -271,15 +275,15 @@ def main(argv: list[str] | None = None) -> int:
         reads, shows = [], []
         for _ in range(args.runs):
             start = time.perf_counter()
-            frame, gaps = load_chart(database, code, "qfq")
+            loaded = load_chart(database, code, "qfq")
             middle = time.perf_counter()
-            chart.set_bars(frame, gaps)
+            chart.set_bars(loaded.frame, loaded.gaps, data=loaded.data)
             chart.graphics.viewport().repaint()
             reads.append(middle - start)
             shows.append(time.perf_counter() - middle)
         totals = [read + show for read, show in zip(reads, shows, strict=True)]
         print(
-            f"\nopen {code}, {len(frame)} bars ({args.years} years, qfq), median of "
+            f"\nopen {code}, {len(loaded.data)} bars ({args.years} years, qfq), median of "
             f"{args.runs}: {_ms(_median(totals))} (read + gaps {_ms(_median(reads))} in the "
             f"background, set_bars + first frame {_ms(_median(shows))} in the GUI thread); "
             f"slowest {_ms(max(totals))}"
@@ -326,8 +330,10 @@ def main(argv: list[str] | None = None) -> int:
     # -- frames: pan and zoom over 100,000 bars --------------------------------------------
     frame = synthetic(args.bars)
     print(f"\nframes, {args.bars} bars (frame = pan or zoom step + synchronous repaint):")
-    print(f"{'in view':>9} {'':>5} {'chart median':>13} {'p95':>9} {'fps':>6}"
-          f" {'baseline median':>16} {'ratio':>7}")
+    print(
+        f"{'in view':>9} {'':>5} {'chart median':>13} {'p95':>9} {'fps':>6}"
+        f" {'baseline median':>16} {'ratio':>7}"
+    )
     chart = make_chart(app, frame, naive=False)
     naive = make_chart(app, frame, naive=True)
     for in_view in (120, 1_000, 10_000, args.bars):

@@ -17,7 +17,6 @@ swaps them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,6 +26,7 @@ from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPen, QPicture
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from stockdesk.data.overview import Gap
+from stockdesk.ui.chart_data import Candles, ChartData
 from stockdesk.ui.naming import named
 
 if TYPE_CHECKING:
@@ -45,88 +45,6 @@ RED, GREEN = QColor("#ff3b30"), QColor("#00c853")
 GAP_COLOR = QColor("#ff9800")
 MAX_GAP_MARKS = 500
 """Gaps marked on the chart; all are listed beside it."""
-
-
-@dataclass(frozen=True, slots=True)
-class Candles:
-    """Bars merged ``level`` at a time: x is each candle's centre (a bar index)."""
-
-    level: int
-    x: np.ndarray
-    open: np.ndarray
-    high: np.ndarray
-    low: np.ndarray
-    close: np.ndarray
-    volume: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.x)
-
-
-class ChartData:
-    """A frame's columns as float arrays, and its candles at each merge level."""
-
-    def __init__(self, frame: pd.DataFrame | None = None) -> None:
-        def column(name: str) -> np.ndarray:
-            if frame is None or name not in frame:
-                return np.zeros(0)
-            return np.asarray(frame[name].to_numpy(dtype=float, na_value=np.nan))
-
-        self.open, self.high, self.low = column("open"), column("high"), column("low")
-        self.close, self.preclose = column("close"), column("preclose")
-        self.volume, self.amount = column("volume"), column("amount")
-        self.turn, self.pct_chg = column("turn"), column("pct_chg")
-        self.dates: np.ndarray = (
-            np.zeros(0, dtype="datetime64[D]")
-            if frame is None
-            else np.asarray(frame.index.values).astype("datetime64[D]")
-        )
-        self._levels: dict[int, Candles] = {}
-
-    def __len__(self) -> int:
-        return len(self.close)
-
-    def date_text(self, index: int) -> str:
-        return str(self.dates[index]) if 0 <= index < len(self.dates) else ""
-
-    def candles(self, level: int) -> Candles:
-        """The bars merged ``level`` at a time (computed once per level)."""
-        found = self._levels.get(level)
-        if found is not None:
-            return found
-        count = len(self)
-        starts = np.arange(0, count, level)
-        ends = np.minimum(starts + level, count) - 1
-        if level == 1:
-            candles = Candles(
-                1,
-                starts.astype(float),
-                self.open,
-                self.high,
-                self.low,
-                self.close,
-                self.volume,
-            )
-        else:
-            candles = Candles(
-                level,
-                (starts + ends) / 2.0,
-                self.open[starts],
-                np.fmax.reduceat(self.high, starts) if count else np.zeros(0),
-                np.fmin.reduceat(self.low, starts) if count else np.zeros(0),
-                self.close[ends],
-                np.add.reduceat(np.nan_to_num(self.volume), starts) if count else np.zeros(0),
-            )
-        self._levels[level] = candles
-        return candles
-
-    def moving_average(self, period: int) -> np.ndarray:
-        """The mean close of the last ``period`` bars; NaN for the first ``period - 1``."""
-        result = np.full(len(self), np.nan)
-        if len(self) >= period:
-            sums = np.cumsum(np.concatenate(([0.0], self.close)))
-            result[period - 1 :] = (sums[period:] - sums[:-period]) / period
-        return result
 
 
 def merge_level(bars_in_view: float, pixels: float) -> int:
@@ -291,7 +209,7 @@ class BarChart(QWidget):
         self.setObjectName("barChart")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._frame: pd.DataFrame | None = None
-        self._data = ChartData()
+        self._data = ChartData.from_frame(None)
         self._gap_marks: list[pg.InfiniteLine] = []
         self._up_red = True
 
@@ -345,7 +263,8 @@ class BarChart(QWidget):
     # --- Public interface --------------------------------------------------------------
 
     def bars(self) -> pd.DataFrame | None:
-        """The frame shown (what ``load_bars`` returned), or None before any."""
+        """The frame shown (what ``load_bars`` returned); None before any, and in the
+        installer, which has no pandas (the chart then shows ``read_rows``' bars)."""
         return self._frame
 
     def visibleRange(self) -> tuple[int, int]:
@@ -356,11 +275,19 @@ class BarChart(QWidget):
         (left, right), _y = self.pricePlot.getViewBox().viewRange()
         return max(0, math.ceil(left)), min(count - 1, math.floor(right))
 
-    def set_bars(self, frame: pd.DataFrame | None, gaps: list[Gap] | None = None) -> None:
+    def set_bars(
+        self,
+        frame: pd.DataFrame | None,
+        gaps: list[Gap] | None = None,
+        *,
+        data: ChartData | None = None,
+    ) -> None:
         """Show ``frame`` (a ``load_bars`` frame) from its last :data:`FIRST_VIEW` bars,
-        with ``gaps`` marked where they fall."""
+        with ``gaps`` marked where they fall. ``data`` is the frame's arrays when the
+        caller has them already (built off the GUI thread), or the bars themselves where
+        there is no pandas (the installer)."""
         self._frame = frame
-        data = self._data = ChartData(frame)
+        data = self._data = data if data is not None else ChartData.from_frame(frame)
         self.dateAxis.data = data
         self.candleItem.set_data(data)
         self.volumeItem.set_data(data)

@@ -15,6 +15,7 @@ the window opens as fast as before for whoever only collects.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from stockdesk.data import load_bars
-from stockdesk.data.bars import adjust_flag
+from stockdesk.data.bars import adjust_flag, read_rows
 from stockdesk.data.export import ExportResult, export_bars
 from stockdesk.data.overview import (
     Gap,
@@ -46,6 +47,7 @@ from stockdesk.data.overview import (
 )
 from stockdesk.domain.values import AdjustFlag, JobRequest
 from stockdesk.ui.background import BackgroundRunner
+from stockdesk.ui.chart_data import ChartData
 from stockdesk.ui.naming import named
 from stockdesk.ui.overview_model import COL_CODE, COL_NAME, OverviewModel
 from stockdesk.ui.rows_model import RowsModel
@@ -74,14 +76,35 @@ class GapsModel(RowsModel[Gap]):
         return (row.first.isoformat(), row.last.isoformat(), row.days)[column]
 
 
-def load_chart(database: Database, code: str, adjust: str) -> tuple[pd.DataFrame, list[Gap]]:
+@dataclass(frozen=True, slots=True)
+class ChartLoad:
+    """What the chart shows of a stock: ``load_bars``' frame (None without pandas), its
+    arrays and its gaps."""
+
+    frame: pd.DataFrame | None
+    data: ChartData
+    gaps: list[Gap]
+
+
+def load_chart(database: Database, code: str, adjust: str) -> ChartLoad:
     """A stock's whole stored history as ``load_bars`` gives it, and its gaps (runs in
-    the background pool)."""
-    frame = load_bars(code, None, None, adjust, db=database)
-    if frame.empty:
-        return frame, []
-    days = [stamp.date() for stamp in frame.index]
-    return frame, find_gaps(days, trading_days(database, days[0], days[-1]))
+    the background pool).
+
+    The installer leaves pandas out (README, "Building the installer"): there the same
+    adjusted rows come from ``read_rows``, which ``load_bars`` and the CSV export share.
+    """
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        rows = read_rows(database, code, None, None, adjust_flag(adjust))
+        frame, data = None, ChartData.from_rows(rows)
+    else:
+        frame = load_bars(code, None, None, adjust, db=database)
+        data = ChartData.from_frame(frame)
+    if len(data) == 0:
+        return ChartLoad(frame, data, [])
+    days = [day.item() for day in data.dates]
+    return ChartLoad(frame, data, find_gaps(days, trading_days(database, days[0], days[-1])))
 
 
 class DataView(QWidget):
@@ -443,13 +466,11 @@ class DataView(QWidget):
         self._show_status(self.tr("Could not read the database: {error}").format(error=error))
         self.loadFailed.emit(error)
 
-    def _on_chart_read(
-        self, ticket: int, code: str, loaded: tuple[pd.DataFrame, list[Gap]]
-    ) -> None:
+    def _on_chart_read(self, ticket: int, code: str, loaded: ChartLoad) -> None:
         if ticket != self._chart_ticket:
             return
-        frame, gaps = loaded
-        self._ensure_chart().set_bars(frame, gaps)
+        gaps = loaded.gaps
+        self._ensure_chart().set_bars(loaded.frame, gaps, data=loaded.data)
         self.gapsModel.set_rows(gaps)
         if gaps:
             self.gapsTable.selectRow(0)

@@ -9,7 +9,8 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from stockdesk.ui.chart import CHUNK, FIRST_VIEW, BarChart, ChartData, merge_level
+from stockdesk.ui.chart import CHUNK, FIRST_VIEW, BarChart, merge_level
+from stockdesk.ui.chart_data import ChartData
 
 
 def synthetic(count: int, seed: int = 1) -> pd.DataFrame:
@@ -155,7 +156,7 @@ def test_colours_switch(chart):
 
 def test_chart_data_merges_and_averages():
     frame = synthetic(10)
-    data = ChartData(frame)
+    data = ChartData.from_frame(frame)
     merged = data.candles(4)
     assert merged.x.tolist() == [1.5, 5.5, 8.5]
     assert merged.open.tolist() == frame["open"].iloc[[0, 4, 8]].tolist()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sqlite3
+import sys
 
 import numpy as np
 import pandas as pd
@@ -241,3 +242,28 @@ def test_export_of_the_selected_stocks(qtbot, make_window, filled, tmp_path, suf
     want = load_bars(adjusted, adjust="qfq", db=database)
     np.testing.assert_allclose(mine["close"].to_numpy(), want["close"].to_numpy(), rtol=1e-9)
     assert result.rows == len(frame)
+
+
+def test_without_pandas_the_chart_gets_the_same_bars(monkeypatch, filled, database_file, qtbot):
+    """The installer leaves pandas out: the chart's arrays come from read_rows, equal."""
+    from stockdesk.ui.chart import BarChart
+    from stockdesk.ui.chart_data import COLUMNS
+    from stockdesk.ui.data_view import load_chart
+
+    _path, _codes, adjusted = filled
+    database = open_database(database_file)
+    try:
+        with_pandas = load_chart(database, adjusted, "qfq")
+        monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas: ImportError
+        without = load_chart(database, adjusted, "qfq")
+    finally:
+        database.close()
+    assert without.frame is None and with_pandas.frame is not None
+    assert without.gaps == with_pandas.gaps
+    np.testing.assert_array_equal(without.data.dates, with_pandas.data.dates)
+    for name in COLUMNS:
+        np.testing.assert_array_equal(getattr(without.data, name), getattr(with_pandas.data, name))
+    chart = BarChart()
+    qtbot.addWidget(chart)
+    chart.set_bars(without.frame, without.gaps, data=without.data)
+    assert chart.bars() is None and chart.visibleRange()[1] == len(without.data) - 1
