@@ -144,6 +144,26 @@ def test_selecting_a_stock_shows_its_bars(qtbot, make_window, filled):
     assert f"{want['close'].iloc[-1]:.2f}" in text
 
 
+def test_the_overview_sorts_by_any_column(make_window):
+    from PySide6.QtCore import Qt
+
+    from stockdesk.ui.overview_model import COL_CODE, COL_NAME, COL_ROWS
+
+    window, _database = make_window()
+    view = window.dataView
+    model = view.overviewModel
+    header = view.overviewTable.horizontalHeader()
+    header.setSortIndicator(COL_ROWS, Qt.SortOrder.DescendingOrder)
+    counts = [row.rows for row in model.rows()]
+    assert counts == sorted(counts, reverse=True)
+    header.setSortIndicator(COL_NAME, Qt.SortOrder.AscendingOrder)
+    keys = [(row.initials, row.name) for row in model.rows()]
+    assert keys == sorted(keys)
+    header.setSortIndicator(COL_CODE, Qt.SortOrder.AscendingOrder)
+    codes = [row.code for row in model.rows()]
+    assert codes == sorted(codes)
+
+
 def test_search_by_code_name_and_pinyin_initials(qtbot, make_window):
     window, _database = make_window()
     view = window.dataView
