@@ -129,6 +129,7 @@ def build_main_window(
         collector_factory=make_collector,
         job_log=make_job_log,
         settings=settings,
+        database=database,
         demo=demo,
         language=language,
         gate=gate,

@@ -2,6 +2,19 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
   <context>
+    <name>BarChart</name>
+    <message>
+      <location filename="../../stockdesk/ui/chart.py" line="513" />
+      <source>{date}  O {open}  H {high}  L {low}  C {close}  Chg {change} ({pct}%)  Vol {volume}  Amount {amount}  Turnover {turn}%</source>
+      <translation>{date}  开 {open}  高 {high}  低 {low}  收 {close}  涨跌 {change}（{pct}%）  成交量 {volume}  成交额 {amount}  换手率 {turn}%</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/chart.py" line="529" />
+      <source>Select a stock to see its daily bars.</source>
+      <translation>选择一只股票查看其日线。</translation>
+    </message>
+  </context>
+  <context>
     <name>CrashReporter</name>
     <message>
       <location filename="../../stockdesk/ui/diagnostics.py" line="57" />
@@ -19,6 +32,124 @@
       <location filename="../../stockdesk/ui/diagnostics.py" line="63" />
       <source>Open Log Folder</source>
       <translation>打开日志文件夹</translation>
+    </message>
+  </context>
+  <context>
+    <name>DataView</name>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="225" />
+      <source>No database is open.</source>
+      <translation>没有打开的数据库。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="229" />
+      <source>Reading the stored securities…</source>
+      <translation>正在读取已保存的证券…</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="297" />
+      <source>Export bars</source>
+      <translation>导出日线</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="299" />
+      <source>CSV (*.csv);;Parquet (*.parquet)</source>
+      <translation>CSV (*.csv);;Parquet (*.parquet)</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="308" />
+      <source>Exporting {count} stocks…</source>
+      <translation>正在导出 {count} 只股票…</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="411" />
+      <source>Select the stocks to export in the table.</source>
+      <translation>请先在表格中选择要导出的股票。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="427" />
+      <source>Could not read the database: {error}</source>
+      <translation>无法读取数据库：{error}</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="457" />
+      <source>Exported {stocks} stocks, {rows} rows to {path}</source>
+      <translation>已导出 {stocks} 只股票、{rows} 行到 {path}</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="465" />
+      <source>The export failed: {error}</source>
+      <translation>导出失败：{error}</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="490" />
+      <source>{shown} of {total} securities</source>
+      <translation>显示 {shown} / 共 {total} 只证券</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="498" />
+      <source>No trading day is missing.</source>
+      <translation>没有缺失的交易日。</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="501" />
+      <source>{days} trading days missing in {gaps} gaps</source>
+      <translation>缺 {days} 个交易日，共 {gaps} 处缺口</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="508" />
+      <source>Search by code, name or pinyin initials (e.g. pfyh)</source>
+      <translation>按代码、名称或拼音首字母搜索（如 pfyh）</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="510" />
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="511" />
+      <source>Export selected…</source>
+      <translation>导出所选…</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="513" />
+      <source>Write the selected stocks' bars to a CSV or Parquet file</source>
+      <translation>将所选股票的日线写入 CSV 或 Parquet 文件</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="515" />
+      <source>Unadjusted</source>
+      <translation>不复权</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="515" />
+      <source>Forward (qfq)</source>
+      <translation>前复权</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="515" />
+      <source>Backward (hfq)</source>
+      <translation>后复权</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="519" />
+      <source>Red up, green down</source>
+      <translation>红涨绿跌</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="520" />
+      <source>Green up, red down</source>
+      <translation>绿涨红跌</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="521" />
+      <source>Collect missing days</source>
+      <translation>补采缺失的交易日</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="523" />
+      <source>Start a job that collects the selected gap of this stock</source>
+      <translation>启动一个任务，采集这只股票所选缺口的数据</translation>
     </message>
   </context>
   <context>
@@ -115,6 +246,24 @@
       <location filename="../../stockdesk/ui/failures_model.py" line="27" />
       <source>Time</source>
       <translation>时间</translation>
+    </message>
+  </context>
+  <context>
+    <name>GapsModel</name>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="70" />
+      <source>First missing day</source>
+      <translation>缺失起始日</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="70" />
+      <source>Last missing day</source>
+      <translation>缺失结束日</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="70" />
+      <source>Days</source>
+      <translation>天数</translation>
     </message>
   </context>
   <context>
@@ -495,6 +644,21 @@ Details: {error}</source>
       <source>&amp;Database…</source>
       <translation>数据库(&amp;D)…</translation>
     </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="348" />
+      <source>Collecting {code} from {start} to {end}…</source>
+      <translation>正在采集 {code}：{start} 至 {end}…</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="437" />
+      <source>Collection</source>
+      <translation>采集</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/main_window.py" line="438" />
+      <source>Data</source>
+      <translation>数据</translation>
+    </message>
   </context>
   <context>
     <name>NoticeBar</name>
@@ -502,6 +666,74 @@ Details: {error}</source>
       <location filename="../../stockdesk/ui/notice_bar.py" line="62" />
       <source>Dismiss</source>
       <translation>关闭</translation>
+    </message>
+  </context>
+  <context>
+    <name>OverviewModel</name>
+    <message>
+      <location filename="../../stockdesk/ui/overview_model.py" line="35" />
+      <source>Stock</source>
+      <translation>股票</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/overview_model.py" line="36" />
+      <source>Index</source>
+      <translation>指数</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/overview_model.py" line="37" />
+      <source>Other</source>
+      <translation>其他</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/overview_model.py" line="38" />
+      <source>Convertible bond</source>
+      <translation>可转债</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/overview_model.py" line="39" />
+      <source>ETF</source>
+      <translation>ETF</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/overview_model.py" line="76" />
+      <source>Code</source>
+      <translation>代码</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/overview_model.py" line="77" />
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/overview_model.py" line="78" />
+      <source>Type</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/overview_model.py" line="79" />
+      <source>First day</source>
+      <translation>首日</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/overview_model.py" line="80" />
+      <source>Last day</source>
+      <translation>末日</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/overview_model.py" line="81" />
+      <source>Rows</source>
+      <translation>行数</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/overview_model.py" line="82" />
+      <source>Missing days</source>
+      <translation>缺失天数</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/overview_model.py" line="83" />
+      <source>Last factor event</source>
+      <translation>最近除权日</translation>
     </message>
   </context>
   <context>

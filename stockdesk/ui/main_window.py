@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QByteArray, QEvent, QMutex, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from stockdesk.domain.values import ItemStatus, JobRecord, JobRequest, JobStatus
 from stockdesk.ui.background import BackgroundRunner
 from stockdesk.ui.controller import JobController
+from stockdesk.ui.data_view import DataView
 from stockdesk.ui.database_dialog import DatabaseChoice, DatabaseDialog
 from stockdesk.ui.diagnostics import open_log_folder
 from stockdesk.ui.history_panel import HistoryPanel, JobLogLike
@@ -36,6 +38,9 @@ from stockdesk.ui.results_model import COL_ERROR, ResultsModel
 from stockdesk.ui.schedule_dialog import ScheduleDialog, ScheduleLike
 from stockdesk.ui.table_view import TableView
 from stockdesk.ui.worker import CollectorFactory, JobEnder
+
+if TYPE_CHECKING:
+    from stockdesk.db.database import Database
 
 STATUS_FILTERS: tuple[ItemStatus | None, ...] = (
     None,
@@ -72,6 +77,7 @@ class MainWindow(QMainWindow):
         collector_factory: CollectorFactory,
         job_log: Callable[[], WindowJobLog],
         settings: QSettings,
+        database: Database | None = None,
         demo: bool = False,
         language: str = "zh_CN",
         gate: QMutex | None = None,
@@ -134,14 +140,23 @@ class MainWindow(QMainWindow):
         self.mainSplitter.addWidget(self.historyPanel)
         self.mainSplitter.setStretchFactor(0, 3)
         self.mainSplitter.setStretchFactor(1, 2)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self.noticeBar)
+        self.jobView = named(QWidget(), "jobView")
+        job_layout = QVBoxLayout(self.jobView)
+        job_layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         top.addWidget(self.form, 2)
         top.addWidget(self.progressPanel, 3)
-        layout.addLayout(top)
-        layout.addWidget(self.mainSplitter, 1)
+        job_layout.addLayout(top)
+        job_layout.addWidget(self.mainSplitter, 1)
+        self.dataView = named(DataView(database, self.runner, settings), "dataView")
+        self.mainTabs = named(QTabWidget(), "mainTabs")
+        self.mainTabs.setDocumentMode(True)
+        self.mainTabs.addTab(self.jobView, "")
+        self.mainTabs.addTab(self.dataView, "")
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.noticeBar)
+        layout.addWidget(self.mainTabs, 1)
         self.setCentralWidget(central)
         self._build_menus(language)
 
@@ -161,6 +176,7 @@ class MainWindow(QMainWindow):
         self.historyPanel.resumeRequested.connect(self._on_history_resume_requested)
         self.historyPanel.loadFailed.connect(self._on_history_load_failed)
         self.noticeBar.actionTriggered.connect(self.demoRequested)
+        self.dataView.collectRequested.connect(self._on_data_view_collect_requested)
 
         self.resize(1200, 800)
         self.restore_settings()
@@ -201,6 +217,11 @@ class MainWindow(QMainWindow):
             text = f"{text}\n{record.error_message}"
         shown = self.noticeBar.text()
         self.noticeBar.show_message(f"{shown}\n{text}" if shown else text)
+
+    def open_data_view(self) -> DataView:
+        """Show the data view (its first showing reads the overview)."""
+        self.mainTabs.setCurrentWidget(self.dataView)
+        return self.dataView
 
     def show_database(self, where: str) -> None:
         """Say which database the window works on: a SQLite path or a URL with its password
@@ -245,6 +266,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/mainSplitter", self.mainSplitter.saveState())
         settings.setValue("window/historySplitter", self.historyPanel.splitter.saveState())
         self.form.save_state(settings)
+        self.dataView.save_state(settings)
         settings.sync()
 
     def restore_settings(self) -> None:
@@ -338,6 +360,10 @@ class MainWindow(QMainWindow):
             self.progressPanel.finish_job(record.processed_stocks, record.total_stocks)
             self._report_end(record)
             self.historyPanel.refresh(select_id=record.id)
+            if self.dataView.isVisible():
+                self.dataView.refresh()
+            else:
+                self.dataView.mark_stale()
         if self._close_when_done:
             self.controller.applier.apply_all()
             self.close()
@@ -349,6 +375,15 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_history_resume_requested(self, request: JobRequest) -> None:
         self.start_job(request)
+
+    @Slot(object)
+    def _on_data_view_collect_requested(self, request: JobRequest) -> None:
+        if self.start_job(request):
+            self.statusBar().showMessage(
+                self.tr("Collecting {code} from {start} to {end}…").format(
+                    code=", ".join(request.codes), start=request.start_date, end=request.end_date
+                )
+            )
 
     @Slot(str)
     def _on_history_load_failed(self, text: str) -> None:
@@ -446,6 +481,8 @@ class MainWindow(QMainWindow):
         self._settingsMenu.setTitle(self.tr("&Settings"))
         self._scheduleAction.setText(self.tr("&Daily Update…"))
         self._resultsCaption.setText(self.tr("Stocks of the current job"))
+        self.mainTabs.setTabText(0, self.tr("Collection"))
+        self.mainTabs.setTabText(1, self.tr("Data"))
         texts = (self.tr("All"), self.tr("Failed"), self.tr("Succeeded"), self.tr("Skipped"))
         for index, text in enumerate(texts):
             self.statusFilterCombo.setItemText(index, text)

@@ -1,5 +1,7 @@
 import xml.etree.ElementTree as ET
 
+from PySide6.QtCore import Qt
+
 from stockdesk.ui.translations import Translations, build_qm, qm_path, ts_path
 
 
@@ -28,3 +30,29 @@ def test_switching_languages(qapp):
     assert translations.install("en")
     assert qapp.translate("labels", "Completed") == "Completed"
     assert translations.language == "en"
+
+
+def test_the_data_view_speaks_chinese(qtbot, chinese, settings):
+    from ui_fakes import FakeCollector, FakeJobLog
+
+    from stockdesk.ui.main_window import MainWindow
+
+    job_log = FakeJobLog()
+    window = MainWindow(
+        collector_factory=lambda: FakeCollector(job_log),
+        job_log=lambda: job_log,
+        settings=settings,
+    )
+    qtbot.addWidget(window)
+    window.show()
+    view = window.open_data_view()
+    assert window.mainTabs.tabText(1) == "数据"
+    assert view.chartAdjustCombo.itemText(1) == "前复权"
+    assert view.chartColorsCombo.itemText(0) == "红涨绿跌"
+    assert view.overviewModel.headerData(6, Qt.Orientation.Horizontal) == "缺失天数"
+    assert view.barChart.readout.text() == "选择一只股票查看其日线。"
+    chinese.install("en")
+    qtbot.waitUntil(lambda: window.mainTabs.tabText(1) == "Data", timeout=1000)
+    assert view.chartColorsCombo.itemText(0) == "Red up, green down"
+    assert view.barChart.readout.text() == "Select a stock to see its daily bars."
+    window.runner.wait()
