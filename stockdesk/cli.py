@@ -99,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--screenshot",
         type=Path,
         metavar="PNG",
-        help="with --self-test: save the window after the job",
+        help="with --self-test: save the window after the job, and its data view with a "
+        "chart as PNG-data.png",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -138,7 +138,7 @@ def _check(timeout: float, screenshot: Path | None, crashes: list[str]) -> str:
                 if crashes:
                     raise SelfTestFailure(f"unhandled exception: {crashes[0]}")
                 if screenshot is not None:
-                    _save_screenshot(window, screenshot)
+                    _save_screenshot(app, window, screenshot)
                 return f"{summary}, {LANGUAGE} translations and collation loaded"
             finally:
                 _dispose(app, window)
@@ -301,7 +301,14 @@ def _dispose(app: QApplication, window: MainWindow) -> None:
     app.processEvents()
 
 
-def _save_screenshot(window: MainWindow, path: Path) -> None:
+def _save_screenshot(app: QApplication, window: MainWindow, path: Path) -> None:
+    """Save the job view at ``path`` and the data view with its chart beside it
+    (``NAME-data.png``): the README's two pictures."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(path)):
-        raise SelfTestFailure(f"could not save the screenshot to {path}")
+    data = path.with_name(f"{path.stem}-data{path.suffix}")
+    for tab, target in ((0, path), (1, data)):
+        window.mainTabs.setCurrentIndex(tab)
+        app.processEvents()
+        if not window.grab().save(str(target)):
+            raise SelfTestFailure(f"could not save the screenshot to {target}")
+    window.mainTabs.setCurrentIndex(0)

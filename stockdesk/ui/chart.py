@@ -45,6 +45,9 @@ RED, GREEN = QColor("#ff3b30"), QColor("#00c853")
 GAP_COLOR = QColor("#ff9800")
 MAX_GAP_MARKS = 500
 """Gaps marked on the chart; all are listed beside it."""
+DATE_AXIS_HEIGHT = 28
+"""Pixels of the date axis: fixed, since pyqtgraph sizes an axis by the labels it drew
+first, and a chart opened empty drew none (the dates were then cut off)."""
 
 
 def merge_level(bars_in_view: float, pixels: float) -> int:
@@ -219,6 +222,7 @@ class BarChart(QWidget):
         self.graphics.setObjectName("chartGraphics")
         self.graphics.ci.setSpacing(0)
         self.dateAxis = DateAxis(self._data)
+        self.dateAxis.setHeight(DATE_AXIS_HEIGHT)
         self.pricePlot = self.graphics.addPlot(row=0, col=0)
         self.volumePlot = self.graphics.addPlot(row=1, col=0, axisItems={"bottom": self.dateAxis})
         self.graphics.ci.layout.setRowStretchFactor(0, 3)

@@ -173,3 +173,20 @@ def test_merge_level():
     assert merge_level(120, 1000) == 1
     assert merge_level(1000, 1000) == 4
     assert merge_level(100_000, 1000) == 512
+
+
+def test_the_date_axis_has_room_for_its_dates_though_the_chart_opened_empty(chart, qtbot):
+    """A chart is made empty and given bars later; pyqtgraph sized its axis by the
+    labels drawn first (none), which cut the dates off."""
+    chart.grab()  # first paint, with no bars
+    frame = synthetic(300)
+    chart.set_bars(frame)
+    chart.grab()
+    QApplication.processEvents()  # the layout takes the axis's new size
+    chart.grab()
+    axis = chart.dateAxis
+    low, high = chart.visibleRange()
+    labels = axis.tickStrings([float(low), float(high)], 1.0, 1.0)
+    assert labels == [day.date().isoformat() for day in frame.index[[low, high]]]
+    # The ticks and, below them, a line of text (measured 13 px before the fix).
+    assert axis.height() >= chart.fontMetrics().height() + abs(axis.style["tickLength"])
