@@ -34,6 +34,22 @@ def big_market() -> Market:
 
 
 @pytest.fixture
+def open_db(open_db, big_market):
+    """Databases that know every stock's factors up to the server's today, as after
+    earlier jobs: these tests watch fetching by date, and a fresh database's 400 factor
+    histories (tested in test_coverage_factors.py) would double the time of each."""
+    today = big_market.today
+    known = [(s.code, today) for s in big_market.stocks()]
+
+    def opened(name):
+        database = open_db(name)
+        CoverageStore(database).save_factors([], known)
+        return database
+
+    return opened
+
+
+@pytest.fixture
 def server(big_market):
     with SimulatorServer(big_market) as running:
         yield running
@@ -185,10 +201,6 @@ def test_the_job_log_shows_days_and_rows_while_stocks_are_still_unfinished(serve
     the listener's progress, moves day by day."""
     server.faults.latency = 0.15  # ~39 days over 2 sessions: a few seconds, several commits
     database = open_db("stockdesk.db")
-    # Factors known up to the server's today, as after earlier jobs: at this latency the
-    # 400 stocks' factor histories would take 30 s, and what is watched is the days.
-    today = server.market.today
-    CoverageStore(database).save_factors([], [(s.code, today) for s in server.market.stocks()])
     log = JobLog(database)
     seen = []
     done = threading.Event()
