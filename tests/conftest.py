@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -34,6 +36,19 @@ _numbers = itertools.count(1)
 
 # No test, nor any process a test starts, may read or write the user's real keyring.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+# Nor the user's own folders: a command run without --db opens the default database, the
+# log goes to the user's log folder, the window's settings to their config. On Linux
+# platformdirs and Qt read these variables; a session gets folders of its own (a test
+# once left the developer's default database migrated by another branch's code).
+_HOME = Path(tempfile.mkdtemp(prefix="stockdesk-tests-"))
+for _variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+    os.environ[_variable] = str(_HOME / _variable.lower())
+os.environ.pop("STOCKDESK_DB", None)
+os.environ.pop("STOCKDESK_SERVER", None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_HOME, ignore_errors=True)
 
 
 def pytest_configure(config: pytest.Config) -> None:
