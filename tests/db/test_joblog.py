@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 
 import psutil
 import pytest
@@ -201,6 +202,16 @@ def test_a_job_on_another_machine_holds_the_gate_until_its_session_ends(
     held.commit()
     with db.engine.connect() as admin:
         admin.exec_driver_sql(f"SELECT pg_terminate_backend({backend_pid})")
+        # The backend ends (and its lock goes) a moment after it is told to: wait for it.
+        deadline = time.monotonic() + 10
+        while (
+            time.monotonic() < deadline
+            and admin.exec_driver_sql(
+                f"SELECT count(*) FROM pg_stat_activity WHERE pid = {backend_pid}"
+            ).scalar()
+        ):
+            admin.rollback()  # a fresh snapshot of pg_stat_activity for the next look
+            time.sleep(0.02)
     held.invalidate()
     later = NOON + dt.timedelta(hours=1)
 
