@@ -101,7 +101,7 @@ def _row(
         price % traded[:, LOW].min(),
         price % prices[-1, CLOSE],
         str(int(lots.sum()) * 100),
-        "%.4f" % round(float(amounts.sum()), 2),
+        f"{round(float(amounts.sum()), 2):.4f}",
     ]
 
 
@@ -113,6 +113,6 @@ def _ratios(
     volume = int(lots.sum()) * 100
     if volume == 0:
         return [adjustflag, "", ""]
-    turn = "" if float_shares is None else "%.6f" % (volume / float_shares * 100)
+    turn = "" if float_shares is None else f"{volume / float_shares * 100:.6f}"
     change = (prices[-1, CLOSE] / prices[0, PRECLOSE] - 1) * 100
-    return [adjustflag, turn, "%.6f" % change]
+    return [adjustflag, turn, f"{change:.6f}"]

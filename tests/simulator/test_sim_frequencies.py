@@ -124,11 +124,14 @@ def test_five_minute_bars_add_up_to_the_day(bs):
         assert sum(cents(row[8]) for row in own) == cents(day[8])
 
 
-@pytest.mark.parametrize(("frequency", "group", "ends"), [
-    ("15", 3, ["0945", "1130", "1315", "1500"]),
-    ("30", 6, ["1000", "1130", "1330", "1500"]),
-    ("60", 12, ["1030", "1130", "1400", "1500"]),
-])
+@pytest.mark.parametrize(
+    ("frequency", "group", "ends"),
+    [
+        ("15", 3, ["0945", "1130", "1315", "1500"]),
+        ("30", 6, ["1000", "1130", "1330", "1500"]),
+        ("60", 12, ["1030", "1130", "1400", "1500"]),
+    ],
+)
 def test_longer_minute_bars_group_five_minute_ones(bs, frequency, group, ends):
     code, day = "sz.000001", "2024-03-05"
     five = rows_of(k(bs, code, MINUTES, day, day, "5"))
@@ -165,13 +168,17 @@ def test_no_minute_bars_on_suspended_days_before_1999_07_26_or_for_indices(bs, m
 
 
 def test_adjusted_minute_bars_scale_by_the_day_s_factor(bs, market):
-    code = next(
-        s.code for s in market.stocks() if len(market._profile(s).ex_days) > 0
-    )
+    code = next(s.code for s in market.stocks() if len(market._profile(s).ex_days) > 0)
     raw = rows_of(k(bs, code, "date,close", "2020-01-01", "2024-12-31", "60"))
     back = rows_of(k(bs, code, "date,close", "2020-01-01", "2024-12-31", "60", "1"))
-    daily_raw = {r[0]: float(r[1]) for r in rows_of(k(bs, code, "date,close", "2020-01-01", "2024-12-31", "d"))}
-    daily_back = {r[0]: float(r[1]) for r in rows_of(k(bs, code, "date,close", "2020-01-01", "2024-12-31", "d", "1"))}
+    daily_raw = {
+        r[0]: float(r[1])
+        for r in rows_of(k(bs, code, "date,close", "2020-01-01", "2024-12-31", "d"))
+    }
+    daily_back = {
+        r[0]: float(r[1])
+        for r in rows_of(k(bs, code, "date,close", "2020-01-01", "2024-12-31", "d", "1"))
+    }
     assert [r[0] for r in raw] == [r[0] for r in back]
     for plain, adjusted in zip(raw, back, strict=True):
         factor = daily_back[plain[0]] / daily_raw[plain[0]]
@@ -179,12 +186,15 @@ def test_adjusted_minute_bars_scale_by_the_day_s_factor(bs, market):
     assert len({round(daily_back[d] / daily_raw[d], 8) for d in daily_raw}) > 1
 
 
-@pytest.mark.parametrize(("fields", "frequency"), [
-    ("date,code,close,turn", "5"),
-    ("date,code,close,preclose", "w"),
-    ("date,time,close", "m"),
-    ("date,time,close", "d"),
-])
+@pytest.mark.parametrize(
+    ("fields", "frequency"),
+    [
+        ("date,code,close,turn", "5"),
+        ("date,code,close,preclose", "w"),
+        ("date,time,close", "m"),
+        ("date,time,close", "d"),
+    ],
+)
 def test_fields_a_frequency_lacks_are_refused(bs, fields, frequency):
     result = k(bs, "sh.600000", fields, "2024-01-01", "2024-01-31", frequency)
     assert result.error_code == "10004012"
