@@ -121,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="1 backward, 2 forward, 3 unadjusted (default)",
     )
     collect.add_argument(
+        "--frequency",
+        default="d",
+        help="d daily (default), w weekly, m monthly, 5/15/30/60 minutes (stocks, from 1999-07-26)",
+    )
+    collect.add_argument(
         "--resume", metavar="ID", help="continue a job with only the stocks it has not done"
     )
     _job_options(collect)
@@ -398,6 +403,7 @@ def _request(args: argparse.Namespace, joblog: JobLog, stderr: TextIO) -> JobReq
         adjustflag=args.adjust,
         universe=args.universe,
         codes=args.codes or (),
+        frequency=args.frequency,
     )
     for note in checked.notes:
         print(note, file=stderr)

@@ -46,6 +46,7 @@ from stockdesk.domain.errors import (
     ServerGoneError,
     SourceError,
 )
+from stockdesk.domain.frequency import DAILY
 from stockdesk.domain.values import (
     UPDATE,
     AdjustFlag,
@@ -93,7 +94,8 @@ class Collector:
         Raises:
             JobRunningError: another job is running on the same database (nothing logged).
             DatabaseError: the database cannot even log the job.
-            InputError: the request names codes the server does not know; the job is
+            InputError: a frequency other than daily (refused before any request), or
+                the request names codes the server does not know; the job is
                 logged as ``failed`` with the same message and ``job_id`` on the error.
                 An update of a database holding no unadjusted bars raises it before any
                 job is logged.
@@ -102,6 +104,9 @@ class Collector:
         way (:mod:`~stockdesk.collect.early_stop`), database unusable midway) ends the job
         as ``failed`` with a user-facing ``error_message``; it is returned.
         """
+        if request.frequency != DAILY:
+            # Checked before any request; the tables for these bars come with storing them.
+            raise InputError(f"周期 {request.frequency} 的 K 线暂不能保存：目前只采集日线（d）")
         joblog = JobLog(self._database)
         if request.universe == UPDATE and not CoverageStore(self._database).coverage(
             AdjustFlag.NONE
@@ -349,8 +354,9 @@ class _JobRun:
         day = calendar.last_day
         if day is None:
             return []
-        if request.universe == "all":
-            return [s for s in securities.values() if s.type == "1" and _listed_on(s, day)]
+        if request.universe in ("all", "index"):
+            kind = "1" if request.universe == "all" else "2"
+            return [s for s in securities.values() if s.type == kind and _listed_on(s, day)]
         codes = self._retrying(lambda: source.index_members(request.universe, day))
         return [securities[code] for code in codes if code in securities]
 
