@@ -61,6 +61,14 @@ _INDEX_CODE = re.compile(r"^(sh\.000|sz\.399)\d{3}$")
 _NAMES = "d（日）、w（周）、m（月）、5、15、30、60（分钟）"
 
 
+def period_end(day: dt.date, frequency: str) -> dt.date:
+    """The last calendar day of the week (``w``, its Sunday) or month (``m``) of ``day``."""
+    if frequency == "w":
+        return day + dt.timedelta(days=6 - day.weekday())
+    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
 def is_minutes(frequency: str) -> bool:
     """True for the 5/15/30/60-minute frequencies."""
     return frequency in BARS_PER_DAY
@@ -93,3 +101,46 @@ def check_frequency(
         raise InputError(
             f"分钟线数据从 {FIRST_MINUTE_DAY} 开始，开始日期 {start} 太早，请改为该日或之后"
         )
+
+
+PERIOD_COLUMNS = (
+    "code",
+    "frequency",
+    "adjustflag",
+    "date",
+    "open",
+    "high",
+    "low",
+    "close",
+    "volume",
+    "amount",
+    "turn",
+    "pct_chg",
+)
+"""Column order of a weekly/monthly bar tuple and of the ``period_bar`` table."""
+MINUTE_COLUMNS = (
+    "code",
+    "frequency",
+    "adjustflag",
+    "bar_time",
+    "trading_day",
+    "open",
+    "high",
+    "low",
+    "close",
+    "volume",
+    "amount",
+)
+"""Column order of a minute bar tuple and of the ``minute_bar`` table. ``bar_time`` is
+text ``YYYY-MM-DD HH:MM:SS.000000`` (how SQLAlchemy stores a DATETIME on SQLite),
+``trading_day`` and ``date`` ISO text, as the daily bars' dates are."""
+
+
+def columns_of(frequency: str) -> tuple[str, ...]:
+    """The stored columns of a non-daily ``frequency``'s bars."""
+    return MINUTE_COLUMNS if is_minutes(frequency) else PERIOD_COLUMNS
+
+
+def fields_of(frequency: str) -> tuple[str, ...]:
+    """The fields to ask baostock for a non-daily ``frequency``: every one it serves."""
+    return MINUTE_FIELDS if is_minutes(frequency) else PERIOD_FIELDS

@@ -14,6 +14,7 @@ import datetime as dt
 
 import numpy as np
 
+from stockdesk.domain.frequency import period_end
 from stockdesk.simulator.calendar import previous_trading_day
 from stockdesk.simulator.paths import CLOSE, HIGH, LOTS, LOW, OPEN, PRECLOSE
 
@@ -31,14 +32,6 @@ PERIOD_FIELDS = (
     "pctChg",
 )
 """The fields baostock serves for weekly (``w``) and monthly (``m``) bars, in its order."""
-
-
-def period_end(day: dt.date, frequency: str) -> dt.date:
-    """The last calendar day of the week (Sunday) or month holding ``day``."""
-    if frequency == "w":
-        return day + dt.timedelta(days=6 - day.weekday())
-    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
 
 
 def period_start(day: dt.date, frequency: str) -> dt.date:
