@@ -29,14 +29,16 @@ from stockdesk.collect.coverage import (
 )
 from stockdesk.collect.early_stop import FirstFailures, SameFailureError
 from stockdesk.collect.factors import collect_factors, plan_factors
+from stockdesk.collect.frames import collect_frames
 from stockdesk.collect.listener import JobListener
 from stockdesk.collect.options import CollectOptions
 from stockdesk.collect.per_date import collect_per_date
 from stockdesk.collect.per_stock import collect_per_stock
-from stockdesk.collect.strategy import PER_DATE, choose_strategy, per_stock_strategy
+from stockdesk.collect.strategy import PER_DATE, PER_STOCK, choose_strategy, per_stock_strategy
 from stockdesk.db.barstore import BarStore
 from stockdesk.db.coverage import CoverageStore
 from stockdesk.db.database import Database
+from stockdesk.db.framestore import FrameStore
 from stockdesk.db.joblog import JobLog
 from stockdesk.domain.errors import (
     DatabaseError,
@@ -94,8 +96,7 @@ class Collector:
         Raises:
             JobRunningError: another job is running on the same database (nothing logged).
             DatabaseError: the database cannot even log the job.
-            InputError: a frequency other than daily (refused before any request), or
-                the request names codes the server does not know; the job is
+            InputError: the request names codes the server does not know; the job is
                 logged as ``failed`` with the same message and ``job_id`` on the error.
                 An update of a database holding no unadjusted bars raises it before any
                 job is logged.
@@ -104,9 +105,6 @@ class Collector:
         way (:mod:`~stockdesk.collect.early_stop`), database unusable midway) ends the job
         as ``failed`` with a user-facing ``error_message``; it is returned.
         """
-        if request.frequency != DAILY:
-            # Checked before any request; the tables for these bars come with storing them.
-            raise InputError(f"周期 {request.frequency} 的 K 线暂不能保存：目前只采集日线（d）")
         joblog = JobLog(self._database)
         if request.universe == UPDATE and not CoverageStore(self._database).coverage(
             AdjustFlag.NONE
@@ -127,6 +125,7 @@ class Collector:
             CoverageStore(self._database),
             listener,
             cancel or threading.Event(),
+            FrameStore(self._database),
         )
         status, error = JobStatus.COMPLETED, None
         try:
@@ -179,8 +178,10 @@ class _JobRun:
         coverage_store: CoverageStore,
         listener: JobListener,
         cancel: threading.Event,
+        frames: FrameStore,
     ) -> None:
         self.job = job
+        self.frames = frames
         self.request = request
         self.options = options
         self.joblog = joblog
@@ -212,6 +213,19 @@ class _JobRun:
         try:
             self._login(source)
             stocks, calendar, known, target = self._plan(source)
+            if self.request.frequency != DAILY:
+                self._announce(PER_STOCK, calendar)
+                if target is not None:
+                    # Prices are adjusted on read with the stored factors, as for daily bars.
+                    plan = plan_factors(
+                        stocks, self.coverage_store.factors_checked(), known, target
+                    )
+                    failed = collect_factors(self, source, plan, workers=0)
+                    self._fail(failed)
+                    gone = {item.code for item in failed}
+                    stocks = [s for s in stocks if s.code not in gone]
+                collect_frames(self, source, stocks, known, self.frames)
+                return
             todo, stored = self._split_stored(stocks, calendar, known)
             strategy = choose_strategy(
                 self.request,

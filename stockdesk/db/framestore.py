@@ -16,9 +16,11 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from stockdesk.db import gate, tally
 from stockdesk.db.database import Database
 from stockdesk.db.upsert import on_conflict_update, upsert_values
 from stockdesk.domain.frequency import MINUTE_COLUMNS, PERIOD_COLUMNS, is_minutes
+from stockdesk.domain.values import ItemResult
 
 _TABLES = {
     "period_bar": (PERIOD_COLUMNS, ("code", "frequency", "adjustflag", "date")),
@@ -46,19 +48,34 @@ class FrameStore:
     def __init__(self, database: Database) -> None:
         self._database = database
 
+    def commit_stock(
+        self, job_id: str, frequency: str, rows: Sequence[tuple[Any, ...]], item: ItemResult
+    ) -> None:
+        """Store one stock's rows and its job item, and update the job, in ONE transaction
+        (as :meth:`~stockdesk.db.barstore.BarStore.commit_stocks` does for daily bars)."""
+        with self._database.writing_connection() as connection:
+            self._write(connection, frequency, rows)
+            gate.check_held(self._database, job_id, connection)
+            tally.record(connection, job_id, [item], dt.datetime.now())
+
     def save(self, frequency: str, rows: Sequence[tuple[Any, ...]]) -> int:
         """Upsert ``rows`` (tuples of ``frequency``'s columns, distinct keys, as a checked
         reply has them); returns how many."""
-        if not rows:
-            return 0
-        table = table_of(frequency)
         with self._database.writing_connection() as connection:
-            if self._database.postgresql:
-                _copy_upsert(connection, table, rows)
-            else:
-                columns, key = _TABLES[table]
-                connection.exec_driver_sql(upsert_values(table, columns, key, "?"), list(rows))
+            self._write(connection, frequency, rows)
         return len(rows)
+
+    def _write(
+        self, connection: Connection, frequency: str, rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        if not rows:
+            return
+        table = table_of(frequency)
+        if self._database.postgresql:
+            _copy_upsert(connection, table, rows)
+        else:
+            columns, key = _TABLES[table]
+            connection.exec_driver_sql(upsert_values(table, columns, key, "?"), list(rows))
 
 
 def _copy_upsert(connection: Connection, table: str, rows: Sequence[tuple[Any, ...]]) -> None:

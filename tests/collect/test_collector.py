@@ -280,9 +280,3 @@ def test_failures_after_a_success_never_stop_the_job(collector, simulator):
     job = collector.run(JobRequest(START, END, universe="codes", codes=codes))
     assert job.status is JobStatus.COMPLETED
     assert (job.success_count, job.failed_count) == (1, len(codes) - 1)
-
-
-def test_bars_other_than_daily_are_refused_before_any_request(collector, simulator):
-    with pytest.raises(InputError, match="周期 w"):
-        collector.run(JobRequest(START, END, universe="codes", codes=("sh.600000",), frequency="w"))
-    assert not simulator.requests
