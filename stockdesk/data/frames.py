@@ -17,8 +17,8 @@ from sqlalchemy import Table, select
 from stockdesk.data.bars import FactorsUnknownError, factors_for
 from stockdesk.db.database import Database
 from stockdesk.db.models import AdjustFactorRow, FactorCoverageRow, MinuteBarRow, PeriodBarRow
-from stockdesk.domain.frequency import FREQUENCIES, MINUTE_COLUMNS, PERIOD_COLUMNS, is_minutes
 from stockdesk.domain.errors import InputError
+from stockdesk.domain.frequency import FREQUENCIES, MINUTE_COLUMNS, PERIOD_COLUMNS, is_minutes
 from stockdesk.domain.values import AdjustFlag
 
 if TYPE_CHECKING:
