@@ -215,16 +215,7 @@ class _JobRun:
             stocks, calendar, known, target = self._plan(source)
             if self.request.frequency != DAILY:
                 self._announce(PER_STOCK, calendar)
-                if target is not None:
-                    # Prices are adjusted on read with the stored factors, as for daily bars.
-                    plan = plan_factors(
-                        stocks, self.coverage_store.factors_checked(), known, target
-                    )
-                    failed = collect_factors(self, source, plan, workers=0)
-                    self._fail(failed)
-                    gone = {item.code for item in failed}
-                    stocks = [s for s in stocks if s.code not in gone]
-                collect_frames(self, source, stocks, known, self.frames)
+                self._collect_frames(source, stocks, known, target)
                 return
             todo, stored = self._split_stored(stocks, calendar, known)
             strategy = choose_strategy(
@@ -269,6 +260,23 @@ class _JobRun:
         finally:
             source.logout()
             self._settle_coverage()
+
+    def _collect_frames(
+        self,
+        source: BaostockSource,
+        stocks: list[Security],
+        known: KnownCalendar,
+        target: dt.date | None,
+    ) -> None:
+        """Weekly, monthly or minute bars (:mod:`~stockdesk.collect.frames`), after the
+        stocks' factors: their prices are adjusted on read with them, as daily bars are."""
+        if target is not None:
+            plan = plan_factors(stocks, self.coverage_store.factors_checked(), known, target)
+            failed = collect_factors(self, source, plan, workers=0)
+            self._fail(failed)
+            gone = {item.code for item in failed}
+            stocks = [s for s in stocks if s.code not in gone]
+        collect_frames(self, source, stocks, known, self.frames)
 
     def _fail(self, failed: list[ItemResult]) -> None:
         """Log and count stocks that failed outside the strategies' own commits."""
