@@ -549,6 +549,7 @@ def _export(
 ) -> int:
     from stockdesk.data.bars import adjust_flag
     from stockdesk.data.export import export_bars
+    from stockdesk.db.barstore import BarStore
     from stockdesk.db.coverage import CoverageStore
     from stockdesk.domain.codes import parse_codes
 
@@ -561,7 +562,9 @@ def _export(
     if args.codes:
         codes = list(parse_codes(args.codes))
     elif args.universe == "all":
-        codes = stored
+        # Stocks only: indices stored by --universe index are exported by their codes.
+        kinds = {s.code: s.type for s in BarStore(database).securities(stored)}
+        codes = [code for code in stored if kinds.get(code) != "2"]
     else:
         codes = _index_members(args.universe, end or dt.date.today(), server)
         codes = [code for code in codes if code in set(stored)]
