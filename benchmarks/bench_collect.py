@@ -21,6 +21,7 @@ printed.
 
     python benchmarks/bench_collect.py --stocks 5000 --years 1 --latency 0.02
     python benchmarks/bench_collect.py --db postgresql://postgres@127.0.0.1:5432/postgres
+    python benchmarks/bench_collect.py --frequency 5     # hs300 x 1 year of 5-minute bars
 """
 
 from __future__ import annotations
@@ -425,7 +426,18 @@ def main(argv: list[str] | None = None) -> int:
         "on the cores being measured, instead of asking each question "
         "once before timing",
     )
+    parser.add_argument(
+        "--frequency",
+        default="d",
+        choices=("d", "w", "m", "5", "15", "30", "60"),
+        help="other than d: hs300's bars of that frequency, baseline vs StockDesk "
+        "(benchmarks/bench_frames.py)",
+    )
     args = parser.parse_args(argv)
+    if args.frequency != "d":
+        from bench_frames import run
+
+        return run(args)
 
     first_year = END_YEAR - args.years + 1
     start, end = dt.date(first_year, 1, 1), dt.date(END_YEAR, 12, 31)

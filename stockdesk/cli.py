@@ -121,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="1 backward, 2 forward, 3 unadjusted (default)",
     )
     collect.add_argument(
+        "--frequency",
+        default="d",
+        help="d daily (default), w weekly, m monthly, 5/15/30/60 minutes (stocks, from 1999-07-26)",
+    )
+    collect.add_argument(
         "--resume", metavar="ID", help="continue a job with only the stocks it has not done"
     )
     _job_options(collect)
@@ -398,6 +403,7 @@ def _request(args: argparse.Namespace, joblog: JobLog, stderr: TextIO) -> JobReq
         adjustflag=args.adjust,
         universe=args.universe,
         codes=args.codes or (),
+        frequency=args.frequency,
     )
     for note in checked.notes:
         print(note, file=stderr)
@@ -543,6 +549,7 @@ def _export(
 ) -> int:
     from stockdesk.data.bars import adjust_flag
     from stockdesk.data.export import export_bars
+    from stockdesk.db.barstore import BarStore
     from stockdesk.db.coverage import CoverageStore
     from stockdesk.domain.codes import parse_codes
 
@@ -555,7 +562,9 @@ def _export(
     if args.codes:
         codes = list(parse_codes(args.codes))
     elif args.universe == "all":
-        codes = stored
+        # Stocks only: indices stored by --universe index are exported by their codes.
+        kinds = {s.code: s.type for s in BarStore(database).securities(stored)}
+        codes = [code for code in stored if kinds.get(code) != "2"]
     else:
         codes = _index_members(args.universe, end or dt.date.today(), server)
         codes = [code for code in codes if code in set(stored)]

@@ -122,12 +122,24 @@ def test_failed_stocks_give_exit_1_and_jobs_show_lists_their_reasons(simulator, 
         (["--start", START, "--end", END, "--codes", "sh.699999"], "sh.699999"),
         (["--resume", "historical_collection_20240101_000000_1"], "没有找到任务"),
         (["--start", START], "--end"),
+        (["--start", START, "--end", END, "--frequency", "120"], "K 线周期错误：120"),
+        (
+            ["--start", START, "--end", END, "--frequency", "5", "--universe", "index"],
+            "指数没有分钟线",
+        ),
+        (
+            ["--start", START, "--end", END, "--frequency", "15", "--codes", "sh.000300"],
+            "sh.000300",
+        ),
+        (["--start", "1999-07-23", "--end", END, "--frequency", "60"], "分钟线数据从 1999-07-26"),
     ],
 )
 def test_bad_input_exits_2_naming_the_problem(simulator, db_file, argv, message):
     code, _, err = run_cli("collect", *argv, "--db", db_file, "--server", simulator.address)
     assert code == 2
     assert message in err
+    if "--frequency" in argv:
+        assert not simulator.requests, "refused before any request"
 
 
 def test_an_unwritable_database_path_is_a_clear_error(tmp_path, simulator):

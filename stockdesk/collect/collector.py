@@ -29,14 +29,16 @@ from stockdesk.collect.coverage import (
 )
 from stockdesk.collect.early_stop import FirstFailures, SameFailureError
 from stockdesk.collect.factors import collect_factors, plan_factors
+from stockdesk.collect.frames import collect_frames
 from stockdesk.collect.listener import JobListener
 from stockdesk.collect.options import CollectOptions
 from stockdesk.collect.per_date import collect_per_date
 from stockdesk.collect.per_stock import collect_per_stock
-from stockdesk.collect.strategy import PER_DATE, choose_strategy, per_stock_strategy
+from stockdesk.collect.strategy import PER_DATE, PER_STOCK, choose_strategy, per_stock_strategy
 from stockdesk.db.barstore import BarStore
 from stockdesk.db.coverage import CoverageStore
 from stockdesk.db.database import Database
+from stockdesk.db.framestore import FrameStore
 from stockdesk.db.joblog import JobLog
 from stockdesk.domain.errors import (
     DatabaseError,
@@ -46,6 +48,7 @@ from stockdesk.domain.errors import (
     ServerGoneError,
     SourceError,
 )
+from stockdesk.domain.frequency import DAILY
 from stockdesk.domain.values import (
     UPDATE,
     AdjustFlag,
@@ -122,6 +125,7 @@ class Collector:
             CoverageStore(self._database),
             listener,
             cancel or threading.Event(),
+            FrameStore(self._database),
         )
         status, error = JobStatus.COMPLETED, None
         try:
@@ -174,8 +178,10 @@ class _JobRun:
         coverage_store: CoverageStore,
         listener: JobListener,
         cancel: threading.Event,
+        frames: FrameStore,
     ) -> None:
         self.job = job
+        self.frames = frames
         self.request = request
         self.options = options
         self.joblog = joblog
@@ -207,6 +213,10 @@ class _JobRun:
         try:
             self._login(source)
             stocks, calendar, known, target = self._plan(source)
+            if self.request.frequency != DAILY:
+                self._announce(PER_STOCK, calendar)
+                self._collect_frames(source, stocks, known, target)
+                return
             todo, stored = self._split_stored(stocks, calendar, known)
             strategy = choose_strategy(
                 self.request,
@@ -250,6 +260,23 @@ class _JobRun:
         finally:
             source.logout()
             self._settle_coverage()
+
+    def _collect_frames(
+        self,
+        source: BaostockSource,
+        stocks: list[Security],
+        known: KnownCalendar,
+        target: dt.date | None,
+    ) -> None:
+        """Weekly, monthly or minute bars (:mod:`~stockdesk.collect.frames`), after the
+        stocks' factors: their prices are adjusted on read with them, as daily bars are."""
+        if target is not None:
+            plan = plan_factors(stocks, self.coverage_store.factors_checked(), known, target)
+            failed = collect_factors(self, source, plan, workers=0)
+            self._fail(failed)
+            gone = {item.code for item in failed}
+            stocks = [s for s in stocks if s.code not in gone]
+        collect_frames(self, source, stocks, known, self.frames)
 
     def _fail(self, failed: list[ItemResult]) -> None:
         """Log and count stocks that failed outside the strategies' own commits."""
@@ -349,8 +376,9 @@ class _JobRun:
         day = calendar.last_day
         if day is None:
             return []
-        if request.universe == "all":
-            return [s for s in securities.values() if s.type == "1" and _listed_on(s, day)]
+        if request.universe in ("all", "index"):
+            kind = "1" if request.universe == "all" else "2"
+            return [s for s in securities.values() if s.type == kind and _listed_on(s, day)]
         codes = self._retrying(lambda: source.index_members(request.universe, day))
         return [securities[code] for code in codes if code in securities]
 

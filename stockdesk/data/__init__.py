@@ -12,6 +12,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from stockdesk.data.bars import FactorsUnknownError, NotStoredWarning, adjust_flag, read_bars
+from stockdesk.data.frames import read_frames
 from stockdesk.data.location import default_target
 from stockdesk.db.database import Database, open_database
 from stockdesk.domain.codes import parse_codes
@@ -48,14 +49,15 @@ def load_bars(
     *,
     frequency: str = "d",
 ) -> pd.DataFrame:
-    """One stock's daily bars as a pandas DataFrame indexed by date.
+    """One stock's bars as a pandas DataFrame indexed by date (minute bars: by ``time``).
 
     Args:
         code: ``sh.600000``, ``600000.SH``, ``600000`` ...
         start, end: ``YYYY-MM-DD`` (or dates); None: from the first or to the last day.
         adjust: ``none``, ``qfq`` (forward) or ``hfq`` (backward), or baostock's 3, 2, 1.
         db: a SQLAlchemy URL or a SQLite path; None: the default database.
-        frequency: ``d`` (daily), the only one stored today.
+        frequency: ``d`` (daily), ``w``, ``m``, or ``5``/``15``/``30``/``60`` minutes
+            (:mod:`stockdesk.data.frames`; ``start``/``end`` bound the trading day).
 
     Returns the stored columns (snake_case) with prices adjusted from the unadjusted bars
     and the adjust factors; ``adjustflag`` says which. An unknown code or an empty range
@@ -66,12 +68,10 @@ def load_bars(
         InputError: a malformed code, date or adjust type.
         FactorsUnknownError: adjusted prices asked for days whose factors are not known.
     """
-    if frequency != "d":
-        from stockdesk.domain.errors import InputError
-
-        raise InputError(f"目前只保存日线数据（frequency='d'），不支持 {frequency!r}")
     (parsed,) = parse_codes(code)[:1] or (code,)
     flag = adjust_flag(adjust)
+    if frequency != "d":
+        return read_frames(open_store(db), parsed, _day(start), _day(end), flag, frequency)
     return read_bars(open_store(db), parsed, _day(start), _day(end), flag)
 
 

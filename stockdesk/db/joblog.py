@@ -147,6 +147,7 @@ class JobLog:
                 universe=row.universe,
                 codes=tuple(row.codes.split(",")) if row.codes else (),
                 resumes=row.resumes,
+                frequency=row.frequency,
             )
 
     def list_jobs(self, limit: int | None = None) -> list[JobRecord]:
@@ -227,6 +228,7 @@ def _insert_job(
         universe=request.universe,
         codes=",".join(request.codes) if request.universe == "codes" else None,
         resumes=request.resumes,
+        frequency=request.frequency,
         owner_pid=owner.pid,
         owner_host=owner.host,
         owner_started=owner.started,

@@ -95,6 +95,49 @@ class DailyBarRow(Base):
     is_st: Mapped[int | None] = mapped_column(Integer)
 
 
+class PeriodBarRow(Base):
+    """``period_bar``: one weekly (``w``) or monthly (``m``) bar of one security for one
+    adjust type, dated the last trading day of its period (a period has a bar only once
+    it has ended)."""
+
+    __tablename__ = "period_bar"
+
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    frequency: Mapped[str] = mapped_column(String(2), primary_key=True)
+    adjustflag: Mapped[str] = mapped_column(String(1), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    open: Mapped[float | None] = mapped_column(Real)
+    high: Mapped[float | None] = mapped_column(Real)
+    low: Mapped[float | None] = mapped_column(Real)
+    close: Mapped[float | None] = mapped_column(Real)
+    volume: Mapped[int | None] = mapped_column(Count)
+    amount: Mapped[float | None] = mapped_column(Real)
+    turn: Mapped[float | None] = mapped_column(Real)
+    pct_chg: Mapped[float | None] = mapped_column(Real)
+
+
+class MinuteBarRow(Base):
+    """``minute_bar``: one 5/15/30/60-minute bar of one stock for one adjust type.
+
+    ``bar_time`` is baostock's ``time`` (the bar's end) as a timestamp; ``trading_day``
+    its date, kept so a day's bars are counted and ranged without date functions.
+    """
+
+    __tablename__ = "minute_bar"
+
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    frequency: Mapped[str] = mapped_column(String(2), primary_key=True)
+    adjustflag: Mapped[str] = mapped_column(String(1), primary_key=True)
+    bar_time: Mapped[dt.datetime] = mapped_column(DateTime, primary_key=True)
+    trading_day: Mapped[dt.date] = mapped_column(Date)
+    open: Mapped[float | None] = mapped_column(Real)
+    high: Mapped[float | None] = mapped_column(Real)
+    low: Mapped[float | None] = mapped_column(Real)
+    close: Mapped[float | None] = mapped_column(Real)
+    volume: Mapped[int | None] = mapped_column(Count)
+    amount: Mapped[float | None] = mapped_column(Real)
+
+
 class CollectionJobRow(Base):
     """``collection_job``: one job, its request, its counters and who runs it."""
 
@@ -126,6 +169,8 @@ class CollectionJobRow(Base):
     owner_started: Mapped[float | None] = mapped_column(Real)
     """The owner process's create time: a reused pid does not look alive."""
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    frequency: Mapped[str] = mapped_column(String(2), server_default="d")
+    """baostock's bar frequency the job collects: d, w, m, 5, 15, 30 or 60."""
 
 
 class JobItemRow(Base):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from stockdesk.domain.codes import parse_codes
 from stockdesk.domain.errors import DATE_FORMAT_MESSAGE, InputError
+from stockdesk.domain.frequency import DAILY, check_frequency
 from stockdesk.domain.values import UNIVERSES, UPDATE, AdjustFlag, JobRequest
 
 EARLIEST_DATE = dt.date(1990, 12, 19)
@@ -38,13 +39,15 @@ def build_request(
     adjustflag: str = AdjustFlag.NONE,
     universe: str = "all",
     codes: str | tuple[str, ...] = (),
+    frequency: str = DAILY,
     today: dt.date | None = None,
 ) -> CheckedRequest:
     """Validate a request; an end date in the future is moved back to today, with a note.
 
     Raises:
         InputError: start after end, a start in the future or before 1990-12-19, an unknown
-            universe or adjust type, or malformed codes.
+            universe or adjust type, malformed codes, or a frequency baostock cannot serve
+            for them (:func:`~stockdesk.domain.frequency.check_frequency`).
     """
     today = today or dt.date.today()
     notes: list[str] = []
@@ -62,14 +65,15 @@ def build_request(
     except ValueError:
         raise InputError(f"复权类型错误：{adjustflag}（1 后复权、2 前复权、3 不复权）") from None
     if universe not in UNIVERSES:
-        raise InputError(f"股票范围错误：{universe}（可选 all、hs300、sz50、zz500）")
+        raise InputError(f"股票范围错误：{universe}（可选 all、hs300、sz50、zz500、index）")
     parsed: tuple[str, ...] = ()
     if codes:
         parsed = parse_codes(codes)
         universe = "codes"
     elif universe == "codes":
         raise InputError("请至少输入一个股票代码")
-    request = JobRequest(start, end, flag, universe, parsed)
+    check_frequency(frequency, start=start, universe=universe, codes=parsed)
+    request = JobRequest(start, end, flag, universe, parsed, frequency=frequency)
     return CheckedRequest(request, tuple(notes))
 
 

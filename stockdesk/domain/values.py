@@ -40,9 +40,10 @@ class AdjustFlag(StrEnum):
 
 UPDATE = "update"
 """The universe of an update job: every stored stock and the listings since."""
-UNIVERSES = ("all", "hs300", "sz50", "zz500", "codes", UPDATE)
-"""Universe names a job may have; ``codes`` means an explicit list of codes, ``update``
-every stored stock (and new listings) brought to the last trading day."""
+UNIVERSES = ("all", "hs300", "sz50", "zz500", "index", "codes", UPDATE)
+"""Universe names a job may have; ``index`` the indices baostock lists (type 2), ``codes``
+an explicit list of codes, ``update`` every stored stock (and new listings) brought to the
+last trading day."""
 
 BAR_COLUMNS = (
     "code",
@@ -108,6 +109,8 @@ class JobRequest:
     """The explicit codes when ``universe == "codes"``."""
     resumes: str | None = None
     """The ID of the job this one continues (``--resume``), if any."""
+    frequency: str = "d"
+    """baostock's bar frequency (``domain/frequency.py``): d, w, m, 5, 15, 30 or 60."""
 
 
 @dataclass(slots=True)

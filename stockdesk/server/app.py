@@ -177,6 +177,7 @@ def _checked(body: StartRequest) -> CheckedRequest:
             # An empty list is refused ("请至少输入一个股票代码"), never the whole market.
             universe="codes" if body.codes is not None else body.universe or "all",
             codes=tuple(body.codes or ()),
+            frequency=body.frequency,
         )
     except InputError as bad:
         raise HTTPException(400, str(bad)) from None

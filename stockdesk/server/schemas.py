@@ -34,8 +34,11 @@ class StartRequest(BaseModel):
         description="explicit codes (sh.600000, 600000, 600000.SH ...); instead of universe",
         examples=[["sh.600000", "000001"]],
     )
-    universe: str | None = Field(None, description="all (default), hs300, sz50 or zz500")
+    universe: str | None = Field(None, description="all (default), hs300, sz50, zz500 or index")
     adjustflag: str | int = Field("3", description="1 backward, 2 forward, 3 unadjusted")
+    frequency: str = Field(
+        "d", description="d (default), w, m, or 5/15/30/60 minutes (stocks, from 1999-07-26)"
+    )
 
 
 class StartResponse(BaseModel):

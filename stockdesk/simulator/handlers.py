@@ -20,6 +20,8 @@ from stockdesk.simulator.factors import (
     securities_as_of,
 )
 from stockdesk.simulator.market import Market
+from stockdesk.simulator.minutes import GROUPS, MINUTE_FIELDS
+from stockdesk.simulator.periods import PERIOD_FIELDS
 from stockdesk.simulator.protocol import ProtocolError, Request
 
 SUCCESS = ["0", "success"]
@@ -48,16 +50,30 @@ def _date(text: str, code: str = "10004010") -> dt.date:
         raise ProtocolError(code, f"bad date {text!r}") from error
 
 
-def _page(request: Request, rows: Sequence[Sequence[str]]) -> tuple[list[str], str]:
-    """Fields ``page, per_page`` and the JSON of that page's rows."""
+def _page_span(request: Request) -> tuple[list[str], int, int]:
+    """Fields ``page, per_page`` and the row numbers ``[first, last)`` of that page."""
     try:
         page, per_page = int(request.field(2)), int(request.field(3))
     except ValueError as error:
         raise ProtocolError("10004006", "bad page number or size") from error
     if page < 1 or per_page < 1:
         raise ProtocolError("10004006", "bad page number or size")
-    chunk = rows[(page - 1) * per_page : page * per_page]
-    return [str(page), str(per_page)], _records(chunk)
+    return [str(page), str(per_page)], (page - 1) * per_page, page * per_page
+
+
+def _page(request: Request, rows: Sequence[Sequence[str]]) -> tuple[list[str], str]:
+    """Fields ``page, per_page`` and the JSON of that page's rows."""
+    paging, first, last = _page_span(request)
+    return paging, _records(rows[first:last])
+
+
+_FIELDS: dict[str, Sequence[str]] = {
+    "d": K_FIELDS,
+    "w": PERIOD_FIELDS,
+    "m": PERIOD_FIELDS,
+    **dict.fromkeys(GROUPS, MINUTE_FIELDS),
+}
+"""The fields ``query_history_k_data_plus`` serves for each frequency."""
 
 
 class Handlers:
@@ -152,20 +168,30 @@ class Handlers:
         frequency, adjustflag = request.field(8), request.field(9)
         if not _CODE.match(code):
             raise ProtocolError("10004011", f"bad code {code!r}")
+        served = _FIELDS.get(frequency)
+        if served is None or adjustflag not in ("1", "2", "3"):
+            raise ProtocolError("10004006", "frequency d/w/m/5/15/30/60, adjustflag 1, 2 or 3")
         fields = [name.strip() for name in fields_text.split(",")]
-        unknown = [name for name in fields if name not in K_FIELDS]
+        unknown = [name for name in fields if name not in served]
         if unknown:
-            raise ProtocolError("10004012", f"unknown fields {unknown}")
+            raise ProtocolError("10004012", f"unknown fields {unknown} for frequency {frequency}")
         if len(set(fields)) != len(fields):
             raise ProtocolError("10004018", "repeated field")
-        if frequency != "d" or adjustflag not in ("1", "2", "3"):
-            raise ProtocolError("10004006", "only daily bars with adjustflag 1, 2 or 3")
         start, end = _date(start_text, "10004007"), _date(end_text, "10004008")
         if start > end:
             raise ProtocolError("10004009", "start after end")
-        picks = [K_FIELDS.index(name) for name in fields]
-        rows = [[row[k] for k in picks] for row in self.market.bars(code, start, end, adjustflag)]
-        paging, records = _page(request, rows)
+        picks = [served.index(name) for name in fields]
+        if frequency in GROUPS:
+            block = self.market.minute_bars(code, start, end, frequency, adjustflag)
+            paging, first, last = _page_span(request)
+            page = [[row[k] for k in picks] for row in block.rows(first, last)]
+            records = _records(page)
+        else:
+            if frequency == "d":
+                bars = self.market.bars(code, start, end, adjustflag)
+            else:
+                bars = self.market.period_bars(code, start, end, frequency, adjustflag)
+            paging, records = _page(request, [[row[k] for k in picks] for row in bars])
         return [*paging, records, code, fields_text, start_text, end_text, frequency, adjustflag]
 
     def _daily_k(self, request: Request) -> list[str]:

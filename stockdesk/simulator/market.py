@@ -18,11 +18,14 @@ from collections import OrderedDict
 
 import numpy as np
 
+from stockdesk.domain.frequency import period_end
 from stockdesk.domain.values import Security
 from stockdesk.simulator import calendar
 from stockdesk.simulator.bars import K_FIELDS, BarBlock, format_rows
 from stockdesk.simulator.factors import position_through, price_factors
+from stockdesk.simulator.minutes import FIRST_MINUTE_DAY, FiveMinutes, MinuteBlock, five_minutes
 from stockdesk.simulator.paths import LOTS, Profile, YearPath, build_profile, build_year
+from stockdesk.simulator.periods import period_rows, period_start
 from stockdesk.simulator.timeline import Timeline
 from stockdesk.simulator.universe import build_securities
 
@@ -33,6 +36,9 @@ _YEAR_CACHE = 12_000
 """Year paths kept (~6 KB each): a 5,000-stock market over two years."""
 _MATRIX_CACHE = 2
 """Whole-market years kept for per-date replies (~30 MB each with 5,000 stocks)."""
+_MINUTE_CACHE = 16
+"""Years of five-minute bars kept (~3.4 MB each): the sessions' current stocks, while a
+reply's pages are asked for one after another."""
 _STATIC_FIELDS = ("index", "is_st", "float_shares", "eps", "bvps", "sps", "cfps", "amount_scale")
 
 
@@ -78,6 +84,7 @@ class Market:
         self._years: OrderedDict[tuple[str, int], YearPath | None] = OrderedDict()
         self._columns: dict[str, np.ndarray] | None = None
         self._matrices: OrderedDict[int, tuple[int, np.ndarray]] = OrderedDict()
+        self._minutes: OrderedDict[tuple[str, int], FiveMinutes] = OrderedDict()
 
     def stocks(self) -> list[Security]:
         """The stocks (type 1), without indices, listed or not."""
@@ -119,22 +126,10 @@ class Market:
         ``[start, end]``; empty for an unknown code."""
         if adjustflag not in ("1", "2", "3"):
             raise ValueError(f"adjustflag must be '1', '2' or '3', got {adjustflag!r}")
-        security = self._by_code.get(code)
-        end = min(end, self.today)
-        if security is None or start > end:
+        history = self._history(code, start, end)
+        if history is None:
             return []
-        profile = self._profile(security)
-        lo, hi = self._timeline.span(start, end)
-        lo, hi = max(lo, profile.first), min(hi, profile.last + 1)
-        if lo >= hi:
-            return []
-        parts = []
-        for year in range(self._timeline.day(lo).year, self._timeline.day(hi - 1).year + 1):
-            path = self._year(security, year)
-            if path is not None:
-                begin = max(lo - path.start, 0)
-                parts.append(path.data[begin : max(hi - path.start, 0)])
-        data = np.concatenate(parts)
+        profile, lo, hi, data = history
         rows = len(data)
         block = BarBlock(
             dates=self._timeline.iso(lo, hi),
@@ -153,6 +148,61 @@ class Market:
             amount_scale=np.full(rows, profile.amount_scale),
         )
         return format_rows(block, adjustflag)
+
+    def period_bars(
+        self, code: str, start: dt.date, end: dt.date, frequency: str, adjustflag: str = "3"
+    ) -> list[list[str]]:
+        """Weekly (``'w'``) or monthly (``'m'``) wire rows (:data:`PERIOD_FIELDS`) of
+        ``code`` dated in ``[start, end]``, aggregated from its daily bars."""
+        first = period_start(start, frequency)
+        history = self._history(code, first, period_end(end, frequency))
+        if history is None:
+            return []
+        profile, lo, hi, data = history
+        through = position_through(self._timeline, self.today)
+        rows = period_rows(
+            code,
+            [self._timeline.day(k) for k in range(lo, hi)],
+            data,
+            price_factors(profile, np.arange(lo, hi), adjustflag, through),
+            frequency=frequency,
+            adjustflag=adjustflag,
+            today=self.today,
+            float_shares=None if profile.index else profile.float_shares,
+            amount_scale=profile.amount_scale,
+        )
+        low, high = start.isoformat(), end.isoformat()
+        return [row for row in rows if low <= row[0] <= high]
+
+    def minute_bars(
+        self, code: str, start: dt.date, end: dt.date, frequency: str, adjustflag: str = "3"
+    ) -> MinuteBlock:
+        """Minute bars (``frequency`` ``'5'``, ``'15'``, ``'30'`` or ``'60'``) of ``code`` on
+        its traded days in ``[start, end]`` from 1999-07-26 on; none for an index."""
+        security = self._by_code.get(code)
+        history = self._history(code, max(start, FIRST_MINUTE_DAY), end)
+        if security is None or security.type != "1" or history is None:
+            return MinuteBlock(code, [], FiveMinutes.join([]), np.ones(0), frequency, adjustflag)
+        profile, lo, hi, _ = history
+        parts, numbers = [], []
+        for year in range(self._timeline.day(lo).year, self._timeline.day(hi - 1).year + 1):
+            path = self._year(security, year)
+            if path is None:
+                continue
+            span = np.arange(max(lo, path.start), min(hi, path.start + len(path.data)))
+            picked = span[path.data[span - path.start, LOTS] > 0]
+            parts.append(self._five_minutes(security, year, path).take(picked - path.start))
+            numbers.append(picked)
+        days = np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64)
+        through = position_through(self._timeline, self.today)
+        return MinuteBlock(
+            code,
+            [self._timeline.day(k) for k in days.tolist()],
+            FiveMinutes.join(parts),
+            price_factors(profile, days, adjustflag, through),
+            frequency,
+            adjustflag,
+        )
 
     def day_bars(self, day: dt.date) -> list[list[str]]:
         """Unadjusted wire rows of every stock (type 1) listed on ``day``, by code."""
@@ -194,6 +244,44 @@ class Market:
         if index == "zz500":
             start = max(0, min(_INDEX_SIZES["hs300"], len(ranked) - size))
         return sorted(ranked[start : start + size], key=lambda s: s.code)
+
+    def _history(
+        self, code: str, start: dt.date, end: dt.date
+    ) -> tuple[Profile, int, int, np.ndarray] | None:
+        """``code``'s profile, timeline numbers ``[lo, hi)`` of its listed trading days in
+        ``[start, end]`` (up to today) and their daily bars; None when there are none."""
+        security = self._by_code.get(code)
+        end = min(end, self.today)
+        if security is None or start > end:
+            return None
+        profile = self._profile(security)
+        lo, hi = self._timeline.span(start, end)
+        lo, hi = max(lo, profile.first), min(hi, profile.last + 1)
+        if lo >= hi:
+            return None
+        parts = []
+        for year in range(self._timeline.day(lo).year, self._timeline.day(hi - 1).year + 1):
+            path = self._year(security, year)
+            if path is not None:
+                begin = max(lo - path.start, 0)
+                parts.append(path.data[begin : max(hi - path.start, 0)])
+        return profile, lo, hi, np.concatenate(parts)
+
+    def _five_minutes(self, security: Security, year: int, path: YearPath) -> FiveMinutes:
+        """The five-minute bars of one year path, kept for the next pages of a reply."""
+        key = (security.code, year)
+        with self._lock:
+            if key in self._minutes:
+                self._minutes.move_to_end(key)
+                return self._minutes[key]
+        bars = five_minutes(
+            self.seed, security.code, year, path.data, self._profile(security).amount_scale
+        )
+        with self._lock:
+            self._minutes[key] = bars
+            while len(self._minutes) > _MINUTE_CACHE:
+                self._minutes.popitem(last=False)
+        return bars
 
     def _profile(self, security: Security) -> Profile:
         profile = self._profiles.get(security.code)

@@ -17,10 +17,12 @@ from typing import Any
 
 from stockdesk.domain.cancel import CancelFlag
 from stockdesk.domain.errors import InputError, LoginError, SourceError
+from stockdesk.domain.frequency import fields_of
 from stockdesk.domain.values import Bar, Factor, Security
 from stockdesk.source import guarded_socket
 from stockdesk.source.baostock_client import bs
 from stockdesk.source.bars import K_FIELDS_PARAM, BarParser, MalformedRowError
+from stockdesk.source.frames import FrameError, parse_frames
 from stockdesk.source.guarded_socket import GUARD
 from stockdesk.source.outage import OutagePolicy, wait_for_server
 
@@ -283,6 +285,27 @@ class BaostockSource:
             adjustflag=adjustflag,
         )
         return self._parse(fields, rows, adjustflag)
+
+    def frequency_bars(
+        self, code: str, start: dt.date, end: dt.date, frequency: str, adjustflag: str = "3"
+    ) -> list[tuple[Any, ...]]:
+        """One security's weekly, monthly or minute bars in ``[start, end]`` as tuples of
+        :func:`~stockdesk.domain.frequency.columns_of`, every page of them or an error."""
+        fields, rows = self._fields_and_rows(
+            bs.query_history_k_data_plus,
+            code,
+            ",".join(fields_of(frequency)),
+            start_date=start.isoformat(),
+            end_date=end.isoformat(),
+            frequency=frequency,
+            adjustflag=adjustflag,
+        )
+        if not rows:
+            return []
+        try:
+            return parse_frames(fields, rows, frequency)
+        except FrameError as error:
+            raise SourceError(f"服务器返回的数据有误：{error}", code="10004001") from None
 
     def day_bars(self, day: dt.date) -> list[Bar]:
         """Every A-share stock's unadjusted bar for one trading day, in one request."""

@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from stockdesk.domain.codes import split_codes
+from stockdesk.domain.errors import InputError
+from stockdesk.domain.frequency import FREQUENCIES, check_frequency
 from stockdesk.domain.request import update_request
 from stockdesk.domain.values import AdjustFlag, JobRequest
 from stockdesk.ui.dates import default_range
 from stockdesk.ui.naming import named
 
-UNIVERSES = ("all", "hs300", "sz50", "zz500", "codes")
+UNIVERSES = ("all", "hs300", "sz50", "zz500", "index", "codes")
 ADJUST_FLAGS = (AdjustFlag.NONE, AdjustFlag.FORWARD, AdjustFlag.BACKWARD)
 _DATE_FORMAT = "yyyy-MM-dd"
 
@@ -69,6 +71,9 @@ class JobForm(QGroupBox):
         self.adjustCombo = named(QComboBox(), "adjustCombo")
         for flag in ADJUST_FLAGS:
             self.adjustCombo.addItem("", str(flag))
+        self.frequencyCombo = named(QComboBox(), "frequencyCombo")
+        for frequency in FREQUENCIES:
+            self.frequencyCombo.addItem("", frequency)
         self.startButton = named(QPushButton(), "startButton")
         self.startButton.setDefault(True)
         self.updateButton = named(QPushButton(), "updateButton")
@@ -86,12 +91,13 @@ class JobForm(QGroupBox):
         buttons.addWidget(self.updateButton)
         buttons.addWidget(self.cancelButton)
         buttons.addStretch(1)
-        self._rowLabels = [QLabel() for _ in range(4)]
+        self._rowLabels = [QLabel() for _ in range(5)]
         fields: tuple[QLayout | QWidget, ...] = (
             dates,
             self.universeCombo,
             self.codesEdit,
             self.adjustCombo,
+            self.frequencyCombo,
         )
         layout = QFormLayout(self)
         for label, field in zip(self._rowLabels, fields, strict=True):
@@ -129,7 +135,8 @@ class JobForm(QGroupBox):
         """The request the form describes.
 
         Raises:
-            InvalidRequest: the dates are reversed, or the pasted codes are missing or bad.
+            InvalidRequest: the dates are reversed, the pasted codes are missing or bad, or
+                the frequency cannot be served for them (the engine's own message).
         """
         start = to_date(self.startDateEdit.date())
         end = to_date(self.endDateEdit.date())
@@ -152,8 +159,18 @@ class JobForm(QGroupBox):
             if not parsed.codes:
                 raise InvalidRequest(self.tr("Paste at least one stock code."))
             codes = parsed.codes
+        frequency = self.frequencyCombo.currentData()
+        try:
+            check_frequency(frequency, start=start, universe=universe, codes=codes)
+        except InputError as error:
+            raise InvalidRequest(str(error)) from None
         return JobRequest(
-            start_date=start, end_date=end, adjustflag=adjust, universe=universe, codes=codes
+            start_date=start,
+            end_date=end,
+            adjustflag=adjust,
+            universe=universe,
+            codes=codes,
+            frequency=frequency,
         )
 
     def update_request(self) -> JobRequest:
@@ -169,6 +186,7 @@ class JobForm(QGroupBox):
         settings.setValue("form/universe", self.universeCombo.currentData())
         settings.setValue("form/codes", self.codesEdit.toPlainText())
         settings.setValue("form/adjust", self.adjustCombo.currentData())
+        settings.setValue("form/frequency", self.frequencyCombo.currentData())
 
     def restore_state(self, settings: QSettings) -> None:
         """Restore the inputs of the last session; a stale default end date is renewed."""
@@ -177,7 +195,11 @@ class JobForm(QGroupBox):
             date = QDate.fromString(text, _DATE_FORMAT)
             if date.isValid():
                 edit.setDate(date)
-        combos = (("form/universe", self.universeCombo), ("form/adjust", self.adjustCombo))
+        combos = (
+            ("form/universe", self.universeCombo),
+            ("form/adjust", self.adjustCombo),
+            ("form/frequency", self.frequencyCombo),
+        )
         for key, combo in combos:
             index = combo.findData(settings.value(key))
             if index >= 0:
@@ -194,7 +216,13 @@ class JobForm(QGroupBox):
 
     def _retranslate(self) -> None:
         self.setTitle(self.tr("Collection"))
-        row_texts = (self.tr("Dates"), self.tr("Stocks"), self.tr("Codes"), self.tr("Prices"))
+        row_texts = (
+            self.tr("Dates"),
+            self.tr("Stocks"),
+            self.tr("Codes"),
+            self.tr("Prices"),
+            self.tr("Bars"),
+        )
         for label, text in zip(self._rowLabels, row_texts, strict=True):
             label.setText(text)
         self._toLabel.setText(self.tr("to"))
@@ -203,6 +231,7 @@ class JobForm(QGroupBox):
             self.tr("CSI 300 (HS300)"),
             self.tr("SSE 50 (SZ50)"),
             self.tr("CSI 500 (ZZ500)"),
+            self.tr("Indices"),
             self.tr("Pasted codes"),
         )
         for index, text in enumerate(universe_texts):
@@ -214,6 +243,17 @@ class JobForm(QGroupBox):
         )
         for index, text in enumerate(adjust_texts):
             self.adjustCombo.setItemText(index, text)
+        frequency_texts = (
+            self.tr("Daily"),
+            self.tr("Weekly"),
+            self.tr("Monthly"),
+            self.tr("5 minutes"),
+            self.tr("15 minutes"),
+            self.tr("30 minutes"),
+            self.tr("60 minutes"),
+        )
+        for index, text in enumerate(frequency_texts):
+            self.frequencyCombo.setItemText(index, text)
         self.codesEdit.setPlaceholderText(
             self.tr("Codes separated by spaces, commas or new lines, e.g. sh.600000 000001.SZ")
         )

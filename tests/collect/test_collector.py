@@ -106,6 +106,27 @@ def test_index_universes_use_the_index_members(collector, simulator):
     assert job.total_stocks == len(simulator.market.members("sz50", last_day))
 
 
+def test_the_index_universe_stores_the_listed_indices_apart_from_stocks(
+    collector, database, simulator
+):
+    job = collector.run(JobRequest(START, END, universe="index"))
+    market, last_day = simulator.market, simulator.market.trading_days(START, END)[-1]
+    indices = [
+        s for s in market.securities if s.type == "2" and s.listed_between(last_day, last_day)
+    ]
+    assert indices and job.total_stocks == job.success_count == len(indices)
+    expected = [
+        (s.code, row[0], float(row[5]), int(row[7]))
+        for s in indices
+        for row in market.bars(s.code, START, END)
+    ]
+    assert [tuple(row) for row in stored_rows(database)] == sorted(expected)
+    types = read_rows(
+        database, "SELECT DISTINCT s.type FROM daily_bar b JOIN security s USING (code)"
+    )
+    assert [tuple(row) for row in types] == [("2",)]
+
+
 def test_a_stock_that_keeps_failing_is_logged_with_its_reason(collector, database, simulator):
     codes = codes_of(simulator.market, 3)
     simulator.faults.add(

@@ -113,3 +113,17 @@ def test_export_refuses_an_unknown_suffix(stored, tmp_path):
         "export", "--codes", codes[0], "--out", str(tmp_path / "a.xls"), "--db", target
     )
     assert code == 2 and ".csv" in err
+
+
+def test_export_all_leaves_out_stored_indices(stored, simulator, tmp_path):
+    target, codes = stored
+    database = open_database(target)
+    collector = Collector(database, CollectOptions(server=simulator.address, timeout=2.0))
+    job = collector.run(JobRequest(dt.date(2024, 1, 1), dt.date(2024, 8, 30), universe="index"))
+    assert job.success_count > 0
+    database.close()
+    out = tmp_path / "all.csv"
+    code, _stdout, err = run_cli("export", "--universe", "all", "--out", str(out), "--db", target)
+    assert code == 0, err
+    back = pd.read_csv(out, encoding="utf-8-sig")
+    assert sorted(set(back["code"])) == sorted(codes)

@@ -56,6 +56,11 @@ def exited_process() -> tuple[int, float]:
     return int(pid), float(started)
 
 
+def test_a_job_keeps_its_frequency_for_resume(log: JobLog) -> None:
+    minutes = make_request(universe="codes", codes=("sh.600000",), frequency="15")
+    assert log.get_request(log.start_job(minutes, thread_id=43, now=NOON).id) == minutes
+
+
 def test_start_job_logs_a_running_job_owned_by_this_process(db: Database, log: JobLog) -> None:
     request = make_request(
         adjustflag=AdjustFlag.BACKWARD, universe="codes", codes=("sh.600000", "sz.000001")

@@ -52,6 +52,7 @@ COLUMNS = {
         "owner_host",
         "owner_started",
         "heartbeat_at",
+        "frequency",
     ],
     "job_item": [
         "id",
@@ -76,6 +77,33 @@ COLUMNS = {
     "bar_coverage": ["code", "adjustflag", "first_day", "last_day", "rows", "missing_days"],
     "trade_calendar": ["calendar_date", "is_trading_day"],
     "coverage_pending": ["job_id"],
+    "period_bar": [
+        "code",
+        "frequency",
+        "adjustflag",
+        "date",
+        "open",
+        "high",
+        "low",
+        "close",
+        "volume",
+        "amount",
+        "turn",
+        "pct_chg",
+    ],
+    "minute_bar": [
+        "code",
+        "frequency",
+        "adjustflag",
+        "bar_time",
+        "trading_day",
+        "open",
+        "high",
+        "low",
+        "close",
+        "volume",
+        "amount",
+    ],
 }
 
 
@@ -97,6 +125,18 @@ def test_tables_and_columns(db: Database) -> None:
     assert inspector.get_pk_constraint("adjust_factor")["constrained_columns"] == [
         "code",
         "divid_operate_date",
+    ]
+    assert inspector.get_pk_constraint("period_bar")["constrained_columns"] == [
+        "code",
+        "frequency",
+        "adjustflag",
+        "date",
+    ]
+    assert inspector.get_pk_constraint("minute_bar")["constrained_columns"] == [
+        "code",
+        "frequency",
+        "adjustflag",
+        "bar_time",
     ]
     assert inspector.get_pk_constraint("bar_coverage")["constrained_columns"] == [
         "code",

@@ -53,3 +53,44 @@ def test_codes_make_a_codes_universe():
     checked = build_request(dt.date(2024, 1, 1), dt.date(2024, 2, 1), codes="600000", today=TODAY)
     assert checked.request.universe == "codes"
     assert checked.request.codes == ("sh.600000",)
+
+
+@pytest.mark.parametrize("frequency", ["d", "w", "m", "5", "15", "30", "60"])
+def test_every_baostock_frequency_is_accepted(frequency):
+    checked = build_request(
+        dt.date(2024, 1, 1), dt.date(2024, 2, 1), frequency=frequency, today=TODAY
+    )
+    assert checked.request.frequency == frequency
+
+
+@pytest.mark.parametrize(
+    ("start", "universe", "codes", "frequency", "message"),
+    [
+        (dt.date(2024, 1, 1), "all", (), "120", "K 线周期错误：120"),
+        (dt.date(2024, 1, 1), "all", (), "D", "K 线周期错误：D"),
+        (dt.date(2024, 1, 1), "index", (), "5", "指数没有分钟线数据"),
+        (dt.date(2024, 1, 1), "codes", "600000,sz.399006", "30", "sz.399006"),
+        (dt.date(1999, 7, 23), "all", (), "60", "分钟线数据从 1999-07-26"),
+    ],
+)
+def test_what_baostock_cannot_serve_is_refused(start, universe, codes, frequency, message):
+    with pytest.raises(InputError, match=message):
+        build_request(
+            start,
+            dt.date(2024, 2, 1),
+            universe=universe,
+            codes=codes,
+            frequency=frequency,
+            today=TODAY,
+        )
+
+
+def test_indices_have_weekly_bars_and_shenzhen_000_codes_are_stocks():
+    index = build_request(
+        dt.date(1995, 1, 1), dt.date(2024, 2, 1), universe="index", frequency="w", today=TODAY
+    )
+    assert index.request.universe == "index"
+    stock = build_request(
+        dt.date(2024, 1, 1), dt.date(2024, 2, 1), codes="sz.000001", frequency="5", today=TODAY
+    )
+    assert stock.request.codes == ("sz.000001",)

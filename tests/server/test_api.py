@@ -142,6 +142,18 @@ def cli_message(*argv: str) -> str:
             {"start_date": START, "end_date": END, "codes": ["60000x", "sh.600000"]},
             ["--start", START, "--end", END, "--codes", "60000x,sh.600000"],
         ),
+        (
+            {"start_date": START, "end_date": END, "universe": "index", "frequency": "5"},
+            ["--start", START, "--end", END, "--universe", "index", "--frequency", "5"],
+        ),
+        (
+            {"start_date": "1999-01-04", "end_date": END, "frequency": "30"},
+            ["--start", "1999-01-04", "--end", END, "--frequency", "30"],
+        ),
+        (
+            {"start_date": START, "end_date": END, "frequency": "1"},
+            ["--start", START, "--end", END, "--frequency", "1"],
+        ),
     ],
 )
 def test_a_bad_request_is_400_in_the_command_line_s_own_words(

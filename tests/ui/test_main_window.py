@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QDate, QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QComboBox,
     QDateEdit,
     QProgressBar,
     QPushButton,
@@ -32,6 +33,7 @@ OBJECT_NAMES = {
     "historyTable": QTableView,
     "failuresTable": QTableView,
     "updateButton": QPushButton,
+    "frequencyCombo": QComboBox,
 }
 
 
@@ -83,6 +85,28 @@ def test_adjust_types_map_to_baostock_flags(make_window):
     window = make_window()
     flags = [window.form.adjustCombo.itemData(i) for i in range(3)]
     assert flags == ["3", "2", "1"]
+
+
+def test_the_frequency_choice_reaches_the_request(make_window):
+    form = make_window().form
+    frequencies = [form.frequencyCombo.itemData(i) for i in range(form.frequencyCombo.count())]
+    assert frequencies == ["d", "w", "m", "5", "15", "30", "60"]
+    assert form.build_request().frequency == "d"
+    form.frequencyCombo.setCurrentIndex(form.frequencyCombo.findData("15"))
+    form.universeCombo.setCurrentIndex(form.universeCombo.findData("hs300"))
+    assert form.build_request().frequency == "15"
+
+
+def test_minute_bars_of_indices_are_refused_before_a_job(make_window):
+    window = make_window()
+    form = window.form
+    form.universeCombo.setCurrentIndex(form.universeCombo.findData("index"))
+    form.frequencyCombo.setCurrentIndex(form.frequencyCombo.findData("5"))
+    form.startButton.click()
+    assert "指数没有分钟线数据" in window.noticeBar.text()
+    assert window.controller.is_busy() is False
+    form.frequencyCombo.setCurrentIndex(form.frequencyCombo.findData("w"))
+    assert form.build_request().universe == "index"
 
 
 def test_invalid_codes_are_named(make_window):
@@ -188,6 +212,7 @@ def test_settings_remember_size_splitters_and_inputs(qtbot, make_window, tmp_pat
     form.universeCombo.setCurrentIndex(form.universeCombo.findData("codes"))
     form.codesEdit.setPlainText("sh.600000")
     form.adjustCombo.setCurrentIndex(form.adjustCombo.findData("1"))
+    form.frequencyCombo.setCurrentIndex(form.frequencyCombo.findData("m"))
     window.close()
     again = make_window(
         settings=QSettings(str(tmp_path / "remember.ini"), QSettings.Format.IniFormat)
@@ -198,6 +223,7 @@ def test_settings_remember_size_splitters_and_inputs(qtbot, make_window, tmp_pat
     assert again.form.endDateEdit.date() == QDate(2024, 6, 11)  # the default, renewed
     assert again.form.codesEdit.toPlainText() == "sh.600000"
     assert again.form.build_request().codes == ("sh.600000",)
+    assert again.form.build_request().frequency == "m"
     assert again.form.build_request().adjustflag == AdjustFlag.BACKWARD
 
 
