@@ -194,6 +194,25 @@ class DateAxis(pg.AxisItem):  # type: ignore[misc]
         return [self.data.date_text(round(value)) for value in values]
 
 
+class VolumeAxis(pg.AxisItem):  # type: ignore[misc]
+    """A left axis that prints volumes as Chinese quotes do: 1.2亿, 3500万, not 1.2e+08."""
+
+    def __init__(self) -> None:
+        super().__init__(orientation="left")
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [volume_text(value) for value in values]
+
+
+def volume_text(value: float) -> str:
+    """``value`` shares in 亿 (10^8) or 万 (10^4) with at most one decimal."""
+    for unit, size in (("亿", 1e8), ("万", 1e4)):
+        if abs(value) >= size:
+            return f"{value / size:.1f}".removesuffix(".0") + unit
+    return f"{value:.0f}"
+
+
 class BarChart(QWidget):
     """One stock's daily bars: candles over volume, MA5/10/20/60, a crosshair with the
     bar under it read out above the chart.
@@ -224,7 +243,9 @@ class BarChart(QWidget):
         self.dateAxis = DateAxis(self._data)
         self.dateAxis.setHeight(DATE_AXIS_HEIGHT)
         self.pricePlot = self.graphics.addPlot(row=0, col=0)
-        self.volumePlot = self.graphics.addPlot(row=1, col=0, axisItems={"bottom": self.dateAxis})
+        self.volumePlot = self.graphics.addPlot(
+            row=1, col=0, axisItems={"bottom": self.dateAxis, "left": VolumeAxis()}
+        )
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 1)
         self.volumePlot.setXLink(self.pricePlot)

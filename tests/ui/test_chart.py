@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from stockdesk.ui.chart import CHUNK, FIRST_VIEW, BarChart, merge_level
+from stockdesk.ui.chart import CHUNK, FIRST_VIEW, BarChart, merge_level, volume_text
 from stockdesk.ui.chart_data import ChartData
 
 
@@ -190,3 +190,16 @@ def test_the_date_axis_has_room_for_its_dates_though_the_chart_opened_empty(char
     assert labels == [day.date().isoformat() for day in frame.index[[low, high]]]
     # The ticks and, below them, a line of text (measured 13 px before the fix).
     assert axis.height() >= chart.fontMetrics().height() + abs(axis.style["tickLength"])
+
+
+def test_volumes_read_as_chinese_quotes_do(chart):
+    assert [volume_text(v) for v in (0, 9_999, 35_000_000, 120_000_000, 1e8)] == [
+        "0",
+        "9999",
+        "3500万",
+        "1.2亿",
+        "1亿",
+    ]
+    chart.set_bars(synthetic(300))
+    axis = chart.volumePlot.getAxis("left")
+    assert axis.tickStrings([0.0, 2e7], 1.0, 1e7) == ["0", "2000万"]
