@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 
+from stockdesk.domain.frequency import MINUTE_FIELDS, PERIOD_FIELDS
 from stockdesk.simulator.bars import K_FIELDS
 from stockdesk.simulator.calendar import previous_trading_day
 from stockdesk.simulator.factors import (
@@ -20,8 +21,7 @@ from stockdesk.simulator.factors import (
     securities_as_of,
 )
 from stockdesk.simulator.market import Market
-from stockdesk.simulator.minutes import GROUPS, MINUTE_FIELDS
-from stockdesk.simulator.periods import PERIOD_FIELDS
+from stockdesk.simulator.minutes import GROUPS
 from stockdesk.simulator.protocol import ProtocolError, Request
 
 SUCCESS = ["0", "success"]

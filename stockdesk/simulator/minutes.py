@@ -21,29 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from stockdesk.domain.frequency import BARS_PER_DAY
 from stockdesk.simulator.paths import CLOSE, HIGH, LOTS, LOW, OPEN
 
-MINUTE_FIELDS = (
-    "date",
-    "time",
-    "code",
-    "open",
-    "high",
-    "low",
-    "close",
-    "volume",
-    "amount",
-    "adjustflag",
-)
-"""The fields baostock serves for minute bars, in its order."""
-
-FIRST_MINUTE_DAY = dt.date(1999, 7, 26)
-"""The first day baostock has minute bars for."""
-
-BARS_PER_DAY = 48
+FIVE_MINUTE_BARS = BARS_PER_DAY["5"]
 """Five-minute bars in a trading day."""
 
-GROUPS = {"5": 1, "15": 3, "30": 6, "60": 12}
+GROUPS = {frequency: FIVE_MINUTE_BARS // bars for frequency, bars in BARS_PER_DAY.items()}
 """Five-minute bars per bar of each minute frequency."""
 
 _TAG = 1_000_000
@@ -79,7 +63,7 @@ class FiveMinutes:
     def join(parts: list[FiveMinutes]) -> FiveMinutes:
         """The bars of ``parts`` one after another (no days when there are none)."""
         if not parts:
-            return FiveMinutes(*(np.zeros((0, BARS_PER_DAY)) for _ in _COLUMNS))
+            return FiveMinutes(*(np.zeros((0, FIVE_MINUTE_BARS)) for _ in _COLUMNS))
         return FiveMinutes(
             *(np.concatenate([getattr(part, name) for part in parts]) for name in _COLUMNS)
         )
@@ -95,21 +79,21 @@ def five_minutes(
     rng = np.random.default_rng([seed, zlib.crc32(code.encode()), _TAG + year])
     days = len(data)
     o, h, lo, c = (data[:, k].astype(np.float64)[:, None] for k in (OPEN, HIGH, LOW, CLOSE))
-    share = np.arange(1, BARS_PER_DAY + 1) / BARS_PER_DAY
-    walk = rng.normal(0.0, 1.0, (days, BARS_PER_DAY)).cumsum(axis=1)
+    share = np.arange(1, FIVE_MINUTE_BARS + 1) / FIVE_MINUTE_BARS
+    walk = rng.normal(0.0, 1.0, (days, FIVE_MINUTE_BARS)).cumsum(axis=1)
     bridge = walk - share * walk[:, -1:]
     path = np.clip(np.rint(o + (c - o) * share + bridge * (h - lo) * 0.12), lo, h)
     path[:, -1] = c[:, 0]
     opens = np.concatenate([o, path[:, :-1]], axis=1)
     top, bottom = np.maximum(opens, path), np.minimum(opens, path)
-    wicks = np.abs(rng.normal(0.0, 0.04, (2, days, BARS_PER_DAY))) * (h - lo)
+    wicks = np.abs(rng.normal(0.0, 0.04, (2, days, FIVE_MINUTE_BARS))) * (h - lo)
     highs = np.minimum(np.rint(top + wicks[0]), h)
     lows = np.maximum(np.rint(bottom - wicks[1]), lo)
     rows = np.arange(days)
-    highs[rows, rng.integers(0, BARS_PER_DAY, days)] = h[:, 0]
-    lows[rows, rng.integers(0, BARS_PER_DAY, days)] = lo[:, 0]
+    highs[rows, rng.integers(0, FIVE_MINUTE_BARS, days)] = h[:, 0]
+    lows[rows, rng.integers(0, FIVE_MINUTE_BARS, days)] = lo[:, 0]
 
-    slot = np.arange(BARS_PER_DAY) % 24
+    slot = np.arange(FIVE_MINUTE_BARS) % 24
     shape = 1 + np.exp(-slot / 4) + 0.6 * np.exp(-(23 - slot) / 4)
     lots = rng.multinomial(data[:, LOTS].astype(np.int64), shape / shape.sum())
     fen = _split_amount(data, lots, (opens + highs + lows + path) / 4, amount_scale)
@@ -145,7 +129,7 @@ class MinuteBlock:
         adjustflag: str,
     ) -> None:
         group = GROUPS[frequency]
-        per_day = BARS_PER_DAY // group
+        per_day = FIVE_MINUTE_BARS // group
 
         def fold(values: np.ndarray, how: str) -> np.ndarray:
             grouped = values.reshape(len(days), per_day, group)

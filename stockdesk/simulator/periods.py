@@ -18,21 +18,6 @@ from stockdesk.domain.frequency import period_end
 from stockdesk.simulator.calendar import previous_trading_day
 from stockdesk.simulator.paths import CLOSE, HIGH, LOTS, LOW, OPEN, PRECLOSE
 
-PERIOD_FIELDS = (
-    "date",
-    "code",
-    "open",
-    "high",
-    "low",
-    "close",
-    "volume",
-    "amount",
-    "adjustflag",
-    "turn",
-    "pctChg",
-)
-"""The fields baostock serves for weekly (``w``) and monthly (``m``) bars, in its order."""
-
 
 def period_start(day: dt.date, frequency: str) -> dt.date:
     """The first calendar day of the week (Monday) or month holding ``day``."""

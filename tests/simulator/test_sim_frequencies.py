@@ -11,9 +11,8 @@ import datetime as dt
 
 import pytest
 
+from stockdesk.domain.frequency import MINUTE_FIELDS, PERIOD_FIELDS
 from stockdesk.simulator.market import Market
-from stockdesk.simulator.minutes import MINUTE_FIELDS
-from stockdesk.simulator.periods import PERIOD_FIELDS
 from stockdesk.simulator.server import SimulatorServer
 
 D = dt.date
