@@ -373,6 +373,26 @@ def _listed_codes(stocks: int, first_year: int, start: dt.date, end: dt.date) ->
     return [s.code for s in market.stocks() if s.listed_between(last, last)]
 
 
+def measure_side(ours: Any, context: Any, address: str, target: Any, *extra: Any) -> dict[str, Any]:
+    """One side's figures, run in a child process of ``context`` against the simulator at
+    ``address`` (``ours``: its control pipe), with the requests it sent and the server's
+    CPU meanwhile."""
+    ours.send("stats")
+    requests_before, cpu_before = ours.recv()
+    out = context.Queue()
+    child = context.Process(target=target, args=(address, *extra, out))
+    child.start()
+    figures = out.get()
+    child.join()
+    ours.send("stats")
+    requests_after, cpu_after = ours.recv()
+    return {
+        **figures,
+        "requests": requests_after - requests_before,
+        "server_cpu": cpu_after - cpu_before,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stocks", type=int, default=5000)
@@ -497,21 +517,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
 
         def measure(target: Any, *extra: Any) -> dict[str, Any]:
-            """One side's figures, with the requests it sent and the server's CPU."""
-            ours.send("stats")
-            requests_before, cpu_before = ours.recv()
-            out = context.Queue()
-            child = context.Process(target=target, args=(address, *extra, out))
-            child.start()
-            figures = out.get()
-            child.join()
-            ours.send("stats")
-            requests_after, cpu_after = ours.recv()
-            return {
-                **figures,
-                "requests": requests_after - requests_before,
-                "server_cpu": cpu_after - cpu_before,
-            }
+            return measure_side(ours, context, address, target, *extra)
 
         base = measure(_baseline, sample, start, end, args.adjust, f"{folder}/baseline.db")
         by_store: dict[str, list[dict[str, Any]]] = {store: [] for store in stores}

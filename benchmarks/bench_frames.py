@@ -22,7 +22,7 @@ import tempfile
 import time
 from typing import Any
 
-from bench_collect import END_YEAR, _ChildrenPeak, _peak_mb, _simulator
+from bench_collect import END_YEAR, _ChildrenPeak, _peak_mb, _simulator, measure_side
 
 MINUTE_FIELDS = "date,time,code,open,high,low,close,volume,amount,adjustflag"
 PERIOD_FIELDS = "date,code,open,high,low,close,volume,amount,adjustflag,turn,pctChg"
@@ -160,16 +160,7 @@ def run(args: Any) -> int:
     with tempfile.TemporaryDirectory() as folder:
 
         def measure(target: Any, *extra: Any) -> dict[str, Any]:
-            ours.send("stats")
-            before, _cpu = ours.recv()
-            out = context.Queue()
-            child = context.Process(target=target, args=(address, *extra, out))
-            child.start()
-            figures = out.get()
-            child.join()
-            ours.send("stats")
-            after, _cpu = ours.recv()
-            return {**figures, "requests": after - before}
+            return measure_side(ours, context, address, target, *extra)
 
         base_path, desk_path = f"{folder}/baseline.db", f"{folder}/stockdesk.db"
         base = measure(_baseline, codes, start, end, args.frequency, base_path)
