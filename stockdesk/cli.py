@@ -38,6 +38,7 @@ from stockdesk.domain.errors import (
     InputError,
     StockDeskError,
 )
+from stockdesk.domain.frequency import item_label
 from stockdesk.domain.request import build_request, parse_date, update_request
 from stockdesk.domain.values import UNIVERSES, ItemResult, JobRecord, JobRequest, JobStatus
 from stockdesk.schedule import lastrun
@@ -451,7 +452,8 @@ class ProgressReporter(JobListener):
 
     def item_finished(self, item: ItemResult) -> None:
         if item.status == "failed" and not self._tty:
-            self._write_line(f"失败 {item.code} {item.name}：{item.error_message}")
+            label = item_label(item.name, item.frequency)
+            self._write_line(f"失败 {item.code} {label}：{item.error_message}")
 
     def progress(self, progress: Any) -> None:
         counts = (
@@ -667,7 +669,8 @@ def _print_job(job: JobRecord, stdout: TextIO) -> None:
         print(f"错误：{job.error_message}", file=stdout)
     for item in job.failed_details:
         print(
-            f"  失败 {item.code} {item.name} [{item.error_code}] {item.error_message}"
+            f"  失败 {item.code} {item_label(item.name, item.frequency)} "
+            f"[{item.error_code}] {item.error_message}"
             f"（尝试 {item.attempts} 次）",
             file=stdout,
         )

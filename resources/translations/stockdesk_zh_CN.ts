@@ -415,41 +415,6 @@
       <translation>指数</translation>
     </message>
     <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="200" />
-      <source>Daily</source>
-      <translation>日线</translation>
-    </message>
-    <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="200" />
-      <source>Weekly</source>
-      <translation>周线</translation>
-    </message>
-    <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="200" />
-      <source>Monthly</source>
-      <translation>月线</translation>
-    </message>
-    <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="200" />
-      <source>5 minutes</source>
-      <translation>5 分钟线</translation>
-    </message>
-    <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="200" />
-      <source>15 minutes</source>
-      <translation>15 分钟线</translation>
-    </message>
-    <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="200" />
-      <source>30 minutes</source>
-      <translation>30 分钟线</translation>
-    </message>
-    <message>
-      <location filename="../../stockdesk/ui/job_form.py" line="200" />
-      <source>60 minutes</source>
-      <translation>60 分钟线</translation>
-    </message>
-    <message>
       <location filename="../../stockdesk/ui/job_form.py" line="240" />
       <source>Update</source>
       <translation>更新到最新</translation>
@@ -996,6 +961,41 @@ Details: {error}</source>
   </context>
   <context>
     <name>labels</name>
+    <message>
+      <location filename="../../stockdesk/ui/labels.py" line="40" />
+      <source>Daily</source>
+      <translation>日线</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/labels.py" line="40" />
+      <source>Weekly</source>
+      <translation>周线</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/labels.py" line="40" />
+      <source>Monthly</source>
+      <translation>月线</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/labels.py" line="40" />
+      <source>5 minutes</source>
+      <translation>5 分钟线</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/labels.py" line="40" />
+      <source>15 minutes</source>
+      <translation>15 分钟线</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/labels.py" line="40" />
+      <source>30 minutes</source>
+      <translation>30 分钟线</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/labels.py" line="40" />
+      <source>60 minutes</source>
+      <translation>60 分钟线</translation>
+    </message>
     <message>
       <location filename="../../stockdesk/ui/labels.py" line="17" />
       <source>Succeeded</source>

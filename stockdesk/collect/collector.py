@@ -29,6 +29,7 @@ from stockdesk.collect.coverage import (
 )
 from stockdesk.collect.early_stop import FirstFailures, SameFailureError
 from stockdesk.collect.factors import collect_factors, plan_factors
+from stockdesk.collect.frame_plan import FramePlan, complete_cutoff, plan_collect, plan_updates
 from stockdesk.collect.frames import collect_frames
 from stockdesk.collect.listener import JobListener
 from stockdesk.collect.options import CollectOptions
@@ -68,7 +69,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 EMPTY_DATABASE_MESSAGE = (
-    "数据库中还没有不复权的日线数据，没有可以更新的股票。请先用 stockdesk collect "
+    "数据库中还没有不复权的K线数据，没有可以更新的股票。请先用 stockdesk collect "
     "--start YYYY-MM-DD --end YYYY-MM-DD 采集一段历史，之后再用 update 保持最新"
 )
 
@@ -106,9 +107,7 @@ class Collector:
         as ``failed`` with a user-facing ``error_message``; it is returned.
         """
         joblog = JobLog(self._database)
-        if request.universe == UPDATE and not CoverageStore(self._database).coverage(
-            AdjustFlag.NONE
-        ):
+        if request.universe == UPDATE and not _holds_unadjusted(CoverageStore(self._database)):
             # A job that is running may be filling the empty database: that comes first.
             if not joblog.gate_open():
                 raise JobRunningError()
@@ -191,6 +190,9 @@ class _JobRun:
         self._coverage_rows: dict[str, Coverage] = {}
         self.spans: dict[str, tuple[dt.date, dt.date]] = {}
         """Each stock's own range, where it is not the request's (an update)."""
+        self.frame_plans: list[FramePlan] = []
+        """The weekly, monthly or minute bars the job fetches (of each frequency an
+        update extends)."""
         self.listener = listener
         self.cancel = cancel
         self.started = time.monotonic()
@@ -213,70 +215,96 @@ class _JobRun:
         try:
             self._login(source)
             stocks, calendar, known, target = self._plan(source)
-            if self.request.frequency != DAILY:
+            if self.request.frequency == DAILY and (stocks or not self.frame_plans):
+                self._collect_daily(source, stocks, calendar, known, target)
+            else:
                 self._announce(PER_STOCK, calendar)
+            if self.frame_plans:
                 self._collect_frames(source, stocks, known, target)
-                return
-            todo, stored = self._split_stored(stocks, calendar, known)
-            strategy = choose_strategy(
-                self.request,
-                stocks=len(todo),
-                days=len(_days_to_fetch(todo, calendar, self)),
-                options=self.options,
-            )
-            self._announce(strategy.name, calendar)
-            alongside: list[tuple[Security, dt.date]] = []
-            if target is not None:
-                factors = plan_factors(stocks, self.coverage_store.factors_checked(), known, target)
-                if strategy.name == PER_DATE and strategy.workers:
-                    # The workers fetching by date also fetch these stocks' histories,
-                    # between the days: a fresh database's one request per stock then
-                    # overlaps the writing (docs/architecture.md).
-                    fetched = {s.code for s in todo}
-                    alongside = [(s, until) for s, until in factors.by_history if s.code in fetched]
-                    factors.by_history = [
-                        (s, until) for s, until in factors.by_history if s.code not in fetched
-                    ]
-                failed = collect_factors(
-                    self,
-                    source,
-                    factors,
-                    workers=max(strategy.workers, 2 if strategy.name == PER_DATE else 0),
-                )
-                self._fail(failed)
-                gone = {item.code for item in failed}
-                todo = [s for s in todo if s.code not in gone]
-                stored = [item for item in stored if item.code not in gone]
-            self._log_skipped(stored)
-            if strategy.name == PER_DATE:
-                todo, failed = collect_per_date(
-                    self, source, todo, calendar, workers=strategy.workers, histories=alongside
-                )
-                self._fail(failed)
-                strategy = per_stock_strategy(stocks=len(todo), options=self.options)
-            collect_per_stock(self, source, todo, calendar, workers=strategy.workers)
             if self.request.universe == UPDATE and self.total == self.skipped:
                 self.listener.message(f"数据库已是最新：最后一个交易日 {self.request.end_date}")
         finally:
             source.logout()
             self._settle_coverage()
 
-    def _collect_frames(
+    def _collect_daily(
         self,
         source: BaostockSource,
         stocks: list[Security],
+        calendar: TradingCalendar,
+        known: KnownCalendar,
+        target: dt.date | None,
+    ) -> None:
+        """Daily bars: by date or stock by stock (:mod:`~stockdesk.collect.strategy`),
+        after the stocks' factors."""
+        todo, stored = self._split_stored(stocks, calendar, known)
+        strategy = choose_strategy(
+            self.request,
+            stocks=len(todo),
+            days=len(_days_to_fetch(todo, calendar, self)),
+            options=self.options,
+        )
+        self._announce(strategy.name, calendar)
+        alongside: list[tuple[Security, dt.date]] = []
+        if target is not None:
+            factors = plan_factors(stocks, self.coverage_store.factors_checked(), known, target)
+            if strategy.name == PER_DATE and strategy.workers:
+                # The workers fetching by date also fetch these stocks' histories,
+                # between the days: a fresh database's one request per stock then
+                # overlaps the writing (docs/architecture.md).
+                fetched = {s.code for s in todo}
+                alongside = [(s, until) for s, until in factors.by_history if s.code in fetched]
+                factors.by_history = [
+                    (s, until) for s, until in factors.by_history if s.code not in fetched
+                ]
+            failed = collect_factors(
+                self,
+                source,
+                factors,
+                workers=max(strategy.workers, 2 if strategy.name == PER_DATE else 0),
+            )
+            self._fail(failed)
+            gone = {item.code for item in failed}
+            todo = [s for s in todo if s.code not in gone]
+            stored = [item for item in stored if item.code not in gone]
+        self._log_skipped(stored)
+        if strategy.name == PER_DATE:
+            todo, failed = collect_per_date(
+                self, source, todo, calendar, workers=strategy.workers, histories=alongside
+            )
+            self._fail(failed)
+            strategy = per_stock_strategy(stocks=len(todo), options=self.options)
+        collect_per_stock(self, source, todo, calendar, workers=strategy.workers)
+
+    def _collect_frames(
+        self,
+        source: BaostockSource,
+        daily: list[Security],
         known: KnownCalendar,
         target: dt.date | None,
     ) -> None:
         """Weekly, monthly or minute bars (:mod:`~stockdesk.collect.frames`), after the
-        stocks' factors: their prices are adjusted on read with them, as daily bars are."""
-        if target is not None:
-            plan = plan_factors(stocks, self.coverage_store.factors_checked(), known, target)
-            failed = collect_factors(self, source, plan, workers=0)
-            self._fail(failed)
-            gone = {item.code for item in failed}
-            stocks = [s for s in stocks if s.code not in gone]
-        collect_frames(self, source, stocks, known, self.frames)
+        stocks' factors: their prices are adjusted on read with them, as daily bars are.
+        ``daily`` are the stocks this job already fetched daily bars and factors of."""
+        for plan in self.frame_plans:
+            self._log_skipped(plan.skipped)
+            if target is not None:
+                done = {s.code for s in daily}
+                stocks = [task.security for task in plan.tasks]
+                factors = plan_factors(
+                    [s for s in stocks if s.code not in done],
+                    self.coverage_store.factors_checked(),
+                    known,
+                    target,
+                )
+                failed = [
+                    replace(item, frequency=plan.frequency)
+                    for item in collect_factors(self, source, factors, workers=0)
+                ]
+                self._fail(failed)
+                gone = {item.code for item in failed}
+                plan.tasks = [task for task in plan.tasks if task.security.code not in gone]
+            collect_frames(self, source, plan, known, self.frames)
 
     def _fail(self, failed: list[ItemResult]) -> None:
         """Log and count stocks that failed outside the strategies' own commits."""
@@ -322,7 +350,14 @@ class _JobRun:
         self.store.save_securities(securities.values())
         if update:
             target = self._published(source, known, today)
-            stocks = self._update_stocks(securities, coverage, known, target)
+            stocks = self._update_stocks(securities, coverage, known, target) if coverage else []
+            self.frame_plans = plan_updates(
+                self.coverage_store.frames(adjustflag=AdjustFlag.NONE),
+                securities,
+                known,
+                today,
+                target,
+            )
         else:
             # The last day whose data may still be coming is not taken as known.
             target = known.last_trading_day(today - ONE_DAY)
@@ -332,10 +367,29 @@ class _JobRun:
                 TradingCalendar(known.between(request.start_date, request.end_date)),
             )
         calendar = TradingCalendar(known.between(self.request.start_date, self.request.end_date))
+        if update:
+            self._extend_range()
         if request.resumes and not update:
             done = self.joblog.done_codes(request.resumes)
             stocks = [s for s in stocks if s.code not in done]
-        self.total = len(stocks)
+        if request.frequency != DAILY:
+            frequency, flag = request.frequency, str(request.adjustflag)
+            stored = self.coverage_store.frames(frequency=frequency, adjustflag=flag)
+            self.frame_plans = [
+                plan_collect(
+                    frequency,
+                    flag,
+                    stocks,
+                    (request.start_date, request.end_date),
+                    {row.code: row for row in stored},
+                    known,
+                    complete_cutoff(frequency, today, target),
+                )
+            ]
+            stocks = []
+        self.total = len(stocks) + sum(
+            len(plan.tasks) + len(plan.skipped) for plan in self.frame_plans
+        )
         self._coverage_rows = {s.code: coverage[s.code] for s in stocks if s.code in coverage}
         return stocks, calendar, known, target
 
@@ -425,6 +479,17 @@ class _JobRun:
             self.request, start_date=min(starts, default=target), end_date=target
         )
         return stocks
+
+    def _extend_range(self) -> None:
+        """An update's range also spans the weekly, monthly and minute bars it extends."""
+        starts = [task.start for plan in self.frame_plans for task in plan.tasks]
+        if not starts:
+            return
+        ends = [plan.cutoff for plan in self.frame_plans]
+        if self.spans:
+            starts.append(self.request.start_date)
+            ends.append(self.request.end_date)
+        self.request = replace(self.request, start_date=min(starts), end_date=max(ends))
 
     def _announce(self, strategy: str, calendar: TradingCalendar) -> None:
         """Log the plan and how it will be fetched, and tell the listener."""
@@ -590,6 +655,11 @@ def _days_to_fetch(
     starts = [run.span(s)[0] for s in stocks]
     first = min(starts, default=None)
     return [] if first is None else [day for day in calendar.days if day >= first]
+
+
+def _holds_unadjusted(store: CoverageStore) -> bool:
+    """Whether the database holds unadjusted bars of any frequency an update extends."""
+    return bool(store.coverage(AdjustFlag.NONE) or store.frames(adjustflag=AdjustFlag.NONE))
 
 
 def _listed_on(security: Security, day: dt.date) -> bool:

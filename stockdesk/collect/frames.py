@@ -5,24 +5,26 @@ the job's own thread and session, so the polite request ceiling holds trivially.
 stock's rows are checked (:mod:`~stockdesk.collect.frequency_checks`) and committed with
 its job item in one transaction, then dropped: memory holds one stock's reply at a time.
 Minute bars need the stock's traded days to know which days must have bars; they come
-from one daily request (``tradestatus``) for the same range.
+from one daily request (``tradestatus``) for the same range. What is planned, skipped
+and known complete comes from :mod:`~stockdesk.collect.frame_plan`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from stockdesk.collect.cancelled import JobCancelled
 from stockdesk.collect.coverage import KnownCalendar
+from stockdesk.collect.frame_plan import FramePlan, FrameTask, merged_span
 from stockdesk.collect.frequency_checks import (
     check_minute_bars,
     check_period_bars,
     period_dates,
 )
 from stockdesk.collect.jobcontext import JobContext
-from stockdesk.db.framestore import FrameStore
+from stockdesk.db.framestore import FinishedStock, FrameStore
 from stockdesk.domain.errors import SourceError
 from stockdesk.domain.frequency import FIRST_MINUTE_DAY, is_minutes, period_end
 from stockdesk.domain.values import BAR_COLUMNS, ItemResult, ItemStatus, Security
@@ -35,33 +37,37 @@ _DATE = BAR_COLUMNS.index("date")
 def collect_frames(
     run: JobContext,
     source: BaostockSource,
-    stocks: Sequence[Security],
+    plan: FramePlan,
     known: KnownCalendar,
     store: FrameStore,
 ) -> None:
-    """Fetch, check and commit each stock's bars of the job's frequency."""
+    """Fetch, check and commit each planned stock's bars of the plan's frequency, with
+    the days it is now known complete over (:mod:`~stockdesk.collect.frame_plan`)."""
     today = dt.date.today()
-    for security in stocks:
+    for task in plan.tasks:
         run.check_cancel()
-        item, rows = _one_stock(run, source, security, known, today)
-        if item.status is ItemStatus.SUCCESS:
-            store.commit_stock(run.job.id, run.request.frequency, rows, item)
-        else:
-            run.joblog.record_items(run.job.id, [item])
+        item, rows = _one_stock(run, source, plan, task, known, today)
+        complete = None
+        if item.status is ItemStatus.SUCCESS and task.start <= min(task.end, plan.cutoff):
+            checked = (task.start, min(task.end, plan.cutoff))
+            complete = merged_span(plan.stored.get(task.security.code), checked, known)
+        finished = FinishedStock(item, rows, complete)
+        for row in store.commit_stocks(run.job.id, plan.frequency, plan.adjustflag, [finished]):
+            plan.stored[row.code] = row
         run.count(item)
 
 
 def _one_stock(
     run: JobContext,
     source: BaostockSource,
-    security: Security,
+    plan: FramePlan,
+    task: FrameTask,
     known: KnownCalendar,
     today: dt.date,
 ) -> tuple[ItemResult, list[tuple[Any, ...]]]:
     """One stock's checked rows and its item, or its failed item and no rows."""
-    request = run.request
-    frequency, adjustflag = request.frequency, request.adjustflag
-    start, end = request.start_date, request.end_date
+    frequency, adjustflag, security = plan.frequency, plan.adjustflag, task.security
+    start, end = task.start, task.end
     if is_minutes(frequency):
         start = max(start, FIRST_MINUTE_DAY)
 
@@ -76,7 +82,7 @@ def _one_stock(
             required, allowed = _period_days(security, known, frequency, start, end, today)
             check_period_bars(rows, security.code, required, allowed)
 
-    return _fetch(fetch, check, security, run)
+    return _fetch(fetch, check, security, frequency, run)
 
 
 def _period_days(
@@ -109,6 +115,7 @@ def _fetch(
     fetch: Callable[[], list[tuple[Any, ...]]],
     check: Callable[[list[tuple[Any, ...]]], None],
     security: Security,
+    frequency: str,
     run: JobContext,
 ) -> tuple[ItemResult, list[tuple[Any, ...]]]:
     """The checked rows and a success item, or a failed item: retried like daily bars."""
@@ -131,7 +138,13 @@ def _fetch(
             continue
         now = dt.datetime.now()
         return ItemResult(
-            security.code, security.name, ItemStatus.SUCCESS, len(rows), attempts, finished_at=now
+            security.code,
+            security.name,
+            ItemStatus.SUCCESS,
+            len(rows),
+            attempts,
+            finished_at=now,
+            frequency=frequency,
         ), rows
     assert error is not None, "options.retries must be at least 1"
     failed = ItemResult(
@@ -143,5 +156,6 @@ def _fetch(
         error.code,
         str(error),
         dt.datetime.now(),
+        frequency,
     )
     return failed, []

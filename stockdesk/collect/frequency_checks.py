@@ -19,9 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from stockdesk.collect.checks import MISSING_DAYS_ERROR, DataCheckError
-from stockdesk.domain.frequency import BARS_PER_DAY, period_end
-
-_SATURDAY = 5
+from stockdesk.domain.frequency import BARS_PER_DAY, period_end, period_over
 
 
 def period_dates(
@@ -35,11 +33,10 @@ def period_dates(
     the current period's bar may or may not be out yet, so it is only allowed.
     """
     required, allowed = [], []
-    for end, days in itertools.groupby(listed_days, key=lambda d: period_end(d, frequency)):
+    for _end, days in itertools.groupby(listed_days, key=lambda d: period_end(d, frequency)):
         last = list(days)[-1]
         allowed.append(last)
-        rest = (today + dt.timedelta(days=k) for k in range(1, (end - today).days + 1))
-        if end <= today or all(day.weekday() >= _SATURDAY for day in rest):
+        if period_over(last, frequency, today):
             required.append(last)
     return required, allowed
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
 
 from stockdesk.db.database import Database
+from stockdesk.db.frame_coverage import frame_coverage
 from stockdesk.db.models import (
     AdjustFactorRow,
     BarCoverageRow,
@@ -30,7 +31,7 @@ from stockdesk.db.models import (
     TradeCalendarRow,
 )
 from stockdesk.db.upsert import upsert_rows
-from stockdesk.domain.values import FACTOR_COLUMNS, Coverage, Factor
+from stockdesk.domain.values import FACTOR_COLUMNS, Coverage, Factor, FrameCoverage
 
 
 def _table(row: type[Base]) -> Table:
@@ -144,6 +145,13 @@ class CoverageStore:
             )
             for row in rows
         }
+
+    def frames(
+        self, *, frequency: str | None = None, adjustflag: str | None = None
+    ) -> list[FrameCoverage]:
+        """Every ``frame_coverage`` row (of one frequency and adjust type), by code."""
+        with self._db.reading() as session:
+            return frame_coverage(session.connection(), frequency=frequency, adjustflag=adjustflag)
 
     def pending_jobs(self) -> list[str]:
         """Jobs whose unfinished stocks' coverage was never recounted."""

@@ -174,10 +174,11 @@ class CollectionJobRow(Base):
 
 
 class JobItemRow(Base):
-    """``job_item``: the outcome of one stock in one job."""
+    """``job_item``: the outcome of one stock in one job, for one frequency (an update
+    extends each frequency a stock has in the same job)."""
 
     __tablename__ = "job_item"
-    __table_args__ = (UniqueConstraint("job_id", "code"),)
+    __table_args__ = (UniqueConstraint("job_id", "code", "frequency"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     job_id: Mapped[str] = mapped_column(
@@ -191,6 +192,7 @@ class JobItemRow(Base):
     error_code: Mapped[str | None] = mapped_column(String(32))
     error_message: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    frequency: Mapped[str] = mapped_column(String(2), server_default="d")
 
 
 class AdjustFactorRow(Base):
@@ -228,6 +230,27 @@ class BarCoverageRow(Base):
     rows: Mapped[int] = mapped_column(Integer)
     missing_days: Mapped[int | None] = mapped_column(Integer)
     """Trading days between first_day and last_day without a row; NULL while unknown."""
+
+
+class FrameCoverageRow(Base):
+    """``frame_coverage``: what ``period_bar`` or ``minute_bar`` holds of one stock,
+    frequency and adjust type, kept in the same transaction as the bars.
+
+    ``first_day``/``last_day`` are the first and last stored bar's (trading) day;
+    ``complete_from``/``complete_through`` the days a job checked complete: every bar of
+    those days is stored (NULL until a job has).
+    """
+
+    __tablename__ = "frame_coverage"
+
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    frequency: Mapped[str] = mapped_column(String(2), primary_key=True)
+    adjustflag: Mapped[str] = mapped_column(String(1), primary_key=True)
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+    rows: Mapped[int] = mapped_column(Count)
+    complete_from: Mapped[dt.date | None] = mapped_column(Date)
+    complete_through: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class TradeCalendarRow(Base):

@@ -40,11 +40,11 @@ _sqlite_upsert = sqlite.insert(_ITEM)
 _postgresql_upsert = postgresql.insert(_ITEM)
 _UPSERT_ITEMS: dict[str, Executable] = {
     "sqlite": _sqlite_upsert.on_conflict_do_update(
-        index_elements=[_ITEM.c.job_id, _ITEM.c.code],
+        index_elements=[_ITEM.c.job_id, _ITEM.c.code, _ITEM.c.frequency],
         set_={name: _sqlite_upsert.excluded[name] for name in _UPDATED},
     ),
     "postgresql": _postgresql_upsert.on_conflict_do_update(
-        index_elements=[_ITEM.c.job_id, _ITEM.c.code],
+        index_elements=[_ITEM.c.job_id, _ITEM.c.code, _ITEM.c.frequency],
         set_={name: _postgresql_upsert.excluded[name] for name in _UPDATED},
     ),
 }
@@ -115,6 +115,7 @@ def _item_values(job_id: str, item: ItemResult, now: dt.datetime) -> dict[str, o
         "error_code": item.error_code,
         "error_message": item.error_message,
         "finished_at": item.finished_at or now,
+        "frequency": item.frequency,
     }
 
 

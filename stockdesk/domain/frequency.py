@@ -58,7 +58,20 @@ bar's end."""
 _INDEX_CODE = re.compile(r"^(sh\.000|sz\.399)\d{3}$")
 """Index codes: Shanghai's 000xxx and Shenzhen's 399xxx (a Shenzhen stock's 000xxx is not)."""
 
+_SATURDAY = 5
+
 _NAMES = "d（日）、w（周）、m（月）、5、15、30、60（分钟）"
+
+
+_CHINESE = {"d": "日线", "w": "周线", "m": "月线"}
+
+
+def item_label(name: str, frequency: str) -> str:
+    """A stock's name as the command line prints an item: an update logs a stock once
+    per frequency it extends, so an item not of daily bars names its frequency too."""
+    if frequency == DAILY:
+        return name
+    return f"{name}（{_CHINESE.get(frequency, f'{frequency} 分钟线')}）"
 
 
 def period_end(day: dt.date, frequency: str) -> dt.date:
@@ -67,6 +80,19 @@ def period_end(day: dt.date, frequency: str) -> dt.date:
         return day + dt.timedelta(days=6 - day.weekday())
     following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
     return following - dt.timedelta(days=1)
+
+
+def period_start(day: dt.date, frequency: str) -> dt.date:
+    """The first calendar day of the week (its Monday) or month of ``day``."""
+    return day - dt.timedelta(days=day.weekday()) if frequency == "w" else day.replace(day=1)
+
+
+def period_over(day: dt.date, frequency: str, today: dt.date) -> bool:
+    """Whether the week or month of ``day`` has ended by ``today``: its last day is past,
+    or only a weekend is left of it (its bar is then out)."""
+    end = period_end(day, frequency)
+    rest = (today + dt.timedelta(days=k) for k in range(1, (end - today).days + 1))
+    return all(later.weekday() >= _SATURDAY for later in rest)
 
 
 def is_minutes(frequency: str) -> bool:

@@ -162,6 +162,8 @@ class ItemResult:
     error_code: str | None = None
     error_message: str | None = None
     finished_at: dt.datetime | None = None
+    frequency: str = "d"
+    """The bars this outcome is of: an update extends each frequency a stock has."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,3 +229,21 @@ class Coverage:
     rows: int
     missing_days: int | None = None
     """Trading days in ``[first_day, last_day]`` without a row; None while unknown."""
+
+
+@dataclass(frozen=True, slots=True)
+class FrameCoverage:
+    """One row of ``frame_coverage``: what the database holds of a stock's weekly,
+    monthly or minute bars of one adjust type."""
+
+    code: str
+    frequency: str
+    adjustflag: str
+    first_day: dt.date
+    last_day: dt.date
+    """The first and last stored bar's (trading) day."""
+    rows: int
+    complete_from: dt.date | None = None
+    complete_through: dt.date | None = None
+    """Every bar of the days from ``complete_from`` to ``complete_through`` is stored;
+    None until a job has checked a range complete."""

@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from stockdesk.domain.frequency import item_label
 from stockdesk.domain.values import ItemResult, JobRecord, JobStatus
 
 
@@ -64,7 +65,9 @@ class FailedDetail(BaseModel):
     def of(cls, item: ItemResult) -> FailedDetail:
         return cls(
             code=item.code,
-            name=item.name,
+            # The original service's fields only: an update's item of weekly or minute
+            # bars names its frequency beside the stock's name.
+            name=item_label(item.name, item.frequency),
             error_code=item.error_code,
             error_message=item.error_message,
             attempts=item.attempts,

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from stockdesk.domain.values import ItemResult
+from stockdesk.ui.labels import item_name_text
 from stockdesk.ui.rows_model import RowsModel
 
 COL_CODE = 0
@@ -34,7 +35,7 @@ class FailuresModel(RowsModel[ItemResult]):
     def cell(self, row: ItemResult, column: int) -> Any:
         values = (
             row.code,
-            row.name,
+            item_name_text(row),
             row.error_code or "",
             row.error_message or "",
             row.attempts,

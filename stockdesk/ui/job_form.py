@@ -24,6 +24,7 @@ from stockdesk.domain.frequency import FREQUENCIES, check_frequency
 from stockdesk.domain.request import update_request
 from stockdesk.domain.values import AdjustFlag, JobRequest
 from stockdesk.ui.dates import default_range
+from stockdesk.ui.labels import frequency_text
 from stockdesk.ui.naming import named
 
 UNIVERSES = ("all", "hs300", "sz50", "zz500", "index", "codes")
@@ -243,17 +244,8 @@ class JobForm(QGroupBox):
         )
         for index, text in enumerate(adjust_texts):
             self.adjustCombo.setItemText(index, text)
-        frequency_texts = (
-            self.tr("Daily"),
-            self.tr("Weekly"),
-            self.tr("Monthly"),
-            self.tr("5 minutes"),
-            self.tr("15 minutes"),
-            self.tr("30 minutes"),
-            self.tr("60 minutes"),
-        )
-        for index, text in enumerate(frequency_texts):
-            self.frequencyCombo.setItemText(index, text)
+        for index, frequency in enumerate(FREQUENCIES):
+            self.frequencyCombo.setItemText(index, frequency_text(frequency))
         self.codesEdit.setPlaceholderText(
             self.tr("Codes separated by spaces, commas or new lines, e.g. sh.600000 000001.SZ")
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from stockdesk.domain.values import ItemStatus, JobStatus
+from stockdesk.domain.values import ItemResult, ItemStatus, JobStatus
 
 
 def item_status_text(status: str) -> str:
@@ -19,6 +19,28 @@ def item_status_text(status: str) -> str:
         ItemStatus.SKIPPED: QCoreApplication.translate("labels", "Skipped"),
     }
     return texts.get(status, str(status))
+
+
+def frequency_text(frequency: str) -> str:
+    """The display name of a bar frequency (``d``, ``w``, ``m``, ``5`` ... ``60``)."""
+    texts: dict[str, str] = {
+        "d": QCoreApplication.translate("labels", "Daily"),
+        "w": QCoreApplication.translate("labels", "Weekly"),
+        "m": QCoreApplication.translate("labels", "Monthly"),
+        "5": QCoreApplication.translate("labels", "5 minutes"),
+        "15": QCoreApplication.translate("labels", "15 minutes"),
+        "30": QCoreApplication.translate("labels", "30 minutes"),
+        "60": QCoreApplication.translate("labels", "60 minutes"),
+    }
+    return texts.get(frequency, frequency)
+
+
+def item_name_text(item: ItemResult) -> str:
+    """A stock's name in a job's tables; an update logs a stock once per frequency it
+    extends, so an item not of daily bars names its frequency too."""
+    if item.frequency == "d":
+        return item.name
+    return f"{item.name}（{frequency_text(item.frequency)}）"
 
 
 def job_status_text(status: str) -> str:

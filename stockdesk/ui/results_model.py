@@ -18,7 +18,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor
 
 from stockdesk.domain.values import ItemResult, ItemStatus
-from stockdesk.ui.labels import item_status_text
+from stockdesk.ui.labels import item_name_text, item_status_text
 
 COL_CODE = 0
 COL_NAME = 1
@@ -47,7 +47,7 @@ def _sort_value(item: ItemResult, column: int) -> Any:
     if column == COL_CODE:
         return item.code
     if column == COL_NAME:
-        return item.name
+        return item_name_text(item)
     if column == COL_STATUS:
         return str(item.status)
     if column == COL_ROWS:

@@ -65,6 +65,7 @@ COLUMNS = {
         "error_code",
         "error_message",
         "finished_at",
+        "frequency",
     ],
     "adjust_factor": [
         "code",
@@ -76,6 +77,16 @@ COLUMNS = {
     "factor_coverage": ["code", "checked_through"],
     "bar_coverage": ["code", "adjustflag", "first_day", "last_day", "rows", "missing_days"],
     "trade_calendar": ["calendar_date", "is_trading_day"],
+    "frame_coverage": [
+        "code",
+        "frequency",
+        "adjustflag",
+        "first_day",
+        "last_day",
+        "rows",
+        "complete_from",
+        "complete_through",
+    ],
     "coverage_pending": ["job_id"],
     "period_bar": [
         "code",
@@ -143,7 +154,12 @@ def test_tables_and_columns(db: Database) -> None:
         "adjustflag",
     ]
     assert [u["column_names"] for u in inspector.get_unique_constraints("job_item")] == [
-        ["job_id", "code"],
+        ["job_id", "code", "frequency"],
+    ]
+    assert inspector.get_pk_constraint("frame_coverage")["constrained_columns"] == [
+        "code",
+        "frequency",
+        "adjustflag",
     ]
     assert inspector.get_foreign_keys("job_item")[0]["referred_table"] == "collection_job"
     assert [i["column_names"] for i in inspector.get_indexes("collection_job")] == [
@@ -360,3 +376,55 @@ def test_bars_stored_before_coverage_get_their_summary(
         ("sh.600000", "3", "2024-01-02", "2024-01-04", 2, None),
         ("sz.000001", "3", "2024-01-05", "2024-01-05", 1, None),
     ]
+
+
+def test_frames_stored_before_their_coverage_get_it_and_items_their_frequency(
+    backend: str, database_targets: Callable[..., str]
+) -> None:
+    """A database of the 0003 schema with weekly and minute bars gets their
+    ``frame_coverage`` (stored days taken as complete, as jobs stored only complete
+    stocks), and its job items the frequency of their job (the 0004 migration)."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    target = database_targets("v3", empty=True)
+    engine = create_engine(f"sqlite:///{target}" if backend == "sqlite" else target)
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003_frequencies")
+        connection.exec_driver_sql(
+            "INSERT INTO period_bar (code, frequency, adjustflag, date, close) VALUES "
+            "('sh.600000', 'w', '3', '2024-01-05', 1.0), "
+            "('sh.600000', 'w', '3', '2024-01-12', 1.1)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO minute_bar (code, frequency, adjustflag, bar_time, trading_day) "
+            "VALUES ('sz.000001', '60', '3', '2024-01-02 10:30:00', '2024-01-02'), "
+            "('sz.000001', '60', '3', '2024-01-03 10:30:00', '2024-01-03')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO collection_job (id, status, progress, total_stocks, "
+            "processed_stocks, success_count, failed_count, collected_count, "
+            "skipped_count, start_time, start_date, end_date, adjustflag, universe, "
+            "frequency) VALUES ('historical_collection_20240105_150000_1', 'completed', "
+            "100, 1, 1, 1, 0, 2, 0, '2024-01-05 15:00:00', '2024-01-01', '2024-01-12', "
+            "'3', 'codes', 'w')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO job_item (job_id, code, status, rows, attempts) VALUES "
+            "('historical_collection_20240105_150000_1', 'sh.600000', 'success', 2, 1)"
+        )
+    engine.dispose()
+
+    db = open_database(target)
+    try:
+        coverage = read_rows(db, "SELECT * FROM frame_coverage ORDER BY code")
+        items = read_rows(db, "SELECT code, frequency FROM job_item")
+    finally:
+        db.close()
+    assert coverage == [
+        ("sh.600000", "w", "3", "2024-01-05", "2024-01-12", 2, "2024-01-05", "2024-01-12"),
+        ("sz.000001", "60", "3", "2024-01-02", "2024-01-03", 2, "2024-01-02", "2024-01-03"),
+    ]
+    assert items == [("sh.600000", "w")]

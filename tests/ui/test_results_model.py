@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from ui_fakes import make_item
 
@@ -5,6 +7,7 @@ from stockdesk.domain.values import ItemStatus
 from stockdesk.ui.results_model import (
     COL_CODE,
     COL_ERROR,
+    COL_NAME,
     COL_ROWS,
     COL_STATUS,
     COLUMN_COUNT,
@@ -42,6 +45,15 @@ def test_columns_show_the_result(qapp):
     assert model.index(0, COL_STATUS).data() == "Failed"
     assert model.index(0, COL_ERROR).data() == "[10002007] 网络接收错误"
     assert model.index(0, COL_CODE).data(Qt.ItemDataRole.UserRole).code == "sh.600001"
+
+
+def test_an_update_shows_which_frequency_each_item_of_a_stock_is(qapp):
+    daily = make_item(1)
+    minutes = replace(daily, frequency="5")
+    model = ResultsModel()
+    model.set_rows([daily, minutes])
+    names = [model.index(row, COL_NAME).data() for row in range(2)]
+    assert names == [daily.name, f"{daily.name}（5 minutes）"]
 
 
 def test_arrival_order_without_sort_and_streaming_appends(qapp):
