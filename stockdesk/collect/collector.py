@@ -51,6 +51,8 @@ from stockdesk.domain.errors import (
 )
 from stockdesk.domain.frequency import DAILY
 from stockdesk.domain.values import (
+    INDEX,
+    STOCK,
     UPDATE,
     AdjustFlag,
     Coverage,
@@ -197,6 +199,8 @@ class _JobRun:
         self.cancel = cancel
         self.started = time.monotonic()
         self.total = self.processed = self.success = self.failed = self.skipped = 0
+        self.indices = 0
+        """How many of the planned items are of indices (told apart in the plan's message)."""
         self.rows = 0
         self.work_done: float | None = None
         self._last_report = 0.0
@@ -269,9 +273,17 @@ class _JobRun:
             stored = [item for item in stored if item.code not in gone]
         self._log_skipped(stored)
         if strategy.name == PER_DATE:
+            # The market's reply of a day holds A-shares only: indices go stock by stock.
+            others = [s for s in todo if s.type != STOCK]
             todo, failed = collect_per_date(
-                self, source, todo, calendar, workers=strategy.workers, histories=alongside
+                self,
+                source,
+                [s for s in todo if s.type == STOCK],
+                calendar,
+                workers=strategy.workers,
+                histories=alongside,
             )
+            todo += others
             self._fail(failed)
             strategy = per_stock_strategy(stocks=len(todo), options=self.options)
         collect_per_stock(self, source, todo, calendar, workers=strategy.workers)
@@ -390,6 +402,8 @@ class _JobRun:
         self.total = len(stocks) + sum(
             len(plan.tasks) + len(plan.skipped) for plan in self.frame_plans
         )
+        planned = [*stocks, *(task.security for plan in self.frame_plans for task in plan.tasks)]
+        self.indices = sum(1 for security in planned if security.type == INDEX)
         self._coverage_rows = {s.code: coverage[s.code] for s in stocks if s.code in coverage}
         return stocks, calendar, known, target
 
@@ -431,7 +445,7 @@ class _JobRun:
         if day is None:
             return []
         if request.universe in ("all", "index"):
-            kind = "1" if request.universe == "all" else "2"
+            kind = STOCK if request.universe == "all" else INDEX
             return [s for s in securities.values() if s.type == kind and _listed_on(s, day)]
         codes = self._retrying(lambda: source.index_members(request.universe, day))
         return [securities[code] for code in codes if code in securities]
@@ -461,7 +475,7 @@ class _JobRun:
             self.spans[code] = (row.last_day + ONE_DAY, target)
         for code, security in sorted(securities.items()):
             if (
-                security.type == "1"
+                security.type == STOCK
                 and code not in coverage
                 and security.ipo_date
                 and security.ipo_date > last
@@ -504,8 +518,9 @@ class _JobRun:
         self.job.total_stocks, self.job.strategy = self.total, strategy
         self.job.start_date, self.job.end_date = self.request.start_date, self.request.end_date
         self.listener.plan_ready(self.job.copy())
+        what = f"只证券（其中 {self.indices} 个指数）" if self.indices else "只股票"
         self.listener.message(
-            f"共 {self.total} 只股票，{len(calendar.days)} 个交易日（{strategy}）"
+            f"共 {self.total} {what}，{len(calendar.days)} 个交易日（{strategy}）"
         )
 
     def _split_stored(

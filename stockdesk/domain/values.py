@@ -77,13 +77,18 @@ million of them and they go straight to the driver's ``executemany``.
 """
 
 
+STOCK = "1"
+INDEX = "2"
+"""baostock's ``type`` of a stock and of an index."""
+
+
 @dataclass(frozen=True, slots=True)
 class Security:
     """A listed security as baostock describes it (``query_stock_basic``)."""
 
     code: str
     name: str
-    type: str = "1"
+    type: str = STOCK
     """baostock type: 1 stock, 2 index, 3 other, 4 convertible bond, 5 ETF."""
     status: str = "1"
     """1 listed, 0 delisted."""

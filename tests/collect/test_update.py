@@ -8,6 +8,7 @@ import pytest
 from support.dbread import read_rows
 
 from stockdesk.collect.collector import UPDATE, Collector
+from stockdesk.collect.listener import JobListener
 from stockdesk.collect.options import CollectOptions
 from stockdesk.db.coverage import CoverageStore
 from stockdesk.domain.errors import InputError
@@ -124,6 +125,42 @@ def test_update_stores_the_new_days_listings_and_factors_by_date(open_db, market
     assert again.status is JobStatus.COMPLETED and again.success_count == 0
     assert server.requests["query_daily_history_k_AStock"] == 0
     assert server.requests["query_history_k_data_plus"] == 0
+
+
+def test_stored_indices_are_updated_stock_by_stock_beside_the_market_by_date(
+    open_db, market, server
+):
+    """The market's reply of a day holds no index: an update asks each index its days
+    at once, rather than finding them missing from every day, and says how many of its
+    items are indices."""
+    before, after = D(2024, 6, 14), D(2024, 6, 28)
+    market.today = before
+    database = open_db("indices.db")
+    collector = Collector(database, CollectOptions(server=server.address, backoff=0.01))
+    for universe in ("index", "all"):
+        job = collector.run(JobRequest(D(2024, 5, 6), before, universe=universe))
+        assert (job.status, job.failed_count) == (JobStatus.COMPLETED, 0)
+    indices = sorted(s.code for s in market.securities if s.type == "2")
+    assert len(indices) == 4
+
+    market.today = after
+    server.requests.clear()
+    messages: list[str] = []
+    listener = JobListener()
+    listener.message = messages.append  # type: ignore[method-assign]
+    job = collector.run(update_request(), listener=listener)
+    assert (job.status, job.failed_count, job.strategy) == (JobStatus.COMPLETED, 0, "per-date")
+    assert server.requests["query_history_k_data_plus"] == len(indices)
+    assert not [text for text in messages if "不完整" in text]
+    assert any("其中 4 个指数" in text for text in messages)
+    for code in indices:
+        want = [(row[0], float(row[5])) for row in market.bars(code, D(2024, 5, 6), after)]
+        got = read_rows(
+            database,
+            "SELECT date, close FROM daily_bar WHERE code = :code ORDER BY date",
+            code=code,
+        )
+        assert got == want, code
 
 
 def market_factor_dates(market: Market, code: str, today: dt.date) -> list[str]:
