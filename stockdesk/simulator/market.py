@@ -18,14 +18,14 @@ from collections import OrderedDict
 
 import numpy as np
 
-from stockdesk.domain.frequency import FIRST_MINUTE_DAY, period_end
+from stockdesk.domain.frequency import FIRST_MINUTE_DAY, period_end, period_start
 from stockdesk.domain.values import Security
 from stockdesk.simulator import calendar
 from stockdesk.simulator.bars import K_FIELDS, BarBlock, format_rows
 from stockdesk.simulator.factors import position_through, price_factors
 from stockdesk.simulator.minutes import FiveMinutes, MinuteBlock, five_minutes
 from stockdesk.simulator.paths import LOTS, Profile, YearPath, build_profile, build_year
-from stockdesk.simulator.periods import period_rows, period_start
+from stockdesk.simulator.periods import period_rows
 from stockdesk.simulator.timeline import Timeline
 from stockdesk.simulator.universe import build_securities
 

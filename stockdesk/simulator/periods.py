@@ -19,13 +19,6 @@ from stockdesk.simulator.calendar import previous_trading_day
 from stockdesk.simulator.paths import CLOSE, HIGH, LOTS, LOW, OPEN, PRECLOSE
 
 
-def period_start(day: dt.date, frequency: str) -> dt.date:
-    """The first calendar day of the week (Monday) or month holding ``day``."""
-    if frequency == "w":
-        return day - dt.timedelta(days=day.weekday())
-    return day.replace(day=1)
-
-
 def period_rows(
     code: str,
     days: list[dt.date],
