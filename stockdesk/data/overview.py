@@ -1,8 +1,10 @@
 """Every stored security at a glance, and the trading days missing from one stock's bars.
 
-The overview reads the coverage summary (``bar_coverage``, one row per stock) joined
-with ``security``, ``factor_coverage`` and each stock's latest ``adjust_factor`` event,
-never the bars: 5,000 stocks are a few thousand rows, read in ~35 ms. Each name's
+The overview reads the coverage summaries (``bar_coverage``, one row per stock, and
+``frame_coverage``, one per stock and frequency) joined with ``security``,
+``factor_coverage`` and each stock's latest ``adjust_factor`` event, never the bars:
+5,000 stocks are a few thousand rows, read in ~35 ms. A security with weekly, monthly or
+minute bars but no daily ones is listed too, its daily columns empty. Each name's
 pinyin initials (``pfyh`` for 浦发银行) are computed here too, in the caller's thread (the
 window's background pool), and remembered for the next load; the first time in a process
 that costs more than the read (~0.15 s to load pypinyin's dictionaries, ~20 us a name),
@@ -28,9 +30,11 @@ from stockdesk.db.models import (
     AdjustFactorRow,
     BarCoverageRow,
     FactorCoverageRow,
+    FrameCoverageRow,
     SecurityRow,
     TradeCalendarRow,
 )
+from stockdesk.domain.frequency import DAILY, FREQUENCIES
 from stockdesk.domain.values import AdjustFlag
 
 _LATEST_EVENT = (
@@ -59,20 +63,35 @@ _OVERVIEW = (
     .where(BarCoverageRow.adjustflag == AdjustFlag.NONE.value)
     .order_by(BarCoverageRow.code)
 )
+_FRAMES = (
+    select(
+        FrameCoverageRow.code,
+        FrameCoverageRow.frequency,
+        SecurityRow.name,
+        SecurityRow.type,
+        _LATEST_EVENT.c.last_event,
+        FactorCoverageRow.checked_through,
+    )
+    .outerjoin(SecurityRow, SecurityRow.code == FrameCoverageRow.code)
+    .outerjoin(_LATEST_EVENT, _LATEST_EVENT.c.code == FrameCoverageRow.code)
+    .outerjoin(FactorCoverageRow, FactorCoverageRow.code == FrameCoverageRow.code)
+    .where(FrameCoverageRow.adjustflag == AdjustFlag.NONE.value)
+)
 _PINYIN_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
 class SecurityOverview:
-    """One stored security: what ``bar_coverage`` and ``security`` say about it."""
+    """One stored security: what the coverage summaries and ``security`` say about it."""
 
     code: str
     name: str
     type: str
     """baostock's type: 1 stock, 2 index, 3 other, 4 convertible bond, 5 ETF."""
-    first_day: dt.date
-    last_day: dt.date
-    rows: int
+    first_day: dt.date | None
+    last_day: dt.date | None
+    rows: int | None
+    """The unadjusted daily bars' first and last day and rows; None: it has none."""
     missing_days: int | None
     """Trading days missing between first and last day; None: not counted yet."""
     last_event: dt.date | None
@@ -81,6 +100,8 @@ class SecurityOverview:
     """The stock's events are known up to this day (``factor_coverage``)."""
     initials: str
     """The name's pinyin initials, lower case (``pfyh`` for 浦发银行)."""
+    frequencies: tuple[str, ...] = (DAILY,)
+    """The frequencies of its unadjusted bars, in :data:`FREQUENCIES` order."""
 
     def matches(self, needle: str) -> bool:
         """Whether a search text (lower case, stripped) finds this security: part of its
@@ -100,11 +121,15 @@ class Gap:
 
 
 def read_overview(database: Database, *, initials: bool = True) -> list[SecurityOverview]:
-    """Every security with unadjusted bars, by code, with its pinyin initials (or, with
-    ``initials=False``, none yet: see :func:`with_initials`)."""
+    """Every security with unadjusted bars of any frequency, by code, with its pinyin
+    initials (or, with ``initials=False``, none yet: see :func:`with_initials`)."""
     with database.reading() as session:
         rows = session.execute(_OVERVIEW).all()
-    return [
+        frames = session.execute(_FRAMES).all()
+    held: dict[str, set[str]] = {}
+    for row in frames:
+        held.setdefault(row.code, set()).add(row.frequency)
+    found = [
         SecurityOverview(
             code=code,
             name=name or "",
@@ -116,9 +141,34 @@ def read_overview(database: Database, *, initials: bool = True) -> list[Security
             last_event=event,
             factors_through=checked,
             initials=pinyin_initials(name or "") if initials else "",
+            frequencies=_in_order({DAILY, *held.pop(code, ())}),
         )
         for code, name, kind, first, last, count, missing, event, checked in rows
     ]
+    only_frames = {row.code: row for row in frames if row.code in held}
+    found += [
+        SecurityOverview(
+            code=code,
+            name=row.name or "",
+            type=row.type or "",
+            first_day=None,
+            last_day=None,
+            rows=None,
+            missing_days=None,
+            last_event=row.last_event,
+            factors_through=row.checked_through,
+            initials=pinyin_initials(row.name or "") if initials else "",
+            frequencies=_in_order(held[code]),
+        )
+        for code, row in only_frames.items()
+    ]
+    if only_frames:
+        found.sort(key=lambda security: security.code)
+    return found
+
+
+def _in_order(frequencies: set[str]) -> tuple[str, ...]:
+    return tuple(frequency for frequency in FREQUENCIES if frequency in frequencies)
 
 
 def with_initials(rows: Iterable[SecurityOverview]) -> list[SecurityOverview]:
