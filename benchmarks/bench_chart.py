@@ -7,7 +7,9 @@ Prints figures, asserts nothing:
   with its gaps from the stored calendar (the background read), ``set_bars`` and the
   first frame (the GUI thread);
 * **overview, 5,000 stocks:** what the data view does with a database whose coverage
-  summary holds 5,000 stocks (names from the simulator's market): ``read_overview``
+  summaries hold 5,000 stocks (names from the simulator's market), each with daily bars
+  and weekly, monthly and 5/15/30/60-minute ones (``frame_coverage``, 30,000 rows):
+  ``read_overview``
   without initials, filling and painting the table (the table is there), then
   ``with_initials`` (searchable by pinyin), the first time in the process and again;
 * **frames, 100,000 bars:** synthetic bars in a 1200x700 chart, each frame a pan (or a
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 WIDTH, HEIGHT = 1200, 700
+FRAME_FREQUENCIES = ("w", "m", "5", "15", "30", "60")
 
 
 def _ms(seconds: float) -> str:
@@ -198,7 +201,8 @@ def collected_database(folder: Path, years: int) -> tuple[Path, str]:
 
 
 def overview_database(folder: Path, stocks: int) -> Path:
-    """A database whose coverage summary, security list and factors hold ``stocks``."""
+    """A database whose coverage summaries (daily and every other frequency), security
+    list and factors hold ``stocks``."""
     from stockdesk.db.database import open_database
     from stockdesk.simulator.market import Market
 
@@ -228,6 +232,11 @@ def overview_database(folder: Path, stocks: int) -> Path:
         connection.executemany(
             "INSERT INTO factor_coverage (code, checked_through) VALUES (?, '2025-12-31')",
             [(s.code,) for s in securities],
+        )
+        connection.executemany(
+            "INSERT INTO frame_coverage (code, frequency, adjustflag, first_day, last_day, rows)"
+            " VALUES (?, ?, '3', '2016-01-04', '2025-12-31', 2430)",
+            [(s.code, frequency) for s in securities for frequency in FRAME_FREQUENCIES],
         )
     connection.close()
     return path

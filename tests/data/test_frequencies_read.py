@@ -13,13 +13,14 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from support.dbread import read_rows
+from support.dbread import execute, read_rows
 
 from stockdesk import cli
 from stockdesk.collect.collector import Collector
 from stockdesk.collect.options import CollectOptions
 from stockdesk.data import load_bars
 from stockdesk.data.export import export_bars
+from stockdesk.data.overview import read_overview
 from stockdesk.data.status import read_status
 from stockdesk.db.database import open_database
 from stockdesk.domain.values import JobRequest, JobStatus
@@ -199,3 +200,19 @@ def test_bad_frequency_input_exits_2_and_writes_nothing(stored, tmp_path, argv, 
     code, _stdout, err = run_cli("export", *argv, "--out", str(folder / "a.csv"), "--db", target)
     assert code == 2 and message in err
     assert not folder.exists()
+
+
+def test_the_overview_lists_each_securitys_frequencies(stored):
+    """From the summaries on either store; a stock with minute bars only is listed too."""
+    target, stocks, index = stored
+    database = open_database(target)
+    try:
+        execute(database, "DELETE FROM bar_coverage WHERE code = :code", code=stocks[1])
+        rows = {row.code: row for row in read_overview(database)}
+    finally:
+        database.close()
+    assert sorted(rows) == sorted((*stocks, index))
+    assert rows[stocks[0]].frequencies == ("d", "w", "15")
+    assert rows[stocks[1]].frequencies == ("w", "15") and rows[stocks[1]].rows is None
+    assert rows[stocks[1]].name and rows[stocks[1]].factors_through is not None
+    assert (rows[stocks[2]].frequencies, rows[index].frequencies) == (("d",), ("d", "w"))
