@@ -483,6 +483,9 @@ class DataView(QWidget):
         if ticket != self._overview_ticket:
             return
         self.overviewModel.set_rows(rows)
+        # A job may have added or removed frequencies of the stock in the chart.
+        if self._code is not None and self._offer_frequencies(self._code):
+            self.load_chart(self._code)
         self._show_status("")
         self.overviewLoaded.emit(len(rows))
         self._runner.submit(
@@ -549,10 +552,11 @@ class DataView(QWidget):
             self._chartLayout.insertWidget(1, self._chart, 1)
         return self._chart
 
-    def _offer_frequencies(self, code: str) -> None:
+    def _offer_frequencies(self, code: str) -> bool:
         """Enable the frequencies ``code`` has stored (all of them when it is not in the
         overview yet) and, if the chosen one is not among them, choose the first that is
-        (daily before weekly ... before 60 minutes), without a load of its own."""
+        (daily before weekly ... before 60 minutes), without a load of its own. True when
+        the choice moved."""
         security = self.overviewModel.security(code)
         held = security.frequencies if security is not None else FREQUENCIES
         combo = self.chartFrequencyCombo
@@ -560,10 +564,12 @@ class DataView(QWidget):
         for index in range(combo.count()):
             item = items.item(index)
             item.setEnabled(combo.itemData(index) in held)
-        if self.chart_frequency() not in held and held:
-            blocker = combo.blockSignals(True)
-            combo.setCurrentIndex(combo.findData(held[0]))
-            combo.blockSignals(blocker)
+        if self.chart_frequency() in held or not held:
+            return False
+        blocker = combo.blockSignals(True)
+        combo.setCurrentIndex(combo.findData(held[0]))
+        combo.blockSignals(blocker)
+        return True
 
     def _title(self, code: str) -> str:
         row = self.overviewModel.row_of(code)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -194,3 +195,26 @@ def test_without_pandas_the_minute_chart_gets_the_same_bars(monkeypatch, framed)
     assert without.data.date_text(len(without.data) - 1).endswith("15:00")
     for name in COLUMNS:
         np.testing.assert_array_equal(getattr(without.data, name), getattr(with_pandas.data, name))
+
+
+def test_a_frequency_collected_later_is_offered_after_a_refresh(
+    qtbot, make_window, framed, simulator
+):
+    window, database = make_window
+    _path, both, _only = framed
+    view = window.dataView
+    with qtbot.waitSignal(view.chartLoaded, timeout=WAIT_MS):
+        assert view.select_code(both)
+    assert "60" not in offered(view.chartFrequencyCombo)
+    job = Collector(database, replace(FAST, server=simulator.address)).run(
+        JobRequest(START, END, universe="codes", codes=(both,), frequency="60")
+    )
+    assert job.status is JobStatus.COMPLETED
+    with qtbot.waitSignals([view.overviewLoaded, view.chartLoaded], timeout=WAIT_MS):
+        view.refresh()
+    assert offered(view.chartFrequencyCombo) == ["d", "w", "15", "60"]
+    with qtbot.waitSignal(view.chartLoaded, timeout=WAIT_MS):
+        view.chartFrequencyCombo.setCurrentIndex(view.chartFrequencyCombo.findData("60"))
+    pd.testing.assert_frame_equal(
+        view.barChart.bars(), load_bars(both, db=database, frequency="60")
+    )
