@@ -3,11 +3,10 @@ at a time.
 
 A stock is read, adjusted and written before the next is read, so memory holds one
 stock's rows (~2,500 daily bars for ten years, ~117,000 five-minute ones) whatever the
-number of stocks. CSV is UTF-8 with a
-byte-order mark, which Excel needs to show Chinese text, written with the csv module
-(no pandas: the installer leaves pandas out, README "Building the installer");
-Parquet (by the file's suffix) is written one row group per batch of stocks with
-fastparquet, which needs pandas.
+number of stocks. CSV is UTF-8 with a byte-order mark, which Excel needs to show Chinese
+text, written with the csv module (no pandas: the installer leaves pandas out, README
+"Building the installer"); Parquet (by the file's suffix) is written one row group per
+batch of stocks with fastparquet, which needs pandas.
 """
 
 from __future__ import annotations
