@@ -38,7 +38,7 @@ from stockdesk.domain.errors import (
     InputError,
     StockDeskError,
 )
-from stockdesk.domain.frequency import item_label
+from stockdesk.domain.frequency import check_securities, chinese_name, item_label
 from stockdesk.domain.request import build_request, parse_date, update_request
 from stockdesk.domain.values import UNIVERSES, ItemResult, JobRecord, JobRequest, JobStatus
 from stockdesk.schedule import lastrun
@@ -164,6 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
         default="none",
         choices=["none", "qfq", "hfq", "3", "2", "1"],
         help="none (default), qfq forward, hfq backward; or 3, 2, 1",
+    )
+    export.add_argument(
+        "--frequency",
+        default="d",
+        help="d daily (default), w weekly, m monthly, 5/15/30/60 minutes (stocks only)",
     )
     export.add_argument(
         "--out",
@@ -522,13 +527,20 @@ def _status(args: argparse.Namespace, database: Database, stdout: TextIO) -> int
     if args.json:
         print(json.dumps(status.to_dict(), ensure_ascii=False), file=stdout)
         return EXIT_OK
-    if status.stocks == 0:
+    if not status.frequencies:
+        print("数据库中还没有K线数据（用 stockdesk collect 采集）", file=stdout)
+        return EXIT_OK
+    for item in status.frequencies:
+        held = f"股票 {item.stocks} 只" + (f"、指数 {item.indices} 只" if item.indices else "")
+        adjust = _ADJUST_NAMES.get(item.adjustflag, item.adjustflag)
+        print(
+            f"{chinese_name(item.frequency)}（{adjust}）："
+            f"{held}，{item.rows} 行，{item.first_day} ~ {item.last_day}",
+            file=stdout,
+        )
+    if status.stocks + status.indices == 0:
         print("数据库中还没有不复权的日线数据（用 stockdesk collect 采集）", file=stdout)
         return EXIT_OK
-    print(
-        f"股票 {status.stocks} 只，{status.rows} 行，{status.first_day} ~ {status.last_day}",
-        file=stdout,
-    )
     print(
         f"落后于最后一个交易日的股票：{status.stocks_behind} 只（stockdesk update 补齐）",
         file=stdout,
@@ -539,11 +551,13 @@ def _status(args: argparse.Namespace, database: Database, stdout: TextIO) -> int
         file=stdout,
     )
     print(f"复权因子未更新到最后一天的股票：{status.factors_behind} 只", file=stdout)
-    for flag, rows in status.adjusted_rows.items():
-        print(f"另有 adjustflag={flag} 的复权行（采集时的快照）：{rows} 行", file=stdout)
     if status.coverage_pending:
         print("上次任务未正常结束，下一次任务开始时会重新统计覆盖情况", file=stdout)
     return EXIT_OK
+
+
+_ADJUST_NAMES = {"1": "后复权", "2": "前复权", "3": "不复权"}
+"""baostock's adjust flags as the command line names them."""
 
 
 def _export(
@@ -552,7 +566,6 @@ def _export(
     from stockdesk.data.bars import adjust_flag
     from stockdesk.data.export import export_bars
     from stockdesk.db.barstore import BarStore
-    from stockdesk.db.coverage import CoverageStore
     from stockdesk.domain.codes import parse_codes
 
     start = parse_date(args.start) if args.start else None
@@ -560,9 +573,12 @@ def _export(
     if start and end and start > end:
         raise InputError(f"开始日期 {start} 晚于结束日期 {end}，请调整日期范围")
     flag = adjust_flag(args.adjust)
-    stored = sorted(code for code, _flag in CoverageStore(database).coverage("3"))
+    frequency = args.frequency
+    chosen = list(parse_codes(args.codes)) if args.codes else []
+    check_securities(frequency, codes=chosen)
+    stored = _stored_codes(database, frequency)
     if args.codes:
-        codes = list(parse_codes(args.codes))
+        codes = chosen
     elif args.universe == "all":
         # Stocks only: indices stored by --universe index are exported by their codes.
         kinds = {s.code: s.type for s in BarStore(database).securities(stored)}
@@ -581,7 +597,9 @@ def _export(
             print(f"导出进度 {done}/{total}", file=stderr, flush=True)
 
     try:
-        result = export_bars(database, codes, start, end, flag, args.out, progress=progress)
+        result = export_bars(
+            database, codes, start, end, flag, args.out, frequency=frequency, progress=progress
+        )
     finally:
         if bar is not None:
             bar.close()
@@ -593,14 +611,29 @@ def _export(
                     "stocks": result.stocks,
                     "rows": result.rows,
                     "adjustflag": str(flag),
+                    "frequency": frequency,
                 },
                 ensure_ascii=False,
             ),
             file=stdout,
         )
     else:
-        print(f"已导出 {result.stocks} 只股票、{result.rows} 行到 {result.path}", file=stdout)
+        print(
+            f"已导出 {result.stocks} 只股票的{chinese_name(frequency)}、{result.rows} 行到 "
+            f"{result.path}",
+            file=stdout,
+        )
     return EXIT_OK
+
+
+def _stored_codes(database: Database, frequency: str) -> list[str]:
+    """The codes with unadjusted ``frequency`` bars, from the coverage summaries."""
+    from stockdesk.db.coverage import CoverageStore
+
+    coverage = CoverageStore(database)
+    if frequency == "d":
+        return sorted(code for code, _flag in coverage.coverage("3"))
+    return sorted({row.code for row in coverage.frames(frequency=frequency, adjustflag="3")})
 
 
 def _index_members(index: str, day: dt.date, server: str | None) -> list[str]:

@@ -10,8 +10,8 @@
     </message>
     <message>
       <location filename="../../stockdesk/ui/chart.py" line="529" />
-      <source>Select a stock to see its daily bars.</source>
-      <translation>选择一只股票查看其日线。</translation>
+      <source>Select a stock to see its bars.</source>
+      <translation>选择一只股票查看其 K 线。</translation>
     </message>
   </context>
   <context>
@@ -36,6 +36,16 @@
   </context>
   <context>
     <name>DataView</name>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="613" />
+      <source>The bars the chart shows and Export selected… writes; a stock offers the frequencies it has stored</source>
+      <translation>图表显示、“导出所选…”写出的 K 线周期；每只股票只提供已保存的周期</translation>
+    </message>
+    <message>
+      <location filename="../../stockdesk/ui/data_view.py" line="587" />
+      <source>Missing days are found in daily bars only.</source>
+      <translation>只在日线中查找缺失的交易日。</translation>
+    </message>
     <message>
       <location filename="../../stockdesk/ui/data_view.py" line="225" />
       <source>No database is open.</source>
@@ -113,8 +123,8 @@
     </message>
     <message>
       <location filename="../../stockdesk/ui/data_view.py" line="513" />
-      <source>Write the selected stocks' bars to a CSV or Parquet file</source>
-      <translation>将所选股票的日线写入 CSV 或 Parquet 文件</translation>
+      <source>Write the selected stocks' bars of the chart's frequency to a CSV or Parquet file</source>
+      <translation>将所选股票在图表所选周期的 K 线写入 CSV 或 Parquet 文件</translation>
     </message>
     <message>
       <location filename="../../stockdesk/ui/data_view.py" line="515" />
@@ -148,8 +158,8 @@
     </message>
     <message>
       <location filename="../../stockdesk/ui/data_view.py" line="523" />
-      <source>Start a job that collects the selected gap of this stock</source>
-      <translation>启动一个任务，采集这只股票所选缺口的数据</translation>
+      <source>Start a job that collects the selected gap of this stock (gaps are found in daily bars only)</source>
+      <translation>启动一个任务，采集这只股票所选缺口的数据（只在日线中查找缺口）</translation>
     </message>
   </context>
   <context>
@@ -680,6 +690,11 @@ Details: {error}</source>
   </context>
   <context>
     <name>OverviewModel</name>
+    <message>
+      <location filename="../../stockdesk/ui/overview_model.py" line="89" />
+      <source>Frequencies</source>
+      <translation>周期</translation>
+    </message>
     <message>
       <location filename="../../stockdesk/ui/overview_model.py" line="35" />
       <source>Stock</source>

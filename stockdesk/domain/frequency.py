@@ -66,12 +66,17 @@ _NAMES = "d（日）、w（周）、m（月）、5、15、30、60（分钟）"
 _CHINESE = {"d": "日线", "w": "周线", "m": "月线"}
 
 
+def chinese_name(frequency: str) -> str:
+    """The frequency as the command line names it: 日线, 周线, 月线, 5 分钟线 ..."""
+    return _CHINESE.get(frequency, f"{frequency} 分钟线")
+
+
 def item_label(name: str, frequency: str) -> str:
     """A stock's name as the command line prints an item: an update logs a stock once
     per frequency it extends, so an item not of daily bars names its frequency too."""
     if frequency == DAILY:
         return name
-    return f"{name}（{_CHINESE.get(frequency, f'{frequency} 分钟线')}）"
+    return f"{name}（{chinese_name(frequency)}）"
 
 
 def period_end(day: dt.date, frequency: str) -> dt.date:
@@ -114,6 +119,21 @@ def check_frequency(
         InputError: an unknown frequency; minute bars of the index universe, of an index
             code, or from before 1999-07-26.
     """
+    check_securities(frequency, universe=universe, codes=codes)
+    if is_minutes(frequency) and start < FIRST_MINUTE_DAY:
+        raise InputError(
+            f"分钟线数据从 {FIRST_MINUTE_DAY} 开始，开始日期 {start} 太早，请改为该日或之后"
+        )
+
+
+def check_securities(frequency: str, *, universe: str = "codes", codes: Iterable[str] = ()) -> None:
+    """Refuse an unknown frequency, and minute bars of indices (they have none): what
+    collecting and exporting share.
+
+    Raises:
+        InputError: an unknown frequency; minute bars of the index universe or of an
+            index code.
+    """
     if frequency not in FREQUENCIES:
         raise InputError(f"K 线周期错误：{frequency}（可选 {_NAMES}）")
     if not is_minutes(frequency):
@@ -123,10 +143,6 @@ def check_frequency(
     indices = [code for code in codes if is_index_code(code)]
     if indices:
         raise InputError(f"指数没有分钟线数据：{'、'.join(indices)}")
-    if start < FIRST_MINUTE_DAY:
-        raise InputError(
-            f"分钟线数据从 {FIRST_MINUTE_DAY} 开始，开始日期 {start} 太早，请改为该日或之后"
-        )
 
 
 PERIOD_COLUMNS = (

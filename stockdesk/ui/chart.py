@@ -184,7 +184,8 @@ class VolumeItem(_ChunkedItem):
 
 
 class DateAxis(pg.AxisItem):  # type: ignore[misc]
-    """A bottom axis that prints the date of each bar index."""
+    """A bottom axis that prints the date of each bar index (of a minute bar, its date
+    and time)."""
 
     def __init__(self, data: ChartData) -> None:
         super().__init__(orientation="bottom")
@@ -214,8 +215,8 @@ def volume_text(value: float) -> str:
 
 
 class BarChart(QWidget):
-    """One stock's daily bars: candles over volume, MA5/10/20/60, a crosshair with the
-    bar under it read out above the chart.
+    """One stock's bars of one frequency: candles over volume, MA5/10/20/60, a crosshair
+    with the bar under it read out above the chart.
 
     Wheel zooms, dragging pans; Left/Right pan, Up/Down zoom, Home/End go to the first
     and the last bars. A stock opens on its last :data:`FIRST_VIEW` bars.
@@ -478,7 +479,7 @@ class BarChart(QWidget):
         )
 
     def _empty_text(self) -> str:
-        return self.tr("Select a stock to see its daily bars.")
+        return self.tr("Select a stock to see its bars.")
 
     def _retranslate(self) -> None:
         count = len(self._data)

@@ -2,6 +2,8 @@
 
 numpy only (no Qt, no pyqtgraph, no pandas), so the data view builds it in its
 background pool, and the installer, which leaves pandas out, builds it from plain rows.
+Each bar's time is kept to the day (daily, weekly, monthly bars) or to the minute
+(minute bars), which is what the axis and the readout print.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from stockdesk.data.frames import frame_columns
+from stockdesk.domain.frequency import is_minutes
 from stockdesk.domain.values import BAR_COLUMNS
 
 if TYPE_CHECKING:
@@ -38,7 +42,11 @@ class Candles:
 
 
 class ChartData:
-    """The bars' columns as float arrays, and their candles at each merge level."""
+    """The bars' columns as float arrays, and their candles at each merge level.
+
+    Bars without a ``preclose`` (weekly, monthly and minute bars) take the previous
+    bar's close, so the readout's change is the change from the bar before.
+    """
 
     def __init__(self, columns: dict[str, np.ndarray], dates: np.ndarray) -> None:
         count = len(dates)
@@ -48,7 +56,9 @@ class ChartData:
             return np.full(count, np.nan) if found is None else found
 
         self.open, self.high, self.low = column("open"), column("high"), column("low")
-        self.close, self.preclose = column("close"), column("preclose")
+        self.close = column("close")
+        previous = np.concatenate(([np.nan], self.close[:-1])) if count else self.close
+        self.preclose = columns.get("preclose", previous)
         self.volume, self.amount = column("volume"), column("amount")
         self.turn, self.pct_chg = column("turn"), column("pct_chg")
         self.dates = dates
@@ -64,7 +74,8 @@ class ChartData:
             for name in COLUMNS
             if name in frame
         }
-        return cls(columns, np.asarray(frame.index.values).astype("datetime64[D]"))
+        unit = "datetime64[m]" if frame.index.name == "time" else "datetime64[D]"
+        return cls(columns, np.asarray(frame.index.values).astype(unit))
 
     @classmethod
     def from_rows(cls, rows: Sequence[Sequence[Any]]) -> ChartData:
@@ -81,11 +92,31 @@ class ChartData:
         }
         return cls(columns, np.array(values[BAR_COLUMNS.index("date")], dtype="datetime64[D]"))
 
+    @classmethod
+    def from_frame_rows(cls, rows: Sequence[Sequence[Any]], frequency: str) -> ChartData:
+        """The arrays of weekly, monthly or minute rows as ``read_frame_rows`` gives
+        them (no pandas): the bar's date or time first, then ``frame_columns``."""
+        if not rows:
+            return cls.from_frame(None)
+        names = ("time", *frame_columns(frequency))
+        values = list(zip(*rows, strict=True))
+        columns = {
+            name: np.array(
+                [np.nan if value is None else value for value in values[names.index(name)]],
+                dtype=float,
+            )
+            for name in COLUMNS
+            if name in names
+        }
+        unit = "datetime64[m]" if is_minutes(frequency) else "datetime64[D]"
+        return cls(columns, np.array(values[0], dtype="datetime64[s]").astype(unit))
+
     def __len__(self) -> int:
         return len(self.close)
 
     def date_text(self, index: int) -> str:
-        return str(self.dates[index]) if 0 <= index < len(self.dates) else ""
+        """The bar's day, ``YYYY-MM-DD``, or for a minute bar its end, ``YYYY-MM-DD HH:MM``."""
+        return str(self.dates[index]).replace("T", " ") if 0 <= index < len(self.dates) else ""
 
     def candles(self, level: int) -> Candles:
         """The bars merged ``level`` at a time (computed once per level)."""

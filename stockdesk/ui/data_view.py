@@ -2,9 +2,10 @@
 
 Everything it reads goes through :mod:`stockdesk.data` in the window's background pool
 (:class:`BackgroundRunner`), never on the GUI thread: the overview from the coverage
-summary (with each name's pinyin initials), a stock's bars through ``load_bars`` on the
-window's own database (so the chart shows what the Python API returns) and its gaps
-from the stored exchange calendar. Answers for a stock or a load no longer wanted are
+summaries (with the frequencies each security has and each name's pinyin initials), a
+stock's bars of the chosen frequency through ``load_bars`` on the window's own database
+(so the chart shows what the Python API returns) and, for daily bars, its gaps from the
+stored exchange calendar. Answers for a stock or a load no longer wanted are
 dropped. Collecting a gap is proposed to the window as an ordinary job request, which
 the window starts through its one-job gate.
 
@@ -17,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QShowEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 from stockdesk.data import load_bars
 from stockdesk.data.bars import adjust_flag, read_rows
 from stockdesk.data.export import ExportResult, export_bars
+from stockdesk.data.frames import read_frame_rows
 from stockdesk.data.overview import (
     Gap,
     SecurityOverview,
@@ -45,9 +47,11 @@ from stockdesk.data.overview import (
     trading_days,
     with_initials,
 )
+from stockdesk.domain.frequency import DAILY, FREQUENCIES
 from stockdesk.domain.values import AdjustFlag, JobRequest
 from stockdesk.ui.background import BackgroundRunner
 from stockdesk.ui.chart_data import ChartData
+from stockdesk.ui.labels import frequency_text
 from stockdesk.ui.naming import named
 from stockdesk.ui.overview_model import COL_CODE, COL_NAME, OverviewModel
 from stockdesk.ui.rows_model import RowsModel
@@ -86,22 +90,28 @@ class ChartLoad:
     gaps: list[Gap]
 
 
-def load_chart(database: Database, code: str, adjust: str) -> ChartLoad:
-    """A stock's whole stored history as ``load_bars`` gives it, and its gaps (runs in
-    the background pool).
+def load_chart(database: Database, code: str, adjust: str, frequency: str = DAILY) -> ChartLoad:
+    """A stock's whole stored history of ``frequency`` as ``load_bars`` gives it, and for
+    daily bars its gaps (runs in the background pool).
 
     The installer leaves pandas out (README, "Building the installer"): there the same
-    adjusted rows come from ``read_rows``, which ``load_bars`` and the CSV export share.
+    adjusted rows come from ``read_rows`` / ``read_frame_rows``, which ``load_bars`` and
+    the CSV export share.
     """
+    flag = adjust_flag(adjust)
     try:
         import pandas  # noqa: F401
     except ImportError:
-        rows = read_rows(database, code, None, None, adjust_flag(adjust))
-        frame, data = None, ChartData.from_rows(rows)
+        frame = None
+        if frequency == DAILY:
+            data = ChartData.from_rows(read_rows(database, code, None, None, flag))
+        else:
+            rows = read_frame_rows(database, code, None, None, flag, frequency)
+            data = ChartData.from_frame_rows(rows, frequency)
     else:
-        frame = load_bars(code, None, None, adjust, db=database)
+        frame = load_bars(code, None, None, adjust, db=database, frequency=frequency)
         data = ChartData.from_frame(frame)
-    if len(data) == 0:
+    if len(data) == 0 or frequency != DAILY:
         return ChartLoad(frame, data, [])
     days = [day.item() for day in data.dates]
     return ChartLoad(frame, data, find_gaps(days, trading_days(database, days[0], days[-1])))
@@ -161,6 +171,11 @@ class DataView(QWidget):
         self.refreshDataButton = named(QPushButton(), "refreshDataButton")
         self.exportAdjustCombo = named(QComboBox(), "exportAdjustCombo")
         self.exportButton = named(QPushButton(), "exportButton")
+        self.chartFrequencyCombo = named(QComboBox(), "chartFrequencyCombo")
+        for frequency in FREQUENCIES:
+            self.chartFrequencyCombo.addItem("", frequency)
+        self._shown_frequency = DAILY
+        """The frequency of the bars in the chart (gaps are found for daily bars only)."""
         self.chartAdjustCombo = named(QComboBox(), "chartAdjustCombo")
         for adjust in ADJUSTS:
             self.chartAdjustCombo.addItem("", adjust)
@@ -204,6 +219,7 @@ class DataView(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         chart_row = QHBoxLayout()
         chart_row.addWidget(self.chartTitle, 1)
+        chart_row.addWidget(self.chartFrequencyCombo)
         chart_row.addWidget(self.chartAdjustCombo)
         chart_row.addWidget(self.chartColorsCombo)
         right_layout.addLayout(chart_row)
@@ -230,6 +246,7 @@ class DataView(QWidget):
         )
         self.overviewModel.modelReset.connect(self._on_overview_model_reset)
         self.chartAdjustCombo.currentIndexChanged.connect(self._on_chart_adjust_changed)
+        self.chartFrequencyCombo.currentIndexChanged.connect(self._on_chart_frequency_changed)
         self.chartColorsCombo.currentIndexChanged.connect(self._on_chart_colors_changed)
         self.refreshDataButton.clicked.connect(self.refresh)
         self.collectGapButton.clicked.connect(self._on_collect_gap_clicked)
@@ -285,18 +302,27 @@ class DataView(QWidget):
         """``none``, ``qfq`` or ``hfq``: what the chart shows."""
         return str(self.chartAdjustCombo.currentData())
 
+    def chart_frequency(self) -> str:
+        """``d``, ``w``, ``m``, ``5`` ... ``60``: the bars the chart shows (and the
+        export writes)."""
+        return str(self.chartFrequencyCombo.currentData())
+
     def load_chart(self, code: str) -> None:
-        """Read ``code``'s bars (with the chosen adjust) and gaps, then show them."""
+        """Read ``code``'s bars (with the chosen frequency and adjust) and, for daily
+        bars, its gaps, then show them. The frequency box first offers the frequencies
+        the stock has, and moves to one of them if the chosen one is not."""
         if self._database is None:
             return
         self._ensure_chart()
+        self._offer_frequencies(code)
         self._code = code
         self._chart_ticket += 1
-        ticket, database, adjust = self._chart_ticket, self._database, self.chart_adjust()
+        ticket, database = self._chart_ticket, self._database
+        adjust, frequency = self.chart_adjust(), self.chart_frequency()
         self.chartTitle.setText(self._title(code))
         self._runner.submit(
-            lambda: load_chart(database, code, adjust),
-            lambda loaded: self._on_chart_read(ticket, code, loaded),
+            lambda: load_chart(database, code, adjust, frequency),
+            lambda loaded: self._on_chart_read(ticket, code, frequency, loaded),
             lambda error: self._on_chart_failed(ticket, error),
         )
 
@@ -328,15 +354,16 @@ class DataView(QWidget):
         )
         return path or None
 
-    def export(self, codes: Sequence[str], adjust: str, path: str) -> None:
-        """Write ``codes`` with ``adjust`` to ``path`` (CSV or Parquet), off the GUI thread."""
+    def export(self, codes: Sequence[str], adjust: str, path: str, frequency: str = DAILY) -> None:
+        """Write the ``frequency`` bars of ``codes`` with ``adjust`` to ``path`` (CSV or
+        Parquet), off the GUI thread."""
         if self._database is None or not codes:
             return
         database, flag, chosen = self._database, adjust_flag(adjust), list(codes)
         self._show_status(self.tr("Exporting {count} stocks…").format(count=len(chosen)))
         self.exportButton.setEnabled(False)
         self._runner.submit(
-            lambda: export_bars(database, chosen, None, None, flag, path),
+            lambda: export_bars(database, chosen, None, None, flag, path, frequency=frequency),
             self._on_exported,
             self._on_export_failed,
         )
@@ -344,6 +371,7 @@ class DataView(QWidget):
     def save_state(self, settings: QSettings) -> None:
         settings.setValue("data/splitter", self.dataSplitter.saveState())
         settings.setValue("data/adjust", self.chart_adjust())
+        settings.setValue("data/frequency", self.chart_frequency())
         settings.setValue("data/exportAdjust", self.exportAdjustCombo.currentData())
         settings.setValue("chart/upRed", bool(self.chartColorsCombo.currentData()))
 
@@ -354,6 +382,7 @@ class DataView(QWidget):
             self.dataSplitter.restoreState(state)
         for key, combo in (
             ("data/adjust", self.chartAdjustCombo),
+            ("data/frequency", self.chartFrequencyCombo),
             ("data/exportAdjust", self.exportAdjustCombo),
         ):
             index = combo.findData(settings.value(key))
@@ -421,6 +450,11 @@ class DataView(QWidget):
             self.load_chart(self._code)
 
     @Slot(int)
+    def _on_chart_frequency_changed(self, _index: int) -> None:
+        if self._code is not None:
+            self.load_chart(self._code)
+
+    @Slot(int)
     def _on_chart_colors_changed(self, index: int) -> None:
         if self._chart is not None:
             self._chart.set_up_red(bool(self.chartColorsCombo.itemData(index)))
@@ -440,7 +474,8 @@ class DataView(QWidget):
             return
         path = self.ask_export_path()
         if path:
-            self.export(codes, str(self.exportAdjustCombo.currentData()), path)
+            adjust = str(self.exportAdjustCombo.currentData())
+            self.export(codes, adjust, path, self.chart_frequency())
 
     # --- Background answers ---------------------------------------------------------------
 
@@ -448,6 +483,9 @@ class DataView(QWidget):
         if ticket != self._overview_ticket:
             return
         self.overviewModel.set_rows(rows)
+        # A job may have added or removed frequencies of the stock in the chart.
+        if self._code is not None and self._offer_frequencies(self._code):
+            self.load_chart(self._code)
         self._show_status("")
         self.overviewLoaded.emit(len(rows))
         self._runner.submit(
@@ -466,10 +504,11 @@ class DataView(QWidget):
         self._show_status(self.tr("Could not read the database: {error}").format(error=error))
         self.loadFailed.emit(error)
 
-    def _on_chart_read(self, ticket: int, code: str, loaded: ChartLoad) -> None:
+    def _on_chart_read(self, ticket: int, code: str, frequency: str, loaded: ChartLoad) -> None:
         if ticket != self._chart_ticket:
             return
         gaps = loaded.gaps
+        self._shown_frequency = frequency
         self._ensure_chart().set_bars(loaded.frame, gaps, data=loaded.data)
         self.gapsModel.set_rows(gaps)
         if gaps:
@@ -513,6 +552,25 @@ class DataView(QWidget):
             self._chartLayout.insertWidget(1, self._chart, 1)
         return self._chart
 
+    def _offer_frequencies(self, code: str) -> bool:
+        """Enable the frequencies ``code`` has stored (all of them when it is not in the
+        overview yet) and, if the chosen one is not among them, choose the first that is
+        (daily before weekly ... before 60 minutes), without a load of its own. True when
+        the choice moved."""
+        security = self.overviewModel.security(code)
+        held = security.frequencies if security is not None else FREQUENCIES
+        combo = self.chartFrequencyCombo
+        items = cast(QStandardItemModel, combo.model())  # a QComboBox's own model
+        for index in range(combo.count()):
+            item = items.item(index)
+            item.setEnabled(combo.itemData(index) in held)
+        if self.chart_frequency() in held or not held:
+            return False
+        blocker = combo.blockSignals(True)
+        combo.setCurrentIndex(combo.findData(held[0]))
+        combo.blockSignals(blocker)
+        return True
+
     def _title(self, code: str) -> str:
         row = self.overviewModel.row_of(code)
         name = self.overviewModel.row_at(row).name if row >= 0 else ""
@@ -531,6 +589,9 @@ class DataView(QWidget):
 
     def _update_gaps_caption(self) -> None:
         gaps = self.gapsModel.rows()
+        if self._shown_frequency != DAILY:
+            self.gapsCaption.setText(self.tr("Missing days are found in daily bars only."))
+            return
         if not gaps:
             self.gapsCaption.setText(self.tr("No trading day is missing."))
             return
@@ -547,7 +608,17 @@ class DataView(QWidget):
         self.refreshDataButton.setText(self.tr("Refresh"))
         self.exportButton.setText(self.tr("Export selected…"))
         self.exportButton.setToolTip(
-            self.tr("Write the selected stocks' bars to a CSV or Parquet file")
+            self.tr(
+                "Write the selected stocks' bars of the chart's frequency to a CSV or Parquet file"
+            )
+        )
+        for index, frequency in enumerate(FREQUENCIES):
+            self.chartFrequencyCombo.setItemText(index, frequency_text(frequency))
+        self.chartFrequencyCombo.setToolTip(
+            self.tr(
+                "The bars the chart shows and Export selected… writes; "
+                "a stock offers the frequencies it has stored"
+            )
         )
         adjust_texts = (self.tr("Unadjusted"), self.tr("Forward (qfq)"), self.tr("Backward (hfq)"))
         for combo in (self.chartAdjustCombo, self.exportAdjustCombo):
@@ -557,7 +628,10 @@ class DataView(QWidget):
         self.chartColorsCombo.setItemText(1, self.tr("Green up, red down"))
         self.collectGapButton.setText(self.tr("Collect missing days"))
         self.collectGapButton.setToolTip(
-            self.tr("Start a job that collects the selected gap of this stock")
+            self.tr(
+                "Start a job that collects the selected gap of this stock "
+                "(gaps are found in daily bars only)"
+            )
         )
         self._update_caption()
         self._update_gaps_caption()

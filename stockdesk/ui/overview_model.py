@@ -15,6 +15,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 
 from stockdesk.data.overview import SecurityOverview
+from stockdesk.domain.frequency import FREQUENCIES
+from stockdesk.ui.labels import frequency_text
 from stockdesk.ui.rows_model import RowsModel
 
 COL_CODE = 0
@@ -25,6 +27,7 @@ COL_LAST = 4
 COL_ROWS = 5
 COL_MISSING = 6
 COL_EVENT = 7
+COL_FREQUENCIES = 8
 
 _NO_DATE = dt.date.min
 
@@ -47,15 +50,17 @@ def _sort_key(row: SecurityOverview, column: int) -> Any:
     if column == COL_TYPE:
         return row.type
     if column == COL_FIRST:
-        return row.first_day
+        return row.first_day or _NO_DATE
     if column == COL_LAST:
-        return row.last_day
+        return row.last_day or _NO_DATE
     if column == COL_ROWS:
-        return row.rows
+        return -1 if row.rows is None else row.rows
     if column == COL_MISSING:
         return -1 if row.missing_days is None else row.missing_days
     if column == COL_EVENT:
         return row.last_event or _NO_DATE
+    if column == COL_FREQUENCIES:
+        return [FREQUENCIES.index(frequency) for frequency in row.frequencies]
     return row.code
 
 
@@ -81,6 +86,7 @@ class OverviewModel(RowsModel[SecurityOverview]):
             self.tr("Rows"),
             self.tr("Missing days"),
             self.tr("Last factor event"),
+            self.tr("Frequencies"),
         )
 
     def cell(self, row: SecurityOverview, column: int) -> Any:
@@ -91,15 +97,17 @@ class OverviewModel(RowsModel[SecurityOverview]):
         if column == COL_TYPE:
             return type_text(row.type)
         if column == COL_FIRST:
-            return row.first_day.isoformat()
+            return row.first_day.isoformat() if row.first_day else ""
         if column == COL_LAST:
-            return row.last_day.isoformat()
+            return row.last_day.isoformat() if row.last_day else ""
         if column == COL_ROWS:
-            return row.rows
+            return "" if row.rows is None else row.rows
         if column == COL_MISSING:
             return "" if row.missing_days is None else row.missing_days
         if column == COL_EVENT:
             return row.last_event.isoformat() if row.last_event else ""
+        if column == COL_FREQUENCIES:
+            return ", ".join(frequency_text(frequency) for frequency in row.frequencies)
         return None
 
     def set_rows(self, rows: Iterable[SecurityOverview]) -> None:
@@ -128,6 +136,10 @@ class OverviewModel(RowsModel[SecurityOverview]):
         if needle != self._needle:
             self._needle = needle
             self._apply()
+
+    def security(self, code: str) -> SecurityOverview | None:
+        """The loaded security ``code``, whether or not the search shows it."""
+        return next((row for row in self._all if row.code == code), None)
 
     def row_of(self, code: str) -> int:
         """The view row of ``code``, or -1 when it is not shown."""

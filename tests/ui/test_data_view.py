@@ -112,6 +112,7 @@ def test_object_names(make_window):
         ("overviewTable", QTableView),
         ("securitySearch", QLineEdit),
         ("chartAdjustCombo", QComboBox),
+        ("chartFrequencyCombo", QComboBox),
         ("barChart", QWidget),
     ):
         assert isinstance(window.findChild(kind, name), kind), name

@@ -50,9 +50,11 @@ def test_the_data_view_speaks_chinese(qtbot, chinese, settings):
     assert view.chartAdjustCombo.itemText(1) == "前复权"
     assert view.chartColorsCombo.itemText(0) == "红涨绿跌"
     assert view.overviewModel.headerData(6, Qt.Orientation.Horizontal) == "缺失天数"
-    assert view.barChart.readout.text() == "选择一只股票查看其日线。"
+    assert view.barChart.readout.text() == "选择一只股票查看其 K 线。"
+    assert view.chartFrequencyCombo.itemText(3) == "5 分钟线"
+    assert view.overviewModel.headerData(8, Qt.Orientation.Horizontal) == "周期"
     chinese.install("en")
     qtbot.waitUntil(lambda: window.mainTabs.tabText(1) == "Data", timeout=1000)
     assert view.chartColorsCombo.itemText(0) == "Red up, green down"
-    assert view.barChart.readout.text() == "Select a stock to see its daily bars."
+    assert view.barChart.readout.text() == "Select a stock to see its bars."
     window.runner.wait()
