@@ -4,13 +4,16 @@ baseline vs StockDesk, against the simulator in the same run.
 (a) The baseline: one stock after another with the baostock client, each reply's rows
 into a pandas DataFrame, ``to_sql`` into its own SQLite file.
 (b) StockDesk's collector, ``--universe hs300 --frequency F``, into a fresh database:
-per stock, checked (one extra daily request per stock for minute bars, to know its traded
-days; factor requests for adjusting on read), one transaction per stock.
+per stock, checked (for minute bars an extra daily request only for a stock whose reply
+lacks some of its listed trading days; factor requests for adjusting on read), one
+transaction per stock; with ``--sessions 2`` or more, worker processes fetch, convert and
+check, and the job's process writes. The request ceiling (``--rate``) counts every page.
 
-Each side runs in its own process, so its peak memory (``VmHWM``) is its own. Unless
-``--cold-server``, every question of either side is asked once before timing and the
-simulator keeps its replies, as in bench_collect. Both databases must hold the same
-(code, time, close, volume) rows.
+Each side runs in its own process, so its peak memory (``VmHWM``) is its own;
+StockDesk's worker sessions are sampled while they live and their largest peak is
+printed beside it. Unless ``--cold-server``, every question of either side is asked
+once before timing and the simulator keeps its replies, as in bench_collect. Both
+databases must hold the same (code, time, close, volume) rows.
 """
 
 from __future__ import annotations
@@ -86,7 +89,14 @@ def _baseline(
 
 
 def _stockdesk(
-    address: str, start: dt.date, end: dt.date, frequency: str, path: str, rate: float, out: Any
+    address: str,
+    start: dt.date,
+    end: dt.date,
+    frequency: str,
+    path: str,
+    sessions: int,
+    rate: float,
+    out: Any,
 ) -> None:
     from stockdesk.collect.collector import Collector
     from stockdesk.collect.options import CollectOptions
@@ -97,14 +107,16 @@ def _stockdesk(
     children = _ChildrenPeak()
     children.start()
     began = time.perf_counter()
-    job = Collector(database, CollectOptions(server=address, requests_per_second=rate)).run(
+    options = CollectOptions(server=address, sessions=sessions, requests_per_second=rate)
+    job = Collector(database, options).run(
         JobRequest(start, end, universe="hs300", frequency=frequency)
     )
     seconds = time.perf_counter() - began
     database.close()
-    children.stop()
+    workers_peak = children.stop()
     out.put(
         {
+            "workers_peak_mb": workers_peak,
             "rows": job.collected_count,
             "seconds": seconds,
             "peak_mb": _peak_mb(),
@@ -141,7 +153,8 @@ def run(args: Any) -> int:
     context = multiprocessing.get_context("spawn")
     print(
         f"hs300: {len(codes)} stocks of {args.stocks}, {start} .. {end}, frequency "
-        f"{args.frequency}, latency {args.latency * 1000:.0f} ms, request ceiling "
+        f"{args.frequency}, latency {args.latency * 1000:.0f} ms, sessions {args.sessions}, "
+        f"request ceiling "
         f"{args.rate or 'none'}/s, {multiprocessing.cpu_count()} cores"
     )
     ours, theirs = context.Pipe()
@@ -164,7 +177,7 @@ def run(args: Any) -> int:
 
         base_path, desk_path = f"{folder}/baseline.db", f"{folder}/stockdesk.db"
         base = measure(_baseline, codes, start, end, args.frequency, base_path)
-        desk = measure(_stockdesk, start, end, args.frequency, desk_path, args.rate)
+        desk = measure(_stockdesk, start, end, args.frequency, desk_path, args.sessions, args.rate)
         ours.send("stop")
         simulator.join(10)
         for name, side in (("(a) baseline", base), ("(b) stockdesk", desk)):
@@ -175,8 +188,13 @@ def run(args: Any) -> int:
             )
         print(
             f"    stockdesk status {desk['status']}, {desk['stocks']} stocks, "
-            f"failed {desk['failed']}"
+            f"failed {desk['failed']}, largest worker peak {desk['workers_peak_mb']:.0f} MB"
         )
+        if args.rate > 0:
+            print(
+                f"    the request ceiling ({args.rate:g}/s, every page counted) alone takes "
+                f"{desk['requests'] / args.rate:.1f} s for stockdesk's requests"
+            )
         print(f"speed-up b over a: {base['seconds'] / desk['seconds']:.2f}x")
         same = _rows(base_path, args.frequency, False) == _rows(desk_path, args.frequency, True)
         print(f"same rows: {same}")

@@ -9,6 +9,11 @@ runs in a PyInstaller bundle, whose entry point calls ``freeze_support``).
 All sessions share one :class:`Pace`: a ceiling on requests per second across processes,
 and a common pause when the server complains, so more sessions never mean more pressure
 than the ceiling allows (users with 8 sessions from one IP were blacklisted).
+
+A frame task's reply runs to several pages (a year of 5-minute bars is six), each a
+request to the server, so every page beyond the first is charged to the ceiling after
+the reply (:meth:`Pace.charge`): counted as one, six sessions' worth of pages would fit
+under a ceiling meant for one session's pace.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from stockdesk.collect.fetch import (
     fetch_stock,
     planned_rows,
 )
+from stockdesk.collect.frame_fetch import FrameDays, fetch_frames
 from stockdesk.collect.options import MAX_SESSIONS, CollectOptions
 from stockdesk.domain.errors import ServerGoneError, SourceError
 from stockdesk.domain.values import JobRequest, Security
@@ -48,7 +54,7 @@ _JOIN = 2.0
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """What a worker sends back: ``kind`` is ``day``, ``stock``, ``message``, ``gone`` (the
+    """What a worker sends back: ``kind`` is a task's kind, ``message``, ``gone`` (the
     server stayed away too long) or ``error``."""
 
     kind: str
@@ -81,6 +87,13 @@ class Pace:
         if turn > now and cancel.wait(turn - now):
             raise JobCancelled
 
+    def charge(self, turns: int) -> None:
+        """``turns`` more requests were just sent (pages of one reply): the next turns
+        come that much later, as if each had waited for a turn of its own."""
+        if turns > 0:
+            with self._due.get_lock():
+                self._due.value = max(self._due.value, time.monotonic()) + turns * self._interval
+
     def hold(self, seconds: float, cancel: ProcessEvent) -> None:
         """The server complained: no session sends anything for ``seconds``."""
         with self._due.get_lock():
@@ -92,10 +105,11 @@ class WorkerPool:
     """``workers`` worker processes, one baostock session each, serving fetch tasks; used
     as a context manager.
 
-    Tasks are ``("day", key, date)``, ``("stock", key, security, span, expected_days)``
-    or ``("factors", key, code, start, end)``; each
-    gives one :class:`Result` of the same kind and key. Leaving the context (or a cancel)
-    stops the workers: they see the cancel flag within ~0.2 s even mid-request.
+    Tasks are ``("day", key, date)``, ``("stock", key, security, span, expected_days)``,
+    ``("factors", key, code, start, end)`` or
+    ``("frame", key, security, span, expected, (frequency, adjustflag))``; each gives one
+    :class:`Result` of the same kind and key. Leaving the context (or a cancel) stops the
+    workers: they see the cancel flag within ~0.2 s even mid-request.
     """
 
     def __init__(
@@ -180,6 +194,20 @@ class WorkerPool:
         self, key: int, security: Security, span: tuple[dt.date, dt.date], expected: list[dt.date]
     ) -> None:
         self._tasks.put(("stock", key, security, span, expected))
+        self.pending += 1
+
+    def submit_frame(
+        self,
+        key: int,
+        security: Security,
+        span: tuple[dt.date, dt.date],
+        expected: FrameDays,
+        bars: tuple[str, str],
+    ) -> None:
+        """One stock's bars of ``bars`` (frequency, adjust flag: an update extends several
+        frequencies in one job): a ``frame`` result whose payload is (item, rows), as
+        :func:`~stockdesk.collect.frame_fetch.fetch_frames` returns."""
+        self._tasks.put(("frame", key, security, span, expected, bars))
         self.pending += 1
 
     def submit_factors(self, key: int, code: str, start: dt.date, end: dt.date) -> None:
@@ -297,6 +325,21 @@ def _serve(
                 payload: Any = fetch_day(source, arguments[0], options, pause=pause, say=say)
                 if payload is not None and day_plan is not None:
                     payload = planned_rows(payload, day_plan, key)
+            elif kind == "frame":
+                asked = source.requests
+                security, span, expected, (frequency, adjustflag) = arguments
+                payload = fetch_frames(
+                    source,
+                    security,
+                    span,
+                    frequency,
+                    adjustflag,
+                    expected,
+                    options,
+                    pause=pause,
+                    say=say,
+                )
+                pace.charge(source.requests - asked - 1)
             elif kind == "factors":
                 code, start, end = arguments
                 payload = fetch_factors(source, code, start, end, options, pause=pause, say=say)

@@ -1,15 +1,18 @@
-"""Jobs collecting weekly, monthly and minute bars from the simulator, on both stores:
-stored row for row as served, re-run and resumed without duplicates, and a page lost in
-the middle of a minute history never stored as complete."""
+"""Jobs collecting weekly, monthly and minute bars from the simulator, on both stores,
+with one session and with two (worker processes): stored row for row as served, re-run
+and resumed without duplicates, a page lost in the middle of a minute history never
+stored as complete, and a cancelled job's log matching what it stored."""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from support.dbread import read_rows
 
 from stockdesk.collect.collector import Collector
+from stockdesk.collect.listener import JobListener
 from stockdesk.collect.options import CollectOptions
 from stockdesk.db.database import open_database
 from stockdesk.domain.frequency import MINUTE_FIELDS, PERIOD_FIELDS
@@ -146,3 +149,82 @@ def test_load_bars_reads_minute_and_weekly_bars_adjusted_with_the_stored_factors
     served_weeks = market.period_bars(code, START, END, "w", "1")
     assert weeks.index.strftime("%Y-%m-%d").tolist() == [row[0] for row in served_weeks]
     assert weeks["volume"].tolist() == [int(row[6]) for row in served_weeks]
+
+
+@pytest.fixture
+def pooled(database, simulator):
+    """Two sessions: worker processes fetch and check, this process writes."""
+    options = CollectOptions(server=simulator.address, backoff=0.01, timeout=5.0, sessions=2)
+    return Collector(database, options)
+
+
+@pytest.mark.parametrize("frequency", ["5", "w"])
+def test_two_sessions_store_row_for_row_as_served_and_a_rerun_adds_none(
+    pooled, database, simulator, frequency
+):
+    codes = codes_of(simulator.market, 4)
+    request = JobRequest(START, END, universe="codes", codes=codes, frequency=frequency)
+    logins = simulator.requests["login"]
+    job = pooled.run(request)
+    assert (job.status, job.success_count, job.failed_count) == (JobStatus.COMPLETED, 4, 0)
+    assert 1 + 1 <= simulator.requests["login"] - logins <= 1 + 2  # the job's, the workers'
+    table = "minute_bar" if frequency == "5" else "period_bar"
+    expected = served(simulator.market, codes, frequency)
+    assert normal(stored(database, table)) == normal(expected)
+    assert job.collected_count == len(expected)
+    items = read_rows(database, "SELECT code, rows FROM job_item WHERE job_id = :id", id=job.id)
+    assert sorted(items) == sorted(
+        (code, sum(row[0] == code for row in expected)) for code in codes
+    )
+    again = pooled.run(request)  # stored complete: skipped without a request
+    assert (again.status, again.success_count, again.skipped_count) == (
+        JobStatus.COMPLETED,
+        0,
+        4,
+    )
+    assert len(stored(database, table)) == len(expected)
+
+
+def test_two_sessions_fail_a_stock_with_a_lost_page_and_resume_completes_it(
+    pooled, database, simulator
+):
+    codes = codes_of(simulator.market, 3)
+    simulator.faults.add(
+        FaultKind.EMPTY, method="query_history_k_data_plus", code=codes[1], page=3, times=None
+    )
+    request = JobRequest(START, END, universe="codes", codes=codes, frequency="5")
+    job = pooled.run(request)
+    assert (job.status, job.success_count, job.failed_count) == (JobStatus.COMPLETED, 2, 1)
+    assert {row[0] for row in stored(database, "minute_bar")} == {codes[0], codes[2]}
+    simulator.faults.clear()
+    resumed = pooled.run(
+        JobRequest(START, END, universe="codes", codes=codes, frequency="5", resumes=job.id)
+    )
+    assert (resumed.total_stocks, resumed.success_count) == (1, 1)
+    assert normal(stored(database, "minute_bar")) == normal(served(simulator.market, codes, "5"))
+
+
+def test_cancel_stops_two_sessions_and_keeps_logged_equal_to_stored(pooled, database, simulator):
+    codes = codes_of(simulator.market, 12)
+    simulator.faults.latency = 0.02
+    cancel = threading.Event()
+
+    class CancelAfterTwo(JobListener):
+        done = 0
+
+        def item_finished(self, item):
+            self.done += 1
+            if self.done == 2:
+                cancel.set()
+
+    job = pooled.run(
+        JobRequest(START, END, universe="codes", codes=codes, frequency="5"),
+        listener=CancelAfterTwo(),
+        cancel=cancel,
+    )
+    assert job.status is JobStatus.CANCELLED
+    assert 2 <= job.success_count < len(codes)
+    items = read_rows(database, "SELECT code, rows FROM job_item WHERE job_id = :id", id=job.id)
+    rows = stored(database, "minute_bar")
+    assert {code for code, _count in items} == {row[0] for row in rows}
+    assert sum(count for _code, count in items) == len(rows) == job.collected_count

@@ -112,7 +112,13 @@ def test_a_rerun_skips_stocks_stored_complete_and_asks_nothing(collector, databa
     ]
 
 
-def test_update_extends_every_frequency_a_stock_has_in_one_job(collector, database, market, server):
+@pytest.mark.parametrize("sessions", [1, 2])
+def test_update_extends_every_frequency_a_stock_has_in_one_job(database, market, server, sessions):
+    """With two sessions the workers fetch each frequency the update asks them for,
+    not the update request's own (daily)."""
+    collector = Collector(
+        database, CollectOptions(server=server.address, backoff=0.01, sessions=sessions)
+    )
     market.today = BEFORE
     codes = codes_of(market, 2)
     for frequency in ("d", "5", "w"):

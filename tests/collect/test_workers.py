@@ -152,3 +152,16 @@ def test_a_hold_pauses_every_session_and_cancel_ends_the_wait(spawn):
     with pytest.raises(JobCancelled):
         pace.hold(5.0, cancel)
     assert time.monotonic() - began < 1.0
+
+
+def test_pages_charged_after_a_reply_take_turns_of_their_own(spawn):
+    pace, cancel = Pace(spawn, requests_per_second=10), spawn.Event()
+    pace.wait(cancel)
+    began = time.monotonic()
+    pace.charge(3)  # the reply ran to 4 pages: 3 more requests than its turn
+    pace.wait(cancel)  # after those 3 turns (one interval of tolerance, as ever)
+    assert 0.295 <= time.monotonic() - began < 0.45
+    pace.charge(0)
+    began = time.monotonic()
+    pace.wait(cancel)
+    assert 0.095 <= time.monotonic() - began < 0.2
