@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from stockdesk.collect.cancelled import JobCancelled
 from stockdesk.collect.checks import DataCheckError, check_bars
 from stockdesk.collect.options import CollectOptions
 from stockdesk.domain.errors import SourceError
+from stockdesk.domain.frequency import DAILY
 from stockdesk.domain.values import Bar, Factor, ItemResult, ItemStatus, Security
 from stockdesk.source.baostock_source import BaostockSource
+
+T = TypeVar("T")
 
 DayPlan = dict[str, tuple[int, int]]
 """Each stock's first and last expected day, as positions in the job's calendar."""
@@ -135,7 +139,28 @@ def fetch_stock(
     pause: Callable[[float], None],
     say: Callable[[str], None],
 ) -> tuple[ItemResult, list[Bar]]:
-    """One stock's checked bars and its success item, or its failed item and no bars.
+    """One stock's checked bars and its success item, or its failed item and no bars
+    (retried as :func:`fetch_checked` says)."""
+
+    def fetch() -> list[Bar]:
+        bars = source.daily_bars(security.code, span[0], span[1], adjustflag)
+        check_bars(bars, security.code, expected)
+        return bars
+
+    return fetch_checked(fetch, security, options, pause=pause, say=say)
+
+
+def fetch_checked(
+    fetch: Callable[[], list[T]],
+    security: Security,
+    options: CollectOptions,
+    *,
+    pause: Callable[[float], None],
+    say: Callable[[str], None],
+    frequency: str = DAILY,
+) -> tuple[ItemResult, list[T]]:
+    """What ``fetch`` (one stock's request and the check of its reply) returns, with a
+    success item of ``frequency``'s bars, or a failed item and no rows.
 
     Retries retryable failures ``options.retries`` times, pausing with ``pause`` (which
     raises :class:`JobCancelled` on cancel); a cancelled request raises it too.
@@ -145,8 +170,7 @@ def fetch_stock(
     while attempts < options.retries:
         attempts += 1
         try:
-            bars = source.daily_bars(security.code, span[0], span[1], adjustflag)
-            check_bars(bars, security.code, expected)
+            rows = fetch()
         except SourceError as failure:
             error = failure
             if failure.code == "cancelled":
@@ -160,11 +184,12 @@ def fetch_stock(
             security.code,
             security.name,
             ItemStatus.SUCCESS,
-            len(bars),
+            len(rows),
             attempts,
             finished_at=dt.datetime.now(),
+            frequency=frequency,
         )
-        return item, bars
+        return item, rows
     assert error is not None, "options.retries must be at least 1"
     item = ItemResult(
         security.code,
@@ -175,5 +200,6 @@ def fetch_stock(
         error.code,
         str(error),
         dt.datetime.now(),
+        frequency,
     )
     return item, []

@@ -20,12 +20,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from stockdesk.collect.cancelled import JobCancelled
+from stockdesk.collect.fetch import fetch_checked
 from stockdesk.collect.frequency_checks import check_minute_bars, check_period_bars
 from stockdesk.collect.options import CollectOptions
-from stockdesk.domain.errors import SourceError
 from stockdesk.domain.frequency import is_minutes
-from stockdesk.domain.values import BAR_COLUMNS, ItemResult, ItemStatus, Security
+from stockdesk.domain.values import BAR_COLUMNS, ItemResult, Security
 from stockdesk.source.baostock_source import BaostockSource
 
 FrameDays = tuple[list[dt.date], list[dt.date]]
@@ -53,53 +52,20 @@ def fetch_frames(
 ) -> tuple[ItemResult, list[tuple[Any, ...]]]:
     """One stock's checked rows and its success item, or its failed item and no rows.
 
-    Retries retryable failures ``options.retries`` times, pausing with ``pause`` (which
-    raises :class:`JobCancelled` on cancel); a cancelled request raises it too.
+    Retried as :func:`~stockdesk.collect.fetch.fetch_checked` says.
     """
     start, end = span
-    error: SourceError | None = None
-    attempts = 0
-    while attempts < options.retries:
-        attempts += 1
-        try:
-            rows = source.frequency_bars(security.code, start, end, frequency, adjustflag)
-            if is_minutes(frequency):
-                traded = _traded_days(source, security.code, span, adjustflag, rows, expected[0])
-                check_minute_bars(rows, security.code, frequency, traded)
-            else:
-                check_period_bars(rows, security.code, *expected)
-        except SourceError as failure:
-            error = failure
-            if failure.code == "cancelled":
-                raise JobCancelled from None
-            if not failure.retryable or attempts >= options.retries:
-                break
-            say(f"{security.code} 第 {attempts} 次失败：{failure}，稍后重试")
-            pause(options.backoff * 2 ** (attempts - 1))
-            continue
-        now = dt.datetime.now()
-        return ItemResult(
-            security.code,
-            security.name,
-            ItemStatus.SUCCESS,
-            len(rows),
-            attempts,
-            finished_at=now,
-            frequency=frequency,
-        ), rows
-    assert error is not None, "options.retries must be at least 1"
-    failed = ItemResult(
-        security.code,
-        security.name,
-        ItemStatus.FAILED,
-        0,
-        attempts,
-        error.code,
-        str(error),
-        dt.datetime.now(),
-        frequency,
-    )
-    return failed, []
+
+    def fetch() -> list[tuple[Any, ...]]:
+        rows = source.frequency_bars(security.code, start, end, frequency, adjustflag)
+        if is_minutes(frequency):
+            traded = _traded_days(source, security.code, span, adjustflag, rows, expected[0])
+            check_minute_bars(rows, security.code, frequency, traded)
+        else:
+            check_period_bars(rows, security.code, *expected)
+        return rows
+
+    return fetch_checked(fetch, security, options, pause=pause, say=say, frequency=frequency)
 
 
 def _traded_days(
