@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
 
 from stockdesk.db.database import Database
 from stockdesk.db.models import (
@@ -76,6 +77,7 @@ _CHECKED = select(FactorCoverageRow.checked_through).where(
     FactorCoverageRow.code == bindparam("code")
 )
 _FIRST, _LAST = dt.date(1990, 1, 1), dt.date(9999, 12, 31)
+_PRICE_AT = [BAR_COLUMNS.index(name) for name in PRICES]
 
 
 class FactorsUnknownError(StockDeskError):
@@ -138,16 +140,27 @@ def read_rows(
     """The same bars as plain tuples in :data:`BAR_COLUMNS` order, without pandas (for
     the CSV export of the installer, which leaves pandas out)."""
     rows, scale = _stored(database, code, start, end, flag, stacklevel=4)
-    if scale is None:
-        return [(*row[:2], str(flag), *row[3:]) for row in rows]
-    at = [BAR_COLUMNS.index(name) for name in PRICES]
+    return scaled_rows(rows, scale, flag, BAR_COLUMNS.index("adjustflag"), _PRICE_AT)
+
+
+def scaled_rows(
+    rows: Sequence[Sequence[Any]],
+    scale: np.ndarray | None,
+    flag: str,
+    flag_at: int,
+    prices_at: Sequence[int],
+) -> list[tuple[Any, ...]]:
+    """``rows`` with their adjust flag (at ``flag_at``) set to ``flag`` and the prices
+    (at ``prices_at``) multiplied by each row's factor in ``scale`` (None: unadjusted)."""
     adjusted = []
-    for row, factor in zip(rows, scale.tolist(), strict=True):
+    factors = [1.0] * len(rows) if scale is None else scale.tolist()
+    for row, factor in zip(rows, factors, strict=True):
         values = list(row)
-        values[2] = str(flag)
-        for index in at:
-            if values[index] is not None:
-                values[index] = values[index] * factor
+        values[flag_at] = str(flag)
+        if scale is not None:
+            for index in prices_at:
+                if values[index] is not None:
+                    values[index] = values[index] * factor
         adjusted.append(tuple(values))
     return adjusted
 
@@ -173,16 +186,24 @@ def _stored(
             return [], None
         if flag == AdjustFlag.NONE:
             return rows, None
-        events = session.execute(_FACTORS, {"code": code}).all()
-        checked = session.scalar(_CHECKED, {"code": code})
-    last = rows[-1][1]
-    if checked is None or checked.isoformat() < last:
+        return rows, price_factors(session, code, [row[1] for row in rows], flag)
+
+
+def price_factors(session: Session, code: str, days: list[str], flag: str) -> np.ndarray:
+    """The price multipliers of ``code`` for ISO ``days`` (ascending), from its stored
+    backward factors; every frequency's read uses them.
+
+    Raises:
+        FactorsUnknownError: the stock's factors are not known up to the last day.
+    """
+    checked = session.scalar(_CHECKED, {"code": code})
+    if checked is None or checked.isoformat() < days[-1]:
         through = "从未获取" if checked is None else f"只获取到 {checked}"
         raise FactorsUnknownError(
-            f"{code} 的复权因子{through}，无法计算到 {last} 的复权价格。"
+            f"{code} 的复权因子{through}，无法计算到 {days[-1]} 的复权价格。"
             "请先运行 stockdesk update（或重新采集该股票）"
         )
-    return rows, factors_for([row[1] for row in rows], events, flag)
+    return factors_for(days, session.execute(_FACTORS, {"code": code}).all(), flag)
 
 
 def factors_for(days: list[str], events: Sequence[Any], flag: str) -> np.ndarray:

@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sqlalchemy import String, Table, cast, func, select
 
-from stockdesk.data.bars import FactorsUnknownError, factors_for
+from stockdesk.data.bars import price_factors, scaled_rows
 from stockdesk.db.database import Database
-from stockdesk.db.models import AdjustFactorRow, FactorCoverageRow, MinuteBarRow, PeriodBarRow
-from stockdesk.domain.errors import InputError
-from stockdesk.domain.frequency import FREQUENCIES, columns_of, is_minutes
+from stockdesk.db.models import MinuteBarRow, PeriodBarRow
+from stockdesk.domain.frequency import check_securities, columns_of, is_minutes
 from stockdesk.domain.values import AdjustFlag
 
 if TYPE_CHECKING:
@@ -50,8 +49,7 @@ def read_frame_rows(
     ``flag``, as plain tuples without pandas (the installer leaves pandas out): the index
     first (``date`` as ISO text, or ``time`` as ``YYYY-MM-DD HH:MM:SS``), then
     :func:`frame_columns`. What :func:`read_frames` builds its frame from."""
-    if frequency not in FREQUENCIES:
-        raise InputError(f"K 线周期错误：{frequency}（可选 d、w、m、5、15、30、60）")
+    check_securities(frequency)
     minutes = is_minutes(frequency)
     table: Table = (MinuteBarRow if minutes else PeriodBarRow).__table__  # type: ignore[assignment]
     names = frame_columns(frequency)
@@ -76,19 +74,13 @@ def read_frame_rows(
     at_day = 1 + names.index("trading_day") if minutes else 0
     with database.reading() as session:
         rows = session.execute(query).all()
-        if not rows or flag == AdjustFlag.NONE:
-            return [(*row[:3], str(flag), *row[4:]) for row in rows]
-        scale = _scale(session, code, [row[at_day] for row in rows], flag)
+        scale = (
+            price_factors(session, code, [row[at_day] for row in rows], flag)
+            if rows and flag != AdjustFlag.NONE
+            else None
+        )
     prices = [1 + names.index(name) for name in _PRICES]
-    out = []
-    for row, factor in zip(rows, scale.tolist(), strict=True):
-        values = list(row)
-        values[3] = str(flag)
-        for k in prices:
-            if values[k] is not None:
-                values[k] = values[k] * factor
-        out.append(tuple(values))
-    return out
+    return scaled_rows(rows, scale, flag, 1 + names.index("adjustflag"), prices)
 
 
 def read_frames(
@@ -124,22 +116,3 @@ def frame_of_rows(rows: list[tuple[Any, ...]], frequency: str) -> pd.DataFrame:
     stamps = pd.to_datetime([row[0] for row in rows], format="ISO8601")
     index = pd.DatetimeIndex(stamps, name=index_name(frequency))
     return pd.DataFrame(data, index=index, columns=list(names))
-
-
-def _scale(session: Any, code: str, days: list[str], flag: str) -> np.ndarray:
-    """Each row's price factor; refused when the factors are not known that far."""
-    checked = session.scalar(
-        select(FactorCoverageRow.checked_through).where(FactorCoverageRow.code == code)
-    )
-    if checked is None or checked.isoformat() < days[-1]:
-        through = "从未获取" if checked is None else f"只获取到 {checked}"
-        raise FactorsUnknownError(
-            f"{code} 的复权因子{through}，无法计算到 {days[-1]} 的复权价格。"
-            "请先运行 stockdesk update（或重新采集该股票）"
-        )
-    events = session.execute(
-        select(AdjustFactorRow.divid_operate_date, AdjustFactorRow.back_adjust_factor)
-        .where(AdjustFactorRow.code == code)
-        .order_by(AdjustFactorRow.divid_operate_date)
-    ).all()
-    return factors_for(days, events, flag)
